@@ -1,0 +1,248 @@
+"""Typed settings: defaults < `.env` file < environment < CLI flags, validated once at start.
+
+Every setting is one row in `SETTINGS` (name, env var, default, help); the same table feeds
+validation, `.env.example` and `helpdesk check`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+from dotenv import dotenv_values
+
+APP_NAME = "helpdesk"
+
+
+class ConfigError(Exception):
+    """Bad configuration: the message is one line meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "HELPDESK_DATA_DIR", "", "Data directory (database, queue, backups, logs, uploads)"),
+    Setting("database_url", "HELPDESK_DATABASE_URL", "", "sqlite:///path or postgresql://user@host/db"),
+    Setting("host", "HELPDESK_HOST", "0.0.0.0", "Address the web panel listens on"),
+    Setting("port", "HELPDESK_PORT", "8080", "Port the web panel listens on"),
+    Setting("public_url", "HELPDESK_PUBLIC_URL", "", "Public HTTPS URL (needed for the Mini App)"),
+    Setting("queue_url", "HELPDESK_QUEUE_URL", "", "Task queue: empty = SQLite file in the data dir"),
+    Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en"),
+    Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True),
+    Setting("telegram_api_url", "HELPDESK_TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL"),
+    Setting("smtp_host", "HELPDESK_SMTP_HOST", "", "SMTP server host"),
+    Setting("smtp_port", "HELPDESK_SMTP_PORT", "587", "SMTP server port"),
+    Setting("smtp_user", "HELPDESK_SMTP_USER", "", "SMTP login"),
+    Setting("smtp_password", "HELPDESK_SMTP_PASSWORD", "", "SMTP password", secret=True),
+    Setting("smtp_security", "HELPDESK_SMTP_SECURITY", "starttls", "starttls, ssl or none"),
+    Setting("smtp_from", "HELPDESK_SMTP_FROM", "", "Sender address for email"),
+    Setting("onec_url", "HELPDESK_ONEC_URL", "", "1C OData base URL (…/odata/standard.odata)"),
+    Setting("onec_user", "HELPDESK_ONEC_USER", "", "1C user"),
+    Setting("onec_password", "HELPDESK_ONEC_PASSWORD", "", "1C password", secret=True),
+)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    security: str = "starttls"
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class OneCSettings:
+    url: str = ""
+    user: str = ""
+    password: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    host: str = "0.0.0.0"
+    port: int = 8080
+    public_url: str = ""
+    queue_url: str = ""
+    lang: str = "ru"
+    bot_token: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    onec: OneCSettings = field(default_factory=OneCSettings)
+    demo: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def queue_path(self) -> Path:
+        return self.data_dir / "queue.db"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def secret_key(self) -> bytes:
+        return load_secret_key(self.data_dir)
+
+    def redacted(self) -> dict[str, Any]:
+        """Settings as a flat dict with secrets masked, for `check` and logs."""
+        flat = {s.name: str(_flat_value(self, s.name)) for s in SETTINGS}
+        for s in SETTINGS:
+            if s.secret and flat[s.name]:
+                flat[s.name] = "***"
+        flat["database_url"] = redact_dsn(flat["database_url"])
+        return flat
+
+
+def _flat_value(settings: Settings, name: str) -> Any:
+    if name.startswith("smtp_"):
+        key = "sender" if name == "smtp_from" else name[5:]
+        return getattr(settings.smtp, key)
+    if name.startswith("onec_"):
+        return getattr(settings.onec, name[5:])
+    return getattr(settings, name)
+
+
+def redact_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None,
+                  env_file: Path | None = None) -> Settings:
+    """Merge defaults, a `.env` file, the environment and CLI overrides, then validate."""
+    environ = dict(os.environ if environ is None else environ)
+    env_file = env_file or Path.cwd() / ".env"
+    file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    raw: dict[str, str] = {}
+    for s in SETTINGS:
+        raw[s.name] = environ.get(s.env, file_values.get(s.env, s.default))
+    for key, value in (overrides or {}).items():
+        if value is not None and key in raw:
+            raw[key] = str(value)
+
+    data_dir = Path(raw["data_dir"]).expanduser() if raw["data_dir"] else default_data_dir()
+    database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
+    _check_database_url(database_url)
+    lang = raw["lang"].lower()
+    if lang not in ("ru", "en"):
+        raise ConfigError(f"HELPDESK_LANG must be ru or en, not {raw['lang']!r}")
+    security = raw["smtp_security"].lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"HELPDESK_SMTP_SECURITY must be starttls, ssl or none, not {raw['smtp_security']!r}")
+    queue_url = raw["queue_url"]
+    if queue_url and not queue_url.startswith(("redis://", "rediss://", "sqlite:")):
+        raise ConfigError(f"HELPDESK_QUEUE_URL must be empty, sqlite:///FILE or redis://…, not {queue_url!r}")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        host=raw["host"],
+        port=_port(raw["port"], "HELPDESK_PORT"),
+        public_url=raw["public_url"].rstrip("/"),
+        queue_url=queue_url,
+        lang=lang,
+        bot_token=raw["bot_token"].strip(),
+        telegram_api_url=raw["telegram_api_url"].rstrip("/"),
+        smtp=SmtpSettings(raw["smtp_host"], _port(raw["smtp_port"], "HELPDESK_SMTP_PORT"), raw["smtp_user"],
+                          raw["smtp_password"], security, raw["smtp_from"]),
+        onec=OneCSettings(raw["onec_url"].rstrip("/"), raw["onec_user"], raw["onec_password"]),
+        demo=bool(overrides and overrides.get("demo")),
+    )
+
+
+def _port(value: str, name: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name} must be between 1 and 65535, not {port}")
+    return port
+
+
+def _check_database_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        if not url.startswith("sqlite:///"):
+            raise ConfigError(f"bad SQLite URL {url!r}: use sqlite:///absolute/path.db")
+        return
+    if scheme not in ("postgresql", "postgres"):
+        raise ConfigError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+    if not urlsplit(url).path.strip("/"):
+        raise ConfigError(f"bad PostgreSQL URL {redact_dsn(url)!r}: no database name")
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    """Create the data dir and its subfolders; fail in one line when it is not writable."""
+    try:
+        for path in (settings.data_dir, settings.uploads_dir, settings.backups_dir, settings.logs_dir):
+            path.mkdir(parents=True, exist_ok=True)
+        probe = settings.data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"data dir {settings.data_dir} is not usable: {exc.strerror or exc}") from None
+
+
+def load_secret_key(data_dir: Path) -> bytes:
+    """The signing key, generated once and kept in the data dir (readable by the owner only)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail early with one line when the listening port is taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def env_example() -> str:
+    """The text of `.env.example`, generated from SETTINGS so it never drifts."""
+    lines = ["# helpdesk settings. Copy to .env (or set in the environment); all are optional.", ""]
+    for s in SETTINGS:
+        lines.append(f"# {s.help}")
+        lines.append(f"{s.env}={'' if s.secret else s.default}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,36 @@
+"""Who is acting, through which channel: every domain call takes an Actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from helpdesk.db.models import User
+
+ROLES = ("admin", "storekeeper", "branch")
+CHANNELS = ("web", "api", "bot", "miniapp", "cli", "system")
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | None
+    channel: str = "web"
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(None, "system")
+
+    @property
+    def role(self) -> str:
+        return self.user.role if self.user else "system"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("admin", "system")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("admin", "storekeeper", "system")

@@ -1,0 +1,24 @@
+"""Audit events: who changed what, when, through which channel, before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpdesk.core.actors import Actor
+from helpdesk.db.models import AuditEvent, Ticket
+
+
+def record(actor: Actor, action: str, *, ticket: Ticket | None = None, entity: str = "ticket",
+           entity_id: Any = "", before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None) -> AuditEvent:
+    """Write one audit event; call inside the transaction of the change it describes."""
+    if ticket is not None and not entity_id:
+        entity_id = ticket.number
+    return AuditEvent.create(ticket=ticket, actor=actor.user, channel=actor.channel, action=action,
+                             entity=entity, entity_id=str(entity_id), before=before, after=after)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values changed, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

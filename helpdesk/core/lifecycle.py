@@ -1,0 +1,137 @@
+"""The request lifecycle: which action moves which status, and who may do it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from helpdesk.core import audit, outbox, stock
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, Forbidden, InvalidTransition, ValidationError
+from helpdesk.core.snapshots import ticket_state
+from helpdesk.core.visibility import can_see, require_active
+from helpdesk.db.models import Ticket, User, utcnow
+
+STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "cancelled")
+OPEN_STATUSES = ("new", "accepted", "in_progress", "resolved")
+TERMINAL_STATUSES = ("closed", "rejected", "cancelled")
+STATUS_LABELS = {
+    "new": N_("New"), "accepted": N_("Accepted"), "in_progress": N_("In progress"),
+    "resolved": N_("Resolved"), "closed": N_("Closed"), "rejected": N_("Rejected"),
+    "cancelled": N_("Cancelled"),
+}
+STAFF = frozenset({"admin", "storekeeper"})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    label: str
+    author_only: bool = False  # a branch user may do it only on their own request
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition("accept", ("new",), "accepted", STAFF, N_("Accept")),
+    Transition("start", ("accepted",), "in_progress", STAFF, N_("Start work")),
+    Transition("resolve", ("accepted", "in_progress"), "resolved", STAFF, N_("Resolve")),
+    Transition("reject", ("new", "accepted", "in_progress"), "rejected", STAFF, N_("Reject"), needs_reason=True),
+    Transition("cancel", ("new",), "cancelled", frozenset({"admin", "branch"}), N_("Cancel"), author_only=True),
+    Transition("confirm", ("resolved",), "closed", frozenset({"admin", "branch"}), N_("Confirm receipt")),
+)}
+TIMESTAMP_OF = {"accepted": "accepted_at", "in_progress": "started_at", "resolved": "resolved_at",
+                "closed": "closed_at", "rejected": "rejected_at", "cancelled": "cancelled_at"}
+
+
+def action_label(ticket: Ticket, action: str) -> str:
+    """'Resolve' reads 'Ship' on a cartridge order."""
+    if action == "resolve" and ticket.type.kind == "cartridges":
+        return N_("Ship")
+    return TRANSITIONS[action].label
+
+
+def allowed_actions(actor: Actor, ticket: Ticket) -> list[str]:
+    """The actions this actor may take on this request now (for buttons and API hints)."""
+    return [a for a in TRANSITIONS if _refusal(actor, ticket, TRANSITIONS[a]) is None]
+
+
+def _refusal(actor: Actor, ticket: Ticket, tr: Transition) -> Forbidden | InvalidTransition | None:
+    if actor.user is not None and not actor.user.active:
+        return Forbidden(N_("Your account is deactivated."))
+    if ticket.archived:
+        return InvalidTransition(N_("Request %(number)s is archived and read-only."), number=ticket.number)
+    if actor.role != "system" and actor.role not in tr.roles:
+        return Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    if tr.author_only and actor.role == "branch" and ticket.author_id != actor.user_id:
+        return Forbidden(N_("Only the author may cancel request %(number)s."), number=ticket.number)
+    if ticket.status not in tr.sources:
+        return InvalidTransition(
+            N_("Request %(number)s is %(status)s: this action is not possible now."),
+            number=ticket.number, status=ticket.status)
+    return None
+
+
+def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> Ticket:
+    """Move a request through its lifecycle, with audit and notifications, or refuse clearly."""
+    require_active(actor)
+    if not can_see(actor, ticket):
+        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    tr = TRANSITIONS.get(action)
+    if tr is None:
+        raise ValidationError(N_("Unknown action %(action)s."), field="action", action=action)
+    reason = (reason or "").strip()
+    if tr.needs_reason and not reason:
+        raise ValidationError(N_("Give a reason for rejecting."), field="reason")
+    if len(reason) > 2000:
+        raise ValidationError(N_("The reason is too long (2000 characters at most)."), field="reason")
+    with outbox.changes():
+        fresh = Ticket.get_by_id(ticket.id)  # re-read under the write lock: a stale copy must not win
+        refusal = _refusal(actor, fresh, tr)
+        if refusal is not None:
+            raise refusal
+        before = ticket_state(fresh)
+        now = utcnow()
+        changes = {"status": tr.target, "updated_at": now, TIMESTAMP_OF[tr.target]: now}
+        if tr.needs_reason:
+            changes["reject_reason"] = reason
+        if action in ("accept", "start") and fresh.assignee_id is None and actor.role == "storekeeper":
+            changes["assignee"] = actor.user_id
+        # Compare-and-set on the status: of two racing moves only one applies.
+        updated = (Ticket.update(**changes)
+                   .where((Ticket.id == fresh.id) & (Ticket.status == fresh.status)).execute())
+        if updated != 1:
+            raise InvalidTransition(N_("Request %(number)s was changed by someone else; reload it."),
+                                    number=fresh.number)
+        fresh = Ticket.get_by_id(fresh.id)
+        if action == "resolve":
+            stock.ship_order(actor, fresh)
+        after = ticket_state(fresh)
+        audit.record(actor, action, ticket=fresh, before=before, after=after
+                     | ({"reason": reason} if reason else {}))
+        outbox.notify([fresh.author], "status_changed",
+                      {"number": fresh.number, "status": fresh.status, "reason": reason}, ticket=fresh,
+                      exclude=actor.user)
+    return fresh
+
+
+def auto_close(days: int, now: dt.datetime | None = None) -> int:
+    """Close requests resolved more than `days` ago that nobody confirmed."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    count = 0
+    for ticket in Ticket.select().where((Ticket.status == "resolved") & (Ticket.resolved_at < cutoff)):
+        try:
+            transition(Actor.system(), ticket, "confirm")
+            count += 1
+        except InvalidTransition:
+            continue  # moved on meanwhile
+    return count
+
+
+def staff_for(ticket: Ticket) -> list[User]:
+    """Who handles this request: the storekeepers of its warehouse, else the admins."""
+    keepers = list(User.select().where((User.role == "storekeeper") & User.active
+                                       & (User.warehouse == ticket.warehouse_id)))
+    return keepers or list(User.select().where((User.role == "admin") & User.active))

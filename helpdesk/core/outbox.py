@@ -1,0 +1,161 @@
+"""The outbox: notifications written in the same transaction as the change, delivered later.
+
+Domain code writes rows inside `changes()`; when the outermost transaction commits, registered
+listeners (the queue) are woken to deliver. A periodic sweep delivers whatever a crash left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from helpdesk.db.database import write_transaction
+from helpdesk.db.models import OutboxMessage, Ticket, User, utcnow
+
+log = logging.getLogger(__name__)
+
+_listeners: list[Callable[[], None]] = []
+_state = threading.local()
+
+MAX_ATTEMPTS = 8
+STUCK_AFTER = dt.timedelta(minutes=5)
+
+
+class DeliveryError(Exception):
+    """A transport failure; `permanent` says whether retrying can help."""
+
+    def __init__(self, message: str, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Transport(Protocol):
+    def send(self, message: OutboxMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def add_listener(callback: Callable[[], None]) -> None:
+    _listeners.append(callback)
+
+
+def clear_listeners() -> None:
+    _listeners.clear()
+
+
+@contextlib.contextmanager
+def changes() -> Iterator[None]:
+    """The domain's write transaction; wakes the delivery after the outermost commit."""
+    depth = getattr(_state, "depth", 0)
+    _state.depth = depth + 1
+    if depth == 0:
+        _state.wrote = False
+    try:
+        with write_transaction():
+            yield
+    finally:
+        _state.depth = depth
+    if depth == 0 and _state.wrote:
+        _state.wrote = False
+        for callback in list(_listeners):
+            try:
+                callback()
+            except Exception:  # a sleeping queue must never undo a committed change
+                log.exception("outbox listener failed")
+
+
+def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
+           exclude: User | None = None) -> int:
+    """Queue a notification for each user who can be reached (Telegram first, else email)."""
+    count = 0
+    seen: set[int] = set()
+    for user in users:
+        if not user.active or user.id in seen or (exclude is not None and user.id == exclude.id):
+            continue
+        seen.add(user.id)
+        if user.telegram_id:
+            channel, address = "telegram", str(user.telegram_id)
+        elif user.email:
+            channel, address = "email", user.email
+        else:
+            continue
+        OutboxMessage.create(channel=channel, kind=kind, user=user, ticket=ticket, address=address,
+                             payload=payload)
+        count += 1
+    if count:
+        _state.wrote = True
+    return count
+
+
+def release_stuck(now: dt.datetime | None = None) -> int:
+    """Rows left 'sending' by a crash go back to 'pending'."""
+    now = now or utcnow()
+    return (OutboxMessage.update(status="pending")
+            .where((OutboxMessage.status == "sending") & (OutboxMessage.due_at < now - STUCK_AFTER))
+            .execute())
+
+
+def _claim(message_id: int, now: dt.datetime) -> bool:
+    # Compare-and-set: only the worker that flips pending -> sending delivers the row.
+    claimed = (OutboxMessage.update(status="sending", due_at=now)
+               .where((OutboxMessage.id == message_id) & (OutboxMessage.status == "pending"))
+               .execute())
+    return claimed == 1
+
+
+def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryReport:
+    """Deliver pending messages whose time has come; transient failures back off and retry."""
+    now = utcnow()
+    due = list(OutboxMessage.select(OutboxMessage.id)
+               .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now))
+               .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
+    sent = retried = failed = 0
+    for row in due:
+        if not _claim(row.id, now):
+            continue
+        message = OutboxMessage.get_by_id(row.id)
+        transport = transports.get(message.channel)
+        try:
+            if transport is None:
+                raise DeliveryError(f"no transport for channel {message.channel!r}", permanent=True)
+            transport.send(message)
+        except DeliveryError as exc:
+            attempts = message.attempts + 1
+            if exc.permanent or attempts >= MAX_ATTEMPTS:
+                _finish(message, "failed", attempts, str(exc))
+                failed += 1
+            else:
+                delay = exc.retry_after if exc.retry_after is not None else min(2 ** attempts * 5, 3600)
+                _finish(message, "pending", attempts, str(exc), due_at=utcnow() + dt.timedelta(seconds=delay))
+                retried += 1
+        except Exception as exc:  # an unknown error is treated as transient, but logged in full
+            log.exception("delivering outbox message %s failed", message.id)
+            attempts = message.attempts + 1
+            status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+            _finish(message, status, attempts, repr(exc), due_at=utcnow() + dt.timedelta(seconds=2 ** attempts * 5))
+            retried += status == "pending"
+            failed += status == "failed"
+        else:
+            _finish(message, "sent", message.attempts + 1, "", sent_at=utcnow())
+            sent += 1
+    return DeliveryReport(sent, retried, failed)
+
+
+def _finish(message: OutboxMessage, status: str, attempts: int, error: str, **fields: Any) -> None:
+    (OutboxMessage.update(status=status, attempts=attempts, last_error=error[:2000], **fields)
+     .where(OutboxMessage.id == message.id).execute())
+
+
+def pending_count() -> int:
+    return OutboxMessage.select().where(OutboxMessage.status.in_(("pending", "sending"))).count()

@@ -1,0 +1,291 @@
+"""People and access: users, passwords, invites, access requests, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from helpdesk.core import audit, outbox
+from helpdesk.core.actors import ROLES, Actor
+from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
+from helpdesk.db.database import write_transaction
+from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 10
+LOCK_AFTER = 5  # failed logins before the account waits
+LOCK_FOR = dt.timedelta(minutes=5)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden(N_("Only an administrator may do this."))
+
+
+def _check_placement(role: str, branch: Branch | None, warehouse: Warehouse | None) -> None:
+    if role not in ROLES:
+        raise ValidationError(N_("Unknown role %(role)s."), field="role", role=role)
+    if role == "branch" and branch is None:
+        raise ValidationError(N_("A branch user needs a branch."), field="branch")
+    if role == "storekeeper" and warehouse is None:
+        raise ValidationError(N_("A storekeeper needs a warehouse."), field="warehouse")
+
+
+def validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(N_("The password must have %(min)s characters at least."), field="password",
+                              min=MIN_PASSWORD)
+
+
+def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | None = None,
+                warehouse: Warehouse | None = None, telegram_id: int | None = None,
+                username: str | None = None, password: str | None = None, email: str | None = None,
+                language: str = "ru", must_change_password: bool = False) -> User:
+    """Create a user (admins only). Branch users need a branch, storekeepers a warehouse."""
+    _require_admin(actor)
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError(N_("Enter a name."), field="display_name")
+    _check_placement(role, branch, warehouse)
+    if username is not None:
+        username = username.strip().lower() or None
+    if username and User.select().where(User.username == username).exists():
+        raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
+    if telegram_id is not None and User.select().where(User.telegram_id == telegram_id).exists():
+        raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
+    if password is not None:
+        validate_password(password)
+    with write_transaction():
+        user = User.create(display_name=display_name, role=role, branch=branch if role == "branch" else None,
+                           warehouse=warehouse if role == "storekeeper" else None, telegram_id=telegram_id,
+                           username=username, password_hash=hash_password(password) if password else None,
+                           email=(email or "").strip() or None, language=language if language in ("ru", "en")
+                           else "ru", must_change_password=must_change_password)
+        audit.record(actor, "user_create", entity="user", entity_id=user.id,
+                     after={"display_name": display_name, "role": role, "username": username,
+                            "branch": branch.code if branch else None,
+                            "warehouse": warehouse.code if warehouse else None})
+    return user
+
+
+def authenticate(username: str, password: str, now: dt.datetime | None = None) -> User:
+    """Check a web login. Repeated failures lock the account for a few minutes."""
+    now = now or utcnow()
+    user = User.get_or_none(User.username == (username or "").strip().lower())
+    if user is None or not user.active or not user.password_hash:
+        _hasher.hash(password or "x")  # same cost as a real check: no user enumeration by timing
+        raise Forbidden(N_("Wrong login or password."))
+    if user.locked_until and user.locked_until > now:
+        raise Forbidden(N_("Too many failed attempts. Try again in a few minutes."))
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        failed = user.failed_logins + 1
+        locked = now + LOCK_FOR if failed >= LOCK_AFTER else None
+        User.update(failed_logins=0 if locked else failed, locked_until=locked).where(User.id == user.id).execute()
+        raise Forbidden(N_("Wrong login or password.")) from None
+    fields: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    if _hasher.check_needs_rehash(user.password_hash):
+        fields["password_hash"] = hash_password(password)
+    User.update(**fields).where(User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def change_password(actor: Actor, user: User, new_password: str, current_password: str | None = None) -> None:
+    if actor.user_id != user.id:
+        _require_admin(actor)
+    elif not user.must_change_password:
+        try:
+            _hasher.verify(user.password_hash or "", current_password or "")
+        except (VerificationError, InvalidHashError):
+            raise ValidationError(N_("The current password is wrong."), field="current_password") from None
+    validate_password(new_password)
+    with write_transaction():
+        User.update(password_hash=hash_password(new_password),
+                    must_change_password=actor.user_id != user.id).where(User.id == user.id).execute()
+        audit.record(actor, "password_change", entity="user", entity_id=user.id)
+
+
+def set_active(actor: Actor, user: User, active: bool) -> User:
+    """Deactivate or reactivate a user; users are never deleted."""
+    _require_admin(actor)
+    if actor.user_id == user.id and not active:
+        raise Conflict(N_("You cannot deactivate yourself."))
+    with write_transaction():
+        User.update(active=active).where(User.id == user.id).execute()
+        audit.record(actor, "user_activate" if active else "user_deactivate", entity="user", entity_id=user.id,
+                     before={"active": user.active}, after={"active": active})
+    return User.get_by_id(user.id)
+
+
+def by_telegram_id(telegram_id: int) -> User | None:
+    return User.get_or_none(User.telegram_id == telegram_id)
+
+
+# --- invites ----------------------------------------------------------------------------------
+
+def create_invite(actor: Actor, role: str, *, branch: Branch | None = None, warehouse: Warehouse | None = None,
+                  days: int = 7, max_uses: int | None = 1) -> Invite:
+    """An invite code for a deep link `https://t.me/<bot>?start=<code>`."""
+    _require_admin(actor)
+    _check_placement(role, branch, warehouse)
+    if days < 1 or days > 365:
+        raise ValidationError(N_("An invite lives from 1 to 365 days."), field="days")
+    if max_uses is not None and max_uses < 1:
+        raise ValidationError(N_("Uses must be at least 1."), field="max_uses")
+    with write_transaction():
+        invite = Invite.create(code=secrets.token_urlsafe(12), role=role, branch=branch, warehouse=warehouse,
+                               created_by=actor.user, expires_at=utcnow() + dt.timedelta(days=days),
+                               max_uses=max_uses)
+        audit.record(actor, "invite_create", entity="invite", entity_id=invite.id,
+                     after={"role": role, "branch": branch.code if branch else None, "max_uses": max_uses})
+    return invite
+
+
+def invite_link(invite: Invite, bot_username: str | None) -> str:
+    if bot_username:
+        return f"https://t.me/{bot_username}?start={invite.code}"
+    return f"/start {invite.code}"
+
+
+def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_username: str | None = None,
+                  language: str = "ru") -> User:
+    """Bind a Telegram account to the invite's role and place (the bot's /start <code>)."""
+    now = utcnow()
+    with write_transaction():
+        invite = Invite.get_or_none(Invite.code == code)
+        if invite is None or invite.revoked_at or (invite.expires_at and invite.expires_at < now):
+            raise NotFound(N_("This invite is not valid (expired or revoked)."))
+        # Compare-and-set on `uses`: a single-use invite redeemed twice at once admits only one.
+        used = (Invite.update(uses=Invite.uses + 1)
+                .where((Invite.id == invite.id) & (Invite.uses == invite.uses)
+                       & ((Invite.max_uses.is_null()) | (Invite.uses < Invite.max_uses))).execute())
+        if used != 1:
+            raise Conflict(N_("This invite has already been used."))
+        existing = by_telegram_id(telegram_id)
+        if existing is not None:
+            raise Conflict(N_("This Telegram account is already registered."))
+        user = User.create(display_name=display_name.strip() or str(telegram_id), role=invite.role,
+                           branch=invite.branch_id, warehouse=invite.warehouse_id, telegram_id=telegram_id,
+                           telegram_username=telegram_username, language=language if language in ("ru", "en")
+                           else "ru")
+        audit.record(Actor(user, "bot"), "invite_redeem", entity="user", entity_id=user.id,
+                     after={"invite_id": invite.id, "role": invite.role})
+    return user
+
+
+def revoke_invite(actor: Actor, invite: Invite) -> None:
+    _require_admin(actor)
+    with write_transaction():
+        Invite.update(revoked_at=utcnow()).where(Invite.id == invite.id).execute()
+        audit.record(actor, "invite_revoke", entity="invite", entity_id=invite.id)
+
+
+# --- access requests ----------------------------------------------------------------------------
+
+def request_access(telegram_id: int, full_name: str, telegram_username: str | None = None,
+                   language: str = "ru") -> AccessRequest:
+    """An unknown Telegram user asks to join; admins are told once per pending request."""
+    with outbox.changes():
+        pending = AccessRequest.get_or_none((AccessRequest.telegram_id == telegram_id)
+                                            & (AccessRequest.status == "pending"))
+        if pending is not None:
+            return pending
+        request = AccessRequest.create(telegram_id=telegram_id, full_name=full_name.strip()[:200],
+                                       telegram_username=telegram_username, language=language)
+        admins = list(User.select().where((User.role == "admin") & User.active))
+        outbox.notify(admins, "access_requested", {"access_request_id": request.id, "name": full_name})
+    return request
+
+
+def decide_access(actor: Actor, request: AccessRequest, approve: bool, *, role: str = "branch",
+                  branch: Branch | None = None, warehouse: Warehouse | None = None) -> User | None:
+    _require_admin(actor)
+    if request.status != "pending":
+        raise Conflict(N_("This access request was already decided."))
+    user = None
+    with outbox.changes():
+        if approve:
+            _check_placement(role, branch, warehouse)
+            if by_telegram_id(request.telegram_id) is not None:
+                raise Conflict(N_("This Telegram account is already registered."))
+            user = User.create(display_name=request.full_name or str(request.telegram_id), role=role,
+                               branch=branch if role == "branch" else None,
+                               warehouse=warehouse if role == "storekeeper" else None,
+                               telegram_id=request.telegram_id, telegram_username=request.telegram_username,
+                               language=request.language)
+        changed = (AccessRequest.update(status="approved" if approve else "rejected", decided_by=actor.user,
+                                        decided_at=utcnow(), user=user)
+                   .where((AccessRequest.id == request.id) & (AccessRequest.status == "pending")).execute())
+        if changed != 1:
+            raise Conflict(N_("This access request was already decided."))
+        audit.record(actor, "access_approve" if approve else "access_reject", entity="access_request",
+                     entity_id=request.id, after={"user_id": user.id if user else None, "role": role})
+        if user is not None:
+            outbox.notify([user], "access_approved", {})
+    return user
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once; only its hash is stored
+
+
+def _token_hash(secret: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is safe here (unlike passwords).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(actor: Actor, user: User, name: str) -> IssuedToken:
+    _require_admin(actor)
+    if not name.strip():
+        raise ValidationError(N_("Name the token."), field="name")
+    secret = "hd_" + secrets.token_urlsafe(32)
+    with write_transaction():
+        token = ApiToken.create(user=user, name=name.strip()[:100], prefix=secret[:10],
+                                token_hash=_token_hash(secret))
+        audit.record(actor, "token_issue", entity="api_token", entity_id=token.id,
+                     after={"user_id": user.id, "name": token.name})
+    return IssuedToken(token, secret)
+
+
+def user_for_token(secret: str) -> User | None:
+    token = ApiToken.get_or_none((ApiToken.token_hash == _token_hash(secret)) & ApiToken.revoked_at.is_null())
+    if token is None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute()
+    return token.user
+
+
+def revoke_token(actor: Actor, token: ApiToken) -> None:
+    _require_admin(actor)
+    with write_transaction():
+        ApiToken.update(revoked_at=utcnow()).where(ApiToken.id == token.id).execute()
+        audit.record(actor, "token_revoke", entity="api_token", entity_id=token.id)
+
+
+def ensure_first_admin() -> str | None:
+    """On first run, create `admin` with a random password and return it (to print once)."""
+    if User.select().where(User.role == "admin").exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    with write_transaction():
+        user = User.create(display_name="Administrator", role="admin", username="admin",
+                           password_hash=hash_password(password), must_change_password=True)
+        audit.record(Actor.system(), "user_create", entity="user", entity_id=user.id,
+                     after={"username": "admin", "role": "admin"})
+    return password

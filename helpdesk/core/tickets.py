@@ -1,0 +1,311 @@
+"""Requests (заявки): create, find, comment, assign, edit, archive. Transitions live in lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from helpdesk.core import audit, outbox, sla
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
+from helpdesk.core.numbering import next_number
+from helpdesk.core.snapshots import ticket_state
+from helpdesk.core.visibility import can_see, require_active, scope
+from helpdesk.db.models import (
+    Branch,
+    CartridgeModel,
+    Comment,
+    OrderLine,
+    Printer,
+    Ticket,
+    TicketType,
+    User,
+    utcnow,
+)
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+MAX_TEXT = 4000
+MAX_QUANTITY = 100
+MAX_LINES = 30
+
+
+@dataclass
+class TicketDraft:
+    """What a channel collected from the user; validated by `create`."""
+
+    type_code: str
+    description: str = ""
+    branch_id: int | None = None  # branch users: their own branch
+    priority: str = "normal"
+    printer_id: int | None = None
+    asset: str = ""
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (cartridge id, quantity)
+
+
+def _resolve_branch(actor: Actor, branch_id: int | None) -> Branch:
+    if actor.role == "branch":
+        if branch_id is not None and branch_id != actor.user.branch_id:
+            raise Forbidden(N_("You may create requests for your own branch only."))
+        branch_id = actor.user.branch_id
+    if branch_id is None:
+        raise ValidationError(N_("Choose a branch."), field="branch")
+    branch = Branch.get_or_none(Branch.id == branch_id)
+    if branch is None or not branch.active:
+        raise ValidationError(N_("This branch does not exist or is inactive."), field="branch")
+    if actor.role == "storekeeper" and branch.warehouse_id != actor.user.warehouse_id:
+        raise Forbidden(N_("This branch is served by another warehouse."))
+    return branch
+
+
+def _validate_lines(lines: list[tuple[int, int]]) -> list[tuple[CartridgeModel, int]]:
+    if not lines:
+        raise ValidationError(N_("Add at least one cartridge to the order."), field="lines")
+    merged: dict[int, int] = {}
+    for cartridge_id, quantity in lines:
+        if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+            raise ValidationError(N_("Quantity must be a whole number from 1 to %(max)s."), field="lines",
+                                  max=MAX_QUANTITY)
+        merged[cartridge_id] = merged.get(cartridge_id, 0) + quantity
+    if len(merged) > MAX_LINES:
+        raise ValidationError(N_("Too many lines in one order (%(max)s at most)."), field="lines", max=MAX_LINES)
+    found = {c.id: c for c in CartridgeModel.select().where(CartridgeModel.id.in_(list(merged))
+                                                            & CartridgeModel.active)}
+    result = []
+    for cartridge_id, quantity in merged.items():
+        if cartridge_id not in found:
+            raise ValidationError(N_("Unknown cartridge model."), field="lines")
+        if quantity > MAX_QUANTITY:
+            raise ValidationError(N_("Quantity must be a whole number from 1 to %(max)s."), field="lines",
+                                  max=MAX_QUANTITY)
+        result.append((found[cartridge_id], quantity))
+    return result
+
+
+def create(actor: Actor, draft: TicketDraft) -> Ticket:
+    """Validate a draft and create the request with its number, SLA deadlines, audit and notices."""
+    require_active(actor)
+    if actor.role not in ("admin", "storekeeper", "branch", "system"):
+        raise Forbidden(N_("You may not create requests."))
+    ticket_type = TicketType.get_or_none((TicketType.code == draft.type_code) & TicketType.active)
+    if ticket_type is None:
+        raise ValidationError(N_("Unknown request type."), field="type")
+    branch = _resolve_branch(actor, draft.branch_id)
+    description = (draft.description or "").strip()
+    if len(description) > MAX_TEXT:
+        raise ValidationError(N_("The description is too long (%(max)s characters at most)."),
+                              field="description", max=MAX_TEXT)
+    if draft.priority not in PRIORITIES:
+        raise ValidationError(N_("Unknown priority."), field="priority")
+    lines = _validate_lines(draft.lines) if ticket_type.kind == "cartridges" else []
+    if ticket_type.kind != "cartridges" and len(description) < 3:
+        raise ValidationError(N_("Describe the problem (3 characters at least)."), field="description")
+    printer = None
+    if draft.printer_id is not None:
+        printer = Printer.get_or_none((Printer.id == draft.printer_id) & (Printer.branch == branch))
+        if printer is None:
+            raise ValidationError(N_("This printer is not registered at the branch."), field="printer")
+    author = actor.user
+    if author is None:
+        raise Forbidden(N_("You may not create requests."))
+
+    now = utcnow()
+    accept_due, resolve_due = sla.due_times(ticket_type, now)
+    with outbox.changes():
+        ticket = Ticket.create(
+            number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
+            author=author, priority=draft.priority, description=description, printer=printer,
+            asset=(draft.asset or "").strip()[:200], channel=actor.channel, created_at=now, updated_at=now,
+            accept_due_at=accept_due, resolve_due_at=resolve_due,
+        )
+        for cartridge, quantity in lines:
+            OrderLine.create(ticket=ticket, cartridge=cartridge, quantity=quantity)
+        audit.record(actor, "create", ticket=ticket, after=ticket_state(ticket) | {
+            "type": ticket_type.code, "branch": branch.code,
+            "lines": [[c.id, q] for c, q in lines]})
+        outbox.notify(staff_for(ticket), "ticket_created", {"number": ticket.number}, ticket=ticket,
+                      exclude=author)
+    return ticket
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    branch_id: int | None = None
+    type_code: str | None = None
+    statuses: tuple[str, ...] = ()
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    assignee_id: int | None = None
+    text: str = ""
+    archived: bool | None = False  # None: both
+    sort: str = "-created"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Ticket]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+SORTS = {
+    "created": Ticket.id, "-created": Ticket.id.desc(), "status": Ticket.status, "-status": Ticket.status.desc(),
+    "priority": Ticket.priority, "-priority": Ticket.priority.desc(),
+    "updated": Ticket.updated_at, "-updated": Ticket.updated_at.desc(),
+}
+
+
+def search(actor: Actor, flt: TicketFilter) -> Page:
+    """The requests the actor may see that match the filter, one page of them."""
+    for status in flt.statuses:
+        if status not in STATUSES:
+            raise ValidationError(N_("Unknown status %(status)s."), field="status", status=status)
+    if flt.sort not in SORTS:
+        raise ValidationError(N_("Unknown sort order."), field="sort")
+    query = scope(Ticket.select(), actor)
+    if flt.branch_id is not None:
+        query = query.where(Ticket.branch == flt.branch_id)
+    if flt.type_code:
+        query = query.join(TicketType).where(TicketType.code == flt.type_code).switch(Ticket)
+    if flt.statuses:
+        query = query.where(Ticket.status.in_(flt.statuses))
+    if flt.created_from:
+        query = query.where(Ticket.created_at >= dt.datetime.combine(flt.created_from, dt.time()))
+    if flt.created_to:
+        query = query.where(Ticket.created_at < dt.datetime.combine(flt.created_to + dt.timedelta(days=1),
+                                                                    dt.time()))
+    if flt.assignee_id is not None:
+        query = query.where(Ticket.assignee == flt.assignee_id)
+    if flt.archived is not None:
+        query = query.where(Ticket.archived == flt.archived)
+    text = flt.text.strip()
+    if text:
+        like = f"%{text}%"
+        query = query.where(Ticket.number.contains(text) | Ticket.description ** like)
+    per_page = min(max(flt.per_page, 1), 500)
+    page = max(flt.page, 1)
+    total = query.count()
+    items = list(query.order_by(SORTS[flt.sort]).paginate(page, per_page))
+    return Page(items, total, page, per_page)
+
+
+def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False) -> Comment:
+    """A comment both sides see, or an internal note only staff see."""
+    require_active(actor)
+    if not can_see(actor, ticket):
+        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    if internal and not actor.is_staff:
+        raise Forbidden(N_("Only staff may write internal notes."))
+    if ticket.archived:
+        raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(N_("The comment is empty."), field="body")
+    if len(body) > MAX_TEXT:
+        raise ValidationError(N_("The comment is too long (%(max)s characters at most)."), field="body",
+                              max=MAX_TEXT)
+    with outbox.changes():
+        comment = Comment.create(ticket=ticket, author=actor.user, body=body, internal=internal,
+                                 channel=actor.channel)
+        Ticket.update(updated_at=utcnow()).where(Ticket.id == ticket.id).execute()
+        audit.record(actor, "note" if internal else "comment", ticket=ticket,
+                     after={"comment_id": comment.id, "internal": internal, "body": body})
+        if not internal:
+            if actor.is_staff:
+                recipients = [ticket.author]
+            else:
+                recipients = [ticket.assignee] if ticket.assignee_id else staff_for(ticket)
+            outbox.notify(recipients, "comment_added", {"number": ticket.number, "comment_id": comment.id},
+                          ticket=ticket, exclude=actor.user)
+    return comment
+
+
+def comments_for(actor: Actor, ticket: Ticket) -> list[Comment]:
+    query = Comment.select().where(Comment.ticket == ticket)
+    if not actor.is_staff:
+        query = query.where(~Comment.internal)
+    return list(query.order_by(Comment.id))
+
+
+def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
+    """Give a request to a staff member of its warehouse (or an admin), or take it back."""
+    require_active(actor)
+    if not actor.is_staff or not can_see(actor, ticket):
+        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    if ticket.archived:
+        raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
+    assignee = None
+    if assignee_id is not None:
+        assignee = User.get_or_none(User.id == assignee_id)
+        eligible = assignee is not None and assignee.active and (
+            assignee.role == "admin"
+            or (assignee.role == "storekeeper" and assignee.warehouse_id == ticket.warehouse_id))
+        if not eligible:
+            raise ValidationError(N_("This person cannot handle the request."), field="assignee")
+    with outbox.changes():
+        before = ticket_state(ticket)
+        Ticket.update(assignee=assignee, updated_at=utcnow()).where(Ticket.id == ticket.id).execute()
+        ticket = Ticket.get_by_id(ticket.id)
+        audit.record(actor, "assign", ticket=ticket, before={"assignee_id": before["assignee_id"]},
+                     after={"assignee_id": ticket.assignee_id})
+        if assignee is not None:
+            outbox.notify([assignee], "assigned", {"number": ticket.number}, ticket=ticket, exclude=actor.user)
+    return ticket
+
+
+def set_priority(actor: Actor, ticket: Ticket, priority: str) -> Ticket:
+    require_active(actor)
+    if not actor.is_staff or not can_see(actor, ticket):
+        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    if priority not in PRIORITIES:
+        raise ValidationError(N_("Unknown priority."), field="priority")
+    if ticket.archived:
+        raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
+    with outbox.changes():
+        old = ticket.priority
+        Ticket.update(priority=priority, updated_at=utcnow()).where(Ticket.id == ticket.id).execute()
+        audit.record(actor, "edit", ticket=ticket, before={"priority": old}, after={"priority": priority})
+    return Ticket.get_by_id(ticket.id)
+
+
+DEFAULT_ARCHIVE_POLICY = {"closed": 90, "rejected": 90, "cancelled": 90}
+
+
+def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = None) -> int:
+    """Archive finished requests older than the policy's days per status. Nothing is deleted."""
+    policy = policy or DEFAULT_ARCHIVE_POLICY
+    now = now or utcnow()
+    count = 0
+    stamp = {"closed": Ticket.closed_at, "rejected": Ticket.rejected_at, "cancelled": Ticket.cancelled_at}
+    for status, days in policy.items():
+        if status not in TERMINAL_STATUSES:
+            continue
+        cutoff = now - dt.timedelta(days=int(days))
+        due = Ticket.select().where((Ticket.status == status) & (~Ticket.archived) & (stamp[status] < cutoff))
+        for ticket in due:
+            with outbox.changes():
+                changed = (Ticket.update(archived=True, archived_at=now)
+                           .where((Ticket.id == ticket.id) & (~Ticket.archived)).execute())
+                if changed:
+                    audit.record(Actor.system(), "archive", ticket=ticket, before={"archived": False},
+                                 after={"archived": True})
+                    count += 1
+    return count
+
+
+def counts_by_status(actor: Actor) -> dict[str, int]:
+    query = (scope(Ticket.select(Ticket.status, pw.fn.COUNT(Ticket.id).alias("n")), actor)
+             .where(~Ticket.archived).group_by(Ticket.status))
+    result = dict.fromkeys(STATUSES, 0)
+    for row in query:
+        result[row.status] = row.n
+    return result

@@ -1,0 +1,50 @@
+"""Row-level permissions: which requests an actor may see. Every channel goes through here."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, Forbidden, NotFound
+from helpdesk.db.models import Ticket
+
+
+def require_active(actor: Actor) -> None:
+    if actor.user is not None and not actor.user.active:
+        raise Forbidden(N_("Your account is deactivated."))
+
+
+def scope(query: pw.ModelSelect, actor: Actor) -> pw.ModelSelect:
+    """Restrict a Ticket query to what the actor may see."""
+    require_active(actor)
+    if actor.is_admin:
+        return query
+    if actor.role == "storekeeper":
+        return query.where(Ticket.warehouse == actor.user.warehouse_id)
+    if actor.role == "branch":
+        return query.where(Ticket.branch == actor.user.branch_id)
+    return query.where(pw.SQL("1 = 0"))
+
+
+def can_see(actor: Actor, ticket: Ticket) -> bool:
+    if actor.user is not None and not actor.user.active:
+        return False
+    if actor.is_admin:
+        return True
+    if actor.role == "storekeeper":
+        return ticket.warehouse_id is not None and ticket.warehouse_id == actor.user.warehouse_id
+    if actor.role == "branch":
+        return ticket.branch_id == actor.user.branch_id
+    return False
+
+
+def get_visible(actor: Actor, number: str) -> Ticket:
+    """The request with this public number, or NotFound when it does not exist or is not the actor's.
+
+    Another branch's request answers exactly like a missing one, so numbers cannot be probed.
+    """
+    require_active(actor)
+    ticket = Ticket.get_or_none(Ticket.number == number)
+    if ticket is None or not can_see(actor, ticket):
+        raise NotFound(N_("Request %(number)s was not found."), number=number)
+    return ticket

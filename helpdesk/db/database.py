@@ -1,0 +1,108 @@
+"""The one database handle: SQLite (embedded default) or PostgreSQL, chosen by URL.
+
+Models bind to `db`, a proxy initialised at start. Connections are per thread (peewee's default),
+which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import peewee
+from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase
+
+db = peewee.DatabaseProxy()
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+    "cache_size": -16_000,
+}
+
+
+def open_database(url: str) -> peewee.Database:
+    """Build (not yet connect) a peewee database for a `sqlite:///` or `postgresql://` URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(url[len("sqlite:///"):])
+        if path != ":memory:":
+            path = "/" + path.lstrip("/") if not _is_windows_path(path) else path
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    return PooledPostgresqlDatabase(
+        unquote(parts.path.lstrip("/")),
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        host=parts.hostname or None,
+        port=parts.port or None,
+        max_connections=32,
+        stale_timeout=300,
+        timeout=10,
+        prefer_psycopg3=True,
+        **_query_options(parts.query),
+    )
+
+
+def _is_windows_path(path: str) -> bool:
+    return len(path) > 1 and path[1] == ":"
+
+
+def _query_options(query: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in filter(None, query.split("&")):
+        key, _, value = pair.partition("=")
+        options[unquote(key)] = unquote(value)
+    return options
+
+
+def init_database(url: str, migrate: bool = True) -> peewee.Database:
+    """Point the models at the database of `url`, connect and apply pending migrations."""
+    real = open_database(url)
+    db.initialize(real)
+    real.connect(reuse_if_open=True)
+    if migrate:
+        apply_migrations(real)
+    return real
+
+
+def apply_migrations(database: peewee.Database, target: str | None = None) -> list[str]:
+    """Apply the numbered migrations in `db/migrations` (all, or up to `target`)."""
+    return Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration").up(target)
+
+
+def is_sqlite(database: peewee.Database | None = None) -> bool:
+    target = database or db.obj
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction that will write.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
+    first and writes later fails at once with "database is locked" under WAL instead of waiting.
+    """
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    if is_sqlite():
+        with db.atomic(lock_type="IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
+def close_database() -> None:
+    if db.obj is not None:
+        if isinstance(db.obj, PooledPostgresqlDatabase):
+            db.obj.close_all()
+        elif not db.obj.is_closed():
+            db.obj.close()

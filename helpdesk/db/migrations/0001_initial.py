@@ -1,0 +1,290 @@
+"""Initial schema: a frozen copy of the models as they were, independent of helpdesk.db.models."""
+
+import datetime as dt
+import json
+from typing import Any
+
+import peewee as pw
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class JSONText(pw.TextField):
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+    def python_value(self, value: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+# --- organisation -----------------------------------------------------------------------------
+
+class Warehouse(BaseModel):
+    code = pw.CharField(max_length=32, unique=True)
+    name = pw.CharField(max_length=200)
+    address = pw.CharField(max_length=300, default="")
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Branch(BaseModel):
+    code = pw.CharField(max_length=32, unique=True)
+    name = pw.CharField(max_length=200)
+    address = pw.CharField(max_length=300, default="")
+    warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="branches", on_delete="RESTRICT")
+    active = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class User(BaseModel):
+    display_name = pw.CharField(max_length=200)
+    role = pw.CharField(max_length=16, index=True)  # admin | storekeeper | branch
+    branch = pw.ForeignKeyField(Branch, null=True, backref="users", on_delete="RESTRICT")
+    warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="storekeepers", on_delete="RESTRICT")
+    telegram_id = pw.BigIntegerField(null=True, unique=True)
+    telegram_username = pw.CharField(max_length=64, null=True)
+    username = pw.CharField(max_length=64, null=True, unique=True)
+    password_hash = pw.CharField(max_length=255, null=True)
+    must_change_password = pw.BooleanField(default=False)
+    email = pw.CharField(max_length=254, null=True)
+    language = pw.CharField(max_length=8, default="ru")
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    last_login_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Invite(BaseModel):
+    code = pw.CharField(max_length=64, unique=True)
+    role = pw.CharField(max_length=16)
+    branch = pw.ForeignKeyField(Branch, null=True, on_delete="RESTRICT")
+    warehouse = pw.ForeignKeyField(Warehouse, null=True, on_delete="RESTRICT")
+    created_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=utcnow)
+    expires_at = pw.DateTimeField(null=True)
+    max_uses = pw.IntegerField(null=True)  # None: unlimited
+    uses = pw.IntegerField(default=0)
+    revoked_at = pw.DateTimeField(null=True)
+
+
+class AccessRequest(BaseModel):
+    telegram_id = pw.BigIntegerField(index=True)
+    telegram_username = pw.CharField(max_length=64, null=True)
+    full_name = pw.CharField(max_length=200, default="")
+    language = pw.CharField(max_length=8, default="ru")
+    status = pw.CharField(max_length=16, default="pending", index=True)  # pending | approved | rejected
+    created_at = pw.DateTimeField(default=utcnow)
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    decided_at = pw.DateTimeField(null=True)
+    user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+class ApiToken(BaseModel):
+    user = pw.ForeignKeyField(User, backref="api_tokens", on_delete="RESTRICT")
+    name = pw.CharField(max_length=100)
+    prefix = pw.CharField(max_length=12)
+    token_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_used_at = pw.DateTimeField(null=True)
+    revoked_at = pw.DateTimeField(null=True)
+
+
+class Setting(BaseModel):
+    key = pw.CharField(max_length=64, primary_key=True)
+    value = JSONText(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+# --- catalog and stock -------------------------------------------------------------------------
+
+class CartridgeModel(BaseModel):
+    name = pw.CharField(max_length=200)
+    vendor = pw.CharField(max_length=100, default="")
+    article = pw.CharField(max_length=100, default="", index=True)
+    onec_key = pw.CharField(max_length=100, null=True, index=True)
+    active = pw.BooleanField(default=True)
+
+
+class PrinterModel(BaseModel):
+    name = pw.CharField(max_length=200)
+    vendor = pw.CharField(max_length=100, default="")
+    active = pw.BooleanField(default=True)
+
+
+class PrinterModelCartridge(BaseModel):
+    printer_model = pw.ForeignKeyField(PrinterModel, backref="cartridge_links", on_delete="CASCADE")
+    cartridge = pw.ForeignKeyField(CartridgeModel, backref="printer_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("printer_model", "cartridge"), True),)
+
+
+class Printer(BaseModel):
+    branch = pw.ForeignKeyField(Branch, backref="printers", on_delete="RESTRICT")
+    model = pw.ForeignKeyField(PrinterModel, backref="printers", on_delete="RESTRICT")
+    inventory_number = pw.CharField(max_length=64, default="")
+    location = pw.CharField(max_length=200, default="")
+    active = pw.BooleanField(default=True)
+
+
+class Stock(BaseModel):
+    warehouse = pw.ForeignKeyField(Warehouse, backref="stock", on_delete="RESTRICT")
+    cartridge = pw.ForeignKeyField(CartridgeModel, backref="stock", on_delete="RESTRICT")
+    quantity = pw.IntegerField(default=0)
+    source = pw.CharField(max_length=8, default="manual")  # manual | 1c
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("warehouse", "cartridge"), True),)
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+class TicketType(BaseModel):
+    code = pw.CharField(max_length=32, unique=True)
+    name_ru = pw.CharField(max_length=100)
+    name_en = pw.CharField(max_length=100)
+    kind = pw.CharField(max_length=16, default="generic")  # cartridges | repair | generic
+    active = pw.BooleanField(default=True)
+    sort = pw.IntegerField(default=100)
+
+
+class SlaPolicy(BaseModel):
+    ticket_type = pw.ForeignKeyField(TicketType, unique=True, backref="+", on_delete="RESTRICT")
+    accept_minutes = pw.IntegerField(default=60)
+    resolve_minutes = pw.IntegerField(default=8 * 60)
+    escalate_minutes = pw.IntegerField(default=60)  # after the accept deadline, admins are told
+
+
+class BusinessCalendar(BaseModel):
+    timezone = pw.CharField(max_length=64, default="Europe/Moscow")
+    work_days = pw.CharField(max_length=20, default="1,2,3,4,5")  # ISO weekdays
+    day_start = pw.CharField(max_length=5, default="09:00")
+    day_end = pw.CharField(max_length=5, default="18:00")
+
+
+class Holiday(BaseModel):
+    day = pw.DateField(unique=True)
+    name = pw.CharField(max_length=100, default="")
+
+
+class TicketCounter(BaseModel):
+    year = pw.IntegerField(primary_key=True)
+    last = pw.IntegerField(default=0)
+
+
+class Ticket(BaseModel):
+    number = pw.CharField(max_length=16, unique=True)
+    type = pw.ForeignKeyField(TicketType, backref="tickets", on_delete="RESTRICT")
+    branch = pw.ForeignKeyField(Branch, backref="tickets", on_delete="RESTRICT")
+    warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="tickets", on_delete="RESTRICT")
+    author = pw.ForeignKeyField(User, backref="authored", on_delete="RESTRICT")
+    assignee = pw.ForeignKeyField(User, null=True, backref="assigned", on_delete="RESTRICT")
+    priority = pw.CharField(max_length=8, default="normal")
+    description = pw.TextField(default="")
+    printer = pw.ForeignKeyField(Printer, null=True, backref="tickets", on_delete="RESTRICT")
+    asset = pw.CharField(max_length=200, default="")
+    status = pw.CharField(max_length=16, default="new", index=True)
+    channel = pw.CharField(max_length=16, default="web")
+    reject_reason = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    accepted_at = pw.DateTimeField(null=True)
+    started_at = pw.DateTimeField(null=True)
+    resolved_at = pw.DateTimeField(null=True)
+    closed_at = pw.DateTimeField(null=True)
+    rejected_at = pw.DateTimeField(null=True)
+    cancelled_at = pw.DateTimeField(null=True)
+    accept_due_at = pw.DateTimeField(null=True, index=True)
+    resolve_due_at = pw.DateTimeField(null=True)
+    sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
+    archived = pw.BooleanField(default=False, index=True)
+    archived_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("branch", "status"), False), (("warehouse", "status"), False))
+
+
+class OrderLine(BaseModel):
+    ticket = pw.ForeignKeyField(Ticket, backref="lines", on_delete="RESTRICT")
+    cartridge = pw.ForeignKeyField(CartridgeModel, backref="+", on_delete="RESTRICT")
+    quantity = pw.IntegerField()
+
+
+class Comment(BaseModel):
+    ticket = pw.ForeignKeyField(Ticket, backref="comments", on_delete="RESTRICT")
+    author = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    body = pw.TextField()
+    internal = pw.BooleanField(default=False)
+    channel = pw.CharField(max_length=16, default="web")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Attachment(BaseModel):
+    ticket = pw.ForeignKeyField(Ticket, backref="attachments", on_delete="RESTRICT")
+    comment = pw.ForeignKeyField(Comment, null=True, backref="attachments", on_delete="RESTRICT")
+    uploaded_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    file_name = pw.CharField(max_length=255)
+    content_type = pw.CharField(max_length=100, default="application/octet-stream")
+    size = pw.IntegerField(default=0)
+    storage_path = pw.CharField(max_length=500)
+    telegram_file_id = pw.CharField(max_length=255, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class StockMovement(BaseModel):
+    warehouse = pw.ForeignKeyField(Warehouse, backref="+", on_delete="RESTRICT")
+    cartridge = pw.ForeignKeyField(CartridgeModel, backref="+", on_delete="RESTRICT")
+    delta = pw.IntegerField()
+    reason = pw.CharField(max_length=300, default="")
+    ticket = pw.ForeignKeyField(Ticket, null=True, backref="+", on_delete="RESTRICT")
+    user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class AuditEvent(BaseModel):
+    ticket = pw.ForeignKeyField(Ticket, null=True, backref="events", on_delete="RESTRICT")
+    actor = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    channel = pw.CharField(max_length=16, default="system")  # web | api | bot | miniapp | cli | system
+    action = pw.CharField(max_length=32, index=True)
+    entity = pw.CharField(max_length=32, default="ticket")
+    entity_id = pw.CharField(max_length=64, default="")
+    before = JSONText(null=True)
+    after = JSONText(null=True)
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+
+
+class OutboxMessage(BaseModel):
+    channel = pw.CharField(max_length=16)  # telegram | email
+    kind = pw.CharField(max_length=32)
+    user = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    ticket = pw.ForeignKeyField(Ticket, null=True, backref="+", on_delete="RESTRICT")
+    address = pw.CharField(max_length=254, default="")  # chat id or email address
+    payload = JSONText()
+    status = pw.CharField(max_length=16, default="pending", index=True)  # pending | sending | sent | failed
+    attempts = pw.IntegerField(default=0)
+    due_at = pw.DateTimeField(default=utcnow, index=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    last_error = pw.TextField(default="")
+
+
+MODELS = [
+    Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
+    CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
+    TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
+    Attachment, StockMovement, AuditEvent, OutboxMessage,
+]
+
+
+def up(migrator, db):
+    with db.bind_ctx(MODELS):
+        db.create_tables(MODELS)
