@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpdesk.core.errors import N_
 from helpdesk.db.models import User
 
 ROLES = ("admin", "storekeeper", "branch")
+ROLE_LABELS = {"admin": N_("Administrator"), "storekeeper": N_("Storekeeper"), "branch": N_("Branch staff")}
 CHANNELS = ("web", "api", "bot", "miniapp", "cli", "system")
 
 

@@ -13,6 +13,10 @@ def N_(message: str) -> str:
     return message
 
 
+class Label(str):
+    """A parameter that is itself a msgid (a status name, say): translated along with the message."""
+
+
 class DomainError(Exception):
     status_code = 400
 
@@ -21,6 +25,13 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.params = params
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`, with Label parameters translated too."""
+        from helpdesk.i18n import translate
+
+        params = {k: translate(v, lang) if isinstance(v, Label) else v for k, v in self.params.items()}
+        return translate(self.message, lang, **params)
 
 
 class NotFound(DomainError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from helpdesk.core import audit, outbox, stock
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, Forbidden, InvalidTransition, ValidationError
+from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, require_active
 from helpdesk.db.models import Ticket, User, utcnow
@@ -61,24 +61,22 @@ def allowed_actions(actor: Actor, ticket: Ticket) -> list[str]:
 def _refusal(actor: Actor, ticket: Ticket, tr: Transition) -> Forbidden | InvalidTransition | None:
     if actor.user is not None and not actor.user.active:
         return Forbidden(N_("Your account is deactivated."))
-    if ticket.archived:
-        return InvalidTransition(N_("Request %(number)s is archived and read-only."), number=ticket.number)
-    if actor.role != "system" and actor.role not in tr.roles:
+    if not can_see(actor, ticket) or (actor.role != "system" and actor.role not in tr.roles):
         return Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
     if tr.author_only and actor.role == "branch" and ticket.author_id != actor.user_id:
         return Forbidden(N_("Only the author may cancel request %(number)s."), number=ticket.number)
+    if ticket.archived:
+        return InvalidTransition(N_("Request %(number)s is archived and read-only."), number=ticket.number)
     if ticket.status not in tr.sources:
         return InvalidTransition(
             N_("Request %(number)s is %(status)s: this action is not possible now."),
-            number=ticket.number, status=ticket.status)
+            number=ticket.number, status=Label(STATUS_LABELS[ticket.status]))
     return None
 
 
 def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> Ticket:
     """Move a request through its lifecycle, with audit and notifications, or refuse clearly."""
     require_active(actor)
-    if not can_see(actor, ticket):
-        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
     tr = TRANSITIONS.get(action)
     if tr is None:
         raise ValidationError(N_("Unknown action %(action)s."), field="action", action=action)

@@ -289,3 +289,13 @@ def ensure_first_admin() -> str | None:
         audit.record(Actor.system(), "user_create", entity="user", entity_id=user.id,
                      after={"username": "admin", "role": "admin"})
     return password
+
+
+def set_language(actor: Actor, user: User, lang: str) -> None:
+    """A user's own choice of interface language (ru or en)."""
+    if actor.user_id != user.id:
+        _require_admin(actor)
+    if lang not in ("ru", "en"):
+        raise ValidationError(N_("Unknown language."), field="lang")
+    if user.language != lang:
+        User.update(language=lang).where(User.id == user.id).execute()

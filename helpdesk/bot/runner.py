@@ -1,0 +1,82 @@
+"""Runs the aiogram poller as a task inside the one process (no signal handling of its own)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from helpdesk.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class BotRunner:
+    """Starts the long-polling loop when a token is set; reports its state for /healthz."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.state = "off" if not settings.bot_token else "starting"
+        self.error = ""
+        self.username: str | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._dispatcher: Any = None
+        self._bot: Any = None
+
+    async def start(self) -> None:
+        if not self.settings.bot_token:
+            return
+        try:
+            # aiogram is imported here, not at module load, so the web panel is up before it.
+            from helpdesk.bot.dispatcher import build_bot, build_dispatcher, set_commands
+
+            self._bot = build_bot(self.settings)
+            me = await self._bot.get_me()
+            self.username = me.username
+            self._dispatcher = build_dispatcher(self.settings)
+            await set_commands(self._bot)
+        except Exception as exc:  # a bad token must not take the panel down
+            self.state = "error"
+            self.error = f"{type(exc).__name__}: {exc}".replace(self.settings.bot_token, "***")
+            log.error("bot not started: %s", self.error)
+            await self._close_session()
+            return
+        self.state = "running"
+        self._task = asyncio.create_task(self._poll())
+        log.info("bot @%s is polling %s", self.username, self.settings.telegram_api_url)
+
+    async def _poll(self) -> None:
+        try:
+            await self._dispatcher.start_polling(self._bot, handle_signals=False, close_bot_session=False,
+                                                 allowed_updates=["message", "edited_message", "callback_query"])
+        except Exception as exc:
+            self.state = "error"
+            self.error = type(exc).__name__
+            log.exception("bot poller stopped")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            with contextlib.suppress(RuntimeError):  # not polling (yet or any more)
+                await self._dispatcher.stop_polling()
+            try:
+                await asyncio.wait_for(self._task, timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                self._task.cancel()
+            self._task = None
+        await self._close_session()
+        if self.state != "error":
+            self.state = "off" if not self.settings.bot_token else "stopped"
+
+    async def _close_session(self) -> None:
+        if self._bot is not None:
+            await self._bot.session.close()
+            self._bot = None
+
+    def health(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"state": self.state}
+        if self.username:
+            data["username"] = self.username
+        if self.error:
+            data["error"] = self.error
+        return data

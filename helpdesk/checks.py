@@ -1,0 +1,68 @@
+"""`helpdesk check`: is each configured part reachable? (database, bot token, SMTP, 1C)."""
+
+from __future__ import annotations
+
+import httpx
+
+from helpdesk.config import Settings, redact_dsn
+
+Result = tuple[str, bool | None, str]  # name, ok (None: not configured), detail
+
+
+def check_database(settings: Settings) -> Result:
+    from helpdesk.db.database import db, init_database
+
+    try:
+        init_database(settings.database_url)
+        db.execute_sql("SELECT 1")
+    except Exception as exc:
+        return "database", False, f"{redact_dsn(settings.database_url)}: {str(exc).strip().splitlines()[0]}"
+    return "database", True, redact_dsn(settings.database_url)
+
+
+def bot_username(settings: Settings) -> str | None:
+    response = httpx.get(f"{settings.telegram_api_url}/bot{settings.bot_token}/getMe", timeout=10)
+    data = response.json()
+    return data["result"]["username"] if data.get("ok") else None
+
+
+def check_bot(settings: Settings) -> Result:
+    if not settings.bot_token:
+        return "telegram bot", None, "HELPDESK_BOT_TOKEN is not set"
+    try:
+        username = bot_username(settings)
+    except (httpx.HTTPError, ValueError) as exc:
+        return "telegram bot", False, f"{settings.telegram_api_url} unreachable: {type(exc).__name__}"
+    if username is None:
+        return "telegram bot", False, "the Bot API refused the token"
+    return "telegram bot", True, f"@{username}"
+
+
+def check_smtp(settings: Settings) -> Result:
+    if not settings.smtp.host:
+        return "smtp", None, "HELPDESK_SMTP_HOST is not set"
+    from helpdesk.notify.email import connect
+
+    try:
+        with connect(settings.smtp, timeout=10) as client:
+            client.noop()
+    except Exception as exc:
+        return "smtp", False, f"{settings.smtp.host}:{settings.smtp.port}: {type(exc).__name__}: {exc}"
+    return "smtp", True, f"{settings.smtp.host}:{settings.smtp.port} ({settings.smtp.security})"
+
+
+def check_onec(settings: Settings) -> Result:
+    if not settings.onec.url:
+        return "1c", None, "HELPDESK_ONEC_URL is not set"
+    try:
+        response = httpx.get(f"{settings.onec.url}/$metadata", auth=(settings.onec.user, settings.onec.password),
+                             timeout=10)
+    except httpx.HTTPError as exc:
+        return "1c", False, f"{settings.onec.url} unreachable: {type(exc).__name__}"
+    if response.status_code != 200:
+        return "1c", False, f"{settings.onec.url} answered HTTP {response.status_code}"
+    return "1c", True, settings.onec.url
+
+
+def run_checks(settings: Settings) -> list[Result]:
+    return [check(settings) for check in (check_database, check_bot, check_smtp, check_onec)]

@@ -1,0 +1,91 @@
+"""`serve --demo`: a small believable organisation to look around in."""
+
+from __future__ import annotations
+
+import random
+
+from helpdesk.core import lifecycle, people, tickets
+from helpdesk.core.actors import Actor
+from helpdesk.db.database import write_transaction
+from helpdesk.db.models import (
+    Branch,
+    CartridgeModel,
+    Printer,
+    PrinterModel,
+    PrinterModelCartridge,
+    Stock,
+    User,
+    Warehouse,
+)
+
+DEMO_PASSWORD = "demo-password"
+BRANCHES = [
+    ("MSK-01", "Москва, Тверская", "ул. Тверская, 12"),
+    ("MSK-02", "Москва, Арбат", "ул. Арбат, 30"),
+    ("SPB-01", "Санкт-Петербург, Невский", "Невский пр., 88"),
+    ("KZN-01", "Казань, Баумана", "ул. Баумана, 44"),
+    ("EKB-01", "Екатеринбург, Ленина", "пр. Ленина, 50"),
+]
+CARTRIDGES = [
+    ("HP 59A (CF259A)", "HP", "CF259A"), ("HP 85A (CE285A)", "HP", "CE285A"),
+    ("Canon 052", "Canon", "2199C002"), ("Kyocera TK-1170", "Kyocera", "1T02S50NL0"),
+    ("Brother TN-2375", "Brother", "TN2375"), ("Xerox 106R03621", "Xerox", "106R03621"),
+]
+PRINTERS = [
+    ("HP LaserJet Pro M404dn", "HP", [0]), ("HP LaserJet P1102", "HP", [1]),
+    ("Canon i-SENSYS MF421dw", "Canon", [2]), ("Kyocera ECOSYS M2040dn", "Kyocera", [3]),
+    ("Brother HL-L2340DW", "Brother", [4]), ("Xerox Phaser 3330", "Xerox", [5]),
+]
+
+
+def load_demo(seed: int = 7) -> bool:
+    """Load demo data once; returns False when the organisation already has branches."""
+    if Branch.select().exists():
+        return False
+    rnd = random.Random(seed)
+    system = Actor(None, "system")
+    with write_transaction():
+        main = Warehouse.create(code="WH-MSK", name="Центральный склад", address="Москва, ул. Складская, 1")
+        north = Warehouse.create(code="WH-SPB", name="Склад Северо-Запад", address="Санкт-Петербург, ул. Заводская, 5")
+        branches = [Branch.create(code=c, name=n, address=a, warehouse=north if c.startswith("SPB") else main)
+                    for c, n, a in BRANCHES]
+        cartridges = [CartridgeModel.create(name=n, vendor=v, article=a) for n, v, a in CARTRIDGES]
+        models = []
+        for name, vendor, takes in PRINTERS:
+            model = PrinterModel.create(name=name, vendor=vendor)
+            for index in takes:
+                PrinterModelCartridge.create(printer_model=model, cartridge=cartridges[index])
+            models.append(model)
+        for number, branch in enumerate(branches):
+            for k in range(2):
+                Printer.create(branch=branch, model=models[(number + k * 3) % len(models)],
+                               inventory_number=f"INV-{number + 1:02d}{k + 1}", location=["Приёмная", "Бухгалтерия"][k])
+        for warehouse in (main, north):
+            for cartridge in cartridges:
+                Stock.create(warehouse=warehouse, cartridge=cartridge, quantity=rnd.randint(5, 25))
+    keeper = people.create_user(system, "Ирина Кладовщикова", "storekeeper", warehouse=main, username="store",
+                                password=DEMO_PASSWORD)
+    people.create_user(system, "Олег Складской", "storekeeper", warehouse=north, username="store-spb",
+                       password=DEMO_PASSWORD)
+    staff = [people.create_user(system, name, "branch", branch=branches[i], username=login, password=DEMO_PASSWORD)
+             for i, (name, login) in enumerate([("Анна Филиалова", "anna"), ("Пётр Арбатов", "petr"),
+                                                ("Мария Невская", "maria"), ("Ильдар Казанский", "ildar"),
+                                                ("Елена Уральская", "elena")])]
+    descriptions = ["Принтер зажёвывает бумагу", "Не включается монитор на ресепшене",
+                    "Нужна настройка почты для нового сотрудника", "Плановое обслуживание МФУ",
+                    "Не работает сканер в бухгалтерии"]
+    for i in range(14):
+        author = staff[i % len(staff)]
+        actor = Actor(author, "bot" if i % 2 else "web")
+        if i % 3 == 0:
+            draft = tickets.TicketDraft("cartridges", description="Заканчивается тонер",
+                                        lines=[(cartridges[i % len(cartridges)].id, 1 + i % 3)])
+        else:
+            draft = tickets.TicketDraft(["repair", "it_help", "maintenance"][i % 3], description=descriptions[i % 5])
+        ticket = tickets.create(actor, draft)
+        handler = keeper if author.branch.warehouse_id == main.id else User.get(User.username == "store-spb")
+        steps = [["accept"], ["accept", "start"], ["accept", "resolve"], ["accept", "resolve", "confirm"], []][i % 5]
+        for action in steps:
+            who = author if action == "confirm" else handler
+            ticket = lifecycle.transition(Actor(who, "web"), ticket, action)
+    return True

@@ -1,0 +1,106 @@
+"""The one process: web panel + API under uvicorn, the huey consumer, the bot poller, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from litestar import Litestar
+
+from helpdesk.bot.runner import BotRunner
+from helpdesk.config import Settings, prepare_data_dir
+from helpdesk.core import outbox, people
+from helpdesk.db.database import close_database, init_database
+from helpdesk.tasks.jobs import Jobs, register_jobs
+from helpdesk.tasks.queue import QueueRunner, create_huey
+
+log = logging.getLogger("helpdesk")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    bot: BotRunner
+    queue: QueueRunner | None = None
+    jobs: Jobs | None = None
+    started_at: float = field(default_factory=time.monotonic)
+    ready_at: float | None = None
+    bot_task: asyncio.Task[None] | None = None
+
+
+def prepare(settings: Settings) -> str | None:
+    """Data dir, database and schema; on first run returns the new admin's password (print it once)."""
+    prepare_data_dir(settings)
+    init_database(settings.database_url)
+    password = people.ensure_first_admin()
+    if settings.demo:
+        from helpdesk.core.demo import load_demo
+
+        load_demo()
+    return password
+
+
+def build_services(settings: Settings, with_queue: bool = True) -> Services:
+    services = Services(settings=settings, bot=BotRunner(settings))
+    if with_queue:
+        huey = create_huey(settings)
+        services.jobs = register_jobs(huey, settings)
+        services.queue = QueueRunner(huey)
+    return services
+
+
+def build_app(services: Services) -> Litestar:
+    from helpdesk.web.app import create_app
+
+    @contextlib.asynccontextmanager
+    async def background(app: Litestar) -> AsyncIterator[None]:
+        await _start(services)
+        try:
+            yield
+        finally:
+            await _stop(services)
+
+    return create_app(services, lifespan=[background])
+
+
+async def _start(services: Services) -> None:
+    if services.queue is not None and services.jobs is not None:
+        services.queue.start()
+        deliver = services.jobs.deliver_outbox
+        outbox.add_listener(deliver)
+        deliver()  # whatever a previous run left pending goes out now
+    # The bot starts in the background so the panel answers before aiogram is even imported.
+    services.bot_task = asyncio.create_task(_start_bot(services))
+
+
+async def _start_bot(services: Services) -> None:
+    await services.bot.start()
+    services.ready_at = time.monotonic()
+    log.info("ready in %.2fs (bot: %s)", services.ready_at - services.started_at, services.bot.state)
+
+
+async def _stop(services: Services) -> None:
+    if services.bot_task is not None and not services.bot_task.done():
+        services.bot_task.cancel()
+    await services.bot.stop()
+    if services.queue is not None:
+        outbox.clear_listeners()
+        await asyncio.to_thread(services.queue.stop)
+    close_database()
+    log.info("stopped cleanly")
+
+
+def serve(settings: Settings, app: Litestar) -> None:
+    """Run until SIGINT/SIGTERM; uvicorn owns the signals and runs the lifespan shutdown."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", lifespan="on",
+                            timeout_graceful_shutdown=3, server_header=False, access_log=False)
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        raise SystemExit(1)

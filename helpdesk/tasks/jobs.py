@@ -1,0 +1,74 @@
+"""Background jobs: outbox delivery, SLA sweep, auto-close and archiving.
+
+Jobs are registered on a huey instance made at start (the data dir is known only then). Each job
+is idempotent: it claims rows with compare-and-set updates, so a rerun after a crash is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from huey import Huey, crontab
+
+from helpdesk.config import Settings
+from helpdesk.core import lifecycle, outbox, sla, tickets
+from helpdesk.core.outbox import Transport
+from helpdesk.notify.email import EmailTransport
+from helpdesk.notify.telegram import TelegramTransport
+
+log = logging.getLogger(__name__)
+AUTO_CLOSE_DAYS = 7
+
+
+def build_transports(settings: Settings) -> dict[str, Transport]:
+    transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp)}
+    if settings.bot_token:
+        transports["telegram"] = TelegramTransport(settings.bot_token, settings.telegram_api_url)
+    return transports
+
+
+def archive_policy(settings: Settings) -> dict[str, int]:
+    """`archive_policy.json` in the data dir, e.g. {"closed": 90, "rejected": 90, "cancelled": 90}."""
+    path = settings.data_dir / "archive_policy.json"
+    if path.is_file():
+        try:
+            return {str(k): int(v) for k, v in json.loads(path.read_text()).items()}
+        except (ValueError, AttributeError):
+            log.error("archive_policy.json is not valid JSON of status: days; using defaults")
+    return dict(tickets.DEFAULT_ARCHIVE_POLICY)
+
+
+@dataclass
+class Jobs:
+    """The registered task functions, callable to enqueue."""
+
+    deliver_outbox: Callable[..., Any]
+    every_minute: Callable[..., Any]
+    nightly: Callable[..., Any]
+
+
+def register_jobs(huey: Huey, settings: Settings) -> Jobs:
+    transports = build_transports(settings)
+
+    @huey.task(retries=3, retry_delay=5, name="deliver_outbox")
+    def deliver_outbox() -> dict[str, int]:
+        return outbox.deliver_due(transports).__dict__
+
+    @huey.periodic_task(crontab(minute="*"), name="every_minute")
+    def every_minute() -> None:
+        outbox.release_stuck()
+        sla.sweep()
+        outbox.deliver_due(transports)
+
+    @huey.periodic_task(crontab(minute="15", hour="3"), name="nightly")
+    def nightly() -> None:
+        closed = lifecycle.auto_close(AUTO_CLOSE_DAYS)
+        archived = tickets.archive_due(archive_policy(settings))
+        log.info("nightly: auto-closed %s, archived %s", closed, archived)
+
+    return Jobs(deliver_outbox, every_minute, nightly)
+

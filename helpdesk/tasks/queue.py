@@ -1,0 +1,63 @@
+"""The huey queue, embedded: its consumer runs as threads inside the one process.
+
+huey's consumer normally owns the process's signals; here the web server owns them, so the
+consumer's signal setup is switched off and the app's lifespan starts and stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from helpdesk.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedConsumer(Consumer):
+    def _set_signal_handlers(self) -> None:  # the host process handles signals
+        pass
+
+
+def create_huey(settings: Settings, immediate: bool = False) -> Huey:
+    url = settings.queue_url
+    if url.startswith(("redis://", "rediss://")):
+        return RedisHuey("helpdesk", url=url, immediate=immediate)
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(settings.queue_path)
+    return SqliteHuey("helpdesk", filename=path, immediate=immediate, timeout=10)
+
+
+class QueueRunner:
+    """Starts and stops the consumer threads; knows their state for /healthz."""
+
+    def __init__(self, huey: Huey, workers: int = 2) -> None:
+        self.huey = huey
+        self.workers = workers
+        self.consumer: EmbeddedConsumer | None = None
+        self.state = "stopped"
+
+    def start(self) -> None:
+        # Short polling back-off keeps shutdown quick: an idle worker sleeps at most max_delay.
+        self.consumer = EmbeddedConsumer(self.huey, workers=self.workers, worker_type="thread", periodic=True,
+                                         initial_delay=0.1, backoff=1.5, max_delay=1.0, scheduler_interval=1,
+                                         shutdown_timeout=6, check_worker_health=False)
+        self.consumer.start()
+        self.state = "running"
+
+    def stop(self) -> None:
+        if self.consumer is not None:
+            self.state = "stopping"
+            self.consumer.stop(graceful=True)
+            self.huey.notify_interrupted_tasks()
+            self.consumer = None
+        self.state = "stopped"
+
+    def health(self) -> dict[str, Any]:
+        try:
+            pending = self.huey.pending_count()
+        except Exception as exc:  # the queue store itself is down
+            return {"state": "error", "error": type(exc).__name__}
+        return {"state": self.state, "pending": pending, "scheduled": self.huey.scheduled_count()}

@@ -1,0 +1,175 @@
+"""JSON API for requests: list with filters, create, get, transition, comment. Bearer tokens only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from helpdesk.core import lifecycle, tickets
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, ValidationError
+from helpdesk.core.visibility import get_visible
+from helpdesk.db.models import Branch, Comment, Ticket
+
+
+@dataclass
+class OrderLineIn:
+    cartridge_id: int
+    quantity: int
+
+
+@dataclass
+class TicketIn:
+    type: str
+    description: str = ""
+    branch: str | None = None  # branch code; branch users may omit it
+    priority: str = "normal"
+    printer_id: int | None = None
+    asset: str = ""
+    lines: list[OrderLineIn] = field(default_factory=list)
+
+
+@dataclass
+class TransitionIn:
+    action: str
+    reason: str = ""
+
+
+@dataclass
+class CommentIn:
+    body: str
+    internal: bool = False
+
+
+@dataclass
+class OrderLineOut:
+    cartridge_id: int
+    cartridge: str
+    quantity: int
+
+
+@dataclass
+class CommentOut:
+    id: int
+    author: str | None
+    body: str
+    internal: bool
+    created_at: dt.datetime
+
+
+@dataclass
+class TicketOut:
+    number: str
+    type: str
+    status: str
+    priority: str
+    branch: str
+    author: str
+    assignee: str | None
+    description: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    accept_due_at: dt.datetime | None
+    resolve_due_at: dt.datetime | None
+    archived: bool
+    reject_reason: str = ""
+    lines: list[OrderLineOut] = field(default_factory=list)
+    comments: list[CommentOut] | None = None
+    allowed_actions: list[str] | None = None
+
+
+@dataclass
+class TicketPage:
+    items: list[TicketOut]
+    total: int
+    page: int
+    per_page: int
+
+
+def comment_out(comment: Comment) -> CommentOut:
+    return CommentOut(comment.id, comment.author.display_name if comment.author_id else None, comment.body,
+                      comment.internal, comment.created_at)
+
+
+def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
+    out = TicketOut(
+        number=ticket.number, type=ticket.type.code, status=ticket.status, priority=ticket.priority,
+        branch=ticket.branch.code, author=ticket.author.display_name,
+        assignee=ticket.assignee.display_name if ticket.assignee_id else None, description=ticket.description,
+        created_at=ticket.created_at, updated_at=ticket.updated_at, accept_due_at=ticket.accept_due_at,
+        resolve_due_at=ticket.resolve_due_at, archived=ticket.archived, reject_reason=ticket.reject_reason,
+        lines=[OrderLineOut(line.cartridge_id, line.cartridge.name, line.quantity) for line in ticket.lines],
+    )
+    if actor is not None:
+        out.comments = [comment_out(c) for c in tickets.comments_for(actor, ticket)]
+        out.allowed_actions = lifecycle.allowed_actions(actor, ticket)
+    return out
+
+
+def _actor(request: Request) -> Actor:
+    return Actor(request.user, "api")
+
+
+def _branch_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    branch = Branch.get_or_none(Branch.code == code)
+    if branch is None:
+        raise ValidationError(N_("Unknown branch %(code)s."), field="branch", code=code)
+    return branch.id
+
+
+class RequestsController(Controller):
+    path = "/api/v1/requests"
+    tags = ["requests"]
+
+    @get("/", sync_to_thread=True, summary="List requests the token's user may see")
+    def list_requests(
+        self, request: Request,
+        status: list[str] | None = Parameter(query="status", default=None),
+        type_code: str | None = Parameter(query="type", default=None),
+        branch: str | None = None,
+        assignee_id: int | None = None,
+        text: str = "",
+        archived: bool | None = False,
+        created_from: dt.date | None = Parameter(query="from", default=None),
+        created_to: dt.date | None = Parameter(query="to", default=None),
+        sort: str = "-created",
+        page: int = Parameter(default=1, ge=1, le=1_000_000),
+        per_page: int = Parameter(default=50, ge=1, le=500),
+    ) -> TicketPage:
+        actor = _actor(request)
+        flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
+                                   created_from=created_from, created_to=created_to, assignee_id=assignee_id,
+                                   text=text[:200], archived=archived, sort=sort, page=page, per_page=per_page)
+        result = tickets.search(actor, flt)
+        return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)
+
+    @post("/", sync_to_thread=True, summary="Create a request")
+    def create_request(self, request: Request, data: TicketIn) -> TicketOut:
+        actor = _actor(request)
+        draft = tickets.TicketDraft(
+            type_code=data.type, description=data.description, branch_id=_branch_id(data.branch),
+            priority=data.priority, printer_id=data.printer_id, asset=data.asset,
+            lines=[(line.cartridge_id, line.quantity) for line in data.lines])
+        return ticket_out(tickets.create(actor, draft), actor)
+
+    @get("/{number:str}", sync_to_thread=True, summary="One request with comments and allowed actions")
+    def get_request(self, request: Request, number: str) -> TicketOut:
+        actor = _actor(request)
+        return ticket_out(get_visible(actor, number), actor)
+
+    @post("/{number:str}/transitions", sync_to_thread=True, status_code=200,
+          summary="Move a request: accept, start, resolve, reject, cancel, confirm")
+    def transition(self, request: Request, number: str, data: TransitionIn) -> TicketOut:
+        actor = _actor(request)
+        ticket = lifecycle.transition(actor, get_visible(actor, number), data.action, data.reason)
+        return ticket_out(ticket, actor)
+
+    @post("/{number:str}/comments", sync_to_thread=True, summary="Add a comment or an internal note")
+    def comment(self, request: Request, number: str, data: CommentIn) -> CommentOut:
+        actor = _actor(request)
+        return comment_out(tickets.add_comment(actor, get_visible(actor, number), data.body, data.internal))

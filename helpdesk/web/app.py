@@ -1,0 +1,69 @@
+"""Assembles the Litestar app: pages, API, Mini App shell, sessions, CSRF, templates, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from helpdesk import __version__
+from helpdesk.i18n import get_language, jinja_install
+from helpdesk.web import errors, filters
+from helpdesk.web.api.requests import RequestsController
+from helpdesk.web.auth import auth_middleware
+from helpdesk.web.health import healthz
+from helpdesk.web.panel import dashboard, session
+
+WEB_DIR = Path(__file__).parent
+SESSION_MAX_AGE = 12 * 3600
+
+
+def _configure_templates(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    jinja_install(env)
+    env.globals["current_language"] = get_language
+    env.globals["version"] = __version__
+    filters.install(env)
+
+
+def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug: bool = False) -> Litestar:
+    """`services` carries settings, queue and bot runners (see helpdesk.runtime.Services)."""
+    secret = services.settings.secret_key
+    session_config = CookieBackendConfig(secret=secret[:32], max_age=SESSION_MAX_AGE, httponly=True,
+                                         samesite="lax", secure=services.settings.public_url.startswith("https"),
+                                         exclude=["/api/", "/healthz", "/static/"])
+    csrf_config = CSRFConfig(secret=secret.hex(), cookie_name="helpdesk_csrf", cookie_samesite="lax",
+                             cookie_httponly=False, exclude=["/api/", "/miniapp/api/"])
+    template_config = TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
+                                     engine_callback=_configure_templates)
+    openapi_config = OpenAPIConfig(
+        title="helpdesk API", version=__version__, path="/schema",
+        render_plugins=[],  # the docs page is ours (web/api/docs.py): no third-party JS from a CDN
+        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+        security=[{"bearer": []}],
+    )
+    return Litestar(
+        route_handlers=[
+            healthz, *session.ROUTES, *dashboard.ROUTES, RequestsController,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
+                                       include_in_schema=False),
+        ],
+        middleware=[session_config.middleware, auth_middleware],
+        csrf_config=csrf_config,
+        template_config=template_config,
+        openapi_config=openapi_config,
+        exception_handlers=errors.HANDLERS,
+        lifespan=list(lifespan),
+        state=State({"services": services, "settings": services.settings}),
+        debug=debug,
+    )

@@ -1,0 +1,106 @@
+"""Who is asking: session cookie for pages, bearer token for the API; language per request.
+
+Runs as ASGI middleware after the session middleware. Nothing but health, login, static files and
+the Mini App (whose calls carry signed initData) is reachable without a login.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from helpdesk.core import people
+from helpdesk.db.models import User
+from helpdesk.i18n import normalize_language, set_language
+
+PUBLIC_PATHS = ("/healthz", "/login", "/favicon.ico")
+PUBLIC_PREFIXES = ("/static/", "/miniapp")
+TOKEN_PREFIXES = ("/api/", "/schema")
+PASSWORD_CHANGE_ALLOWED = ("/password", "/logout", "/static/", "/healthz", "/lang")
+
+
+def session_version(user: User) -> str:
+    """Changes with the password, so a new password ends every other session."""
+    return (user.password_hash or "")[-12:]
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _load_session_user(session: dict[str, Any]) -> User | None:
+    uid = session.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = User.get_or_none(User.id == uid)
+    if user is None or not user.active or session.get("v") != session_version(user):
+        return None
+    return user
+
+
+def _bearer(scope: Scope) -> str | None:
+    value = _header(scope, b"authorization")
+    if value.lower().startswith("bearer "):
+        return value[7:].strip()
+    return None
+
+
+def auth_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        session = scope.get("session") or {}
+        default_lang = scope["app"].state.settings.lang
+        set_language(normalize_language(session.get("lang") or _header(scope, b"accept-language") or default_lang))
+        user: User | None = None
+        channel = "web"
+        if path.startswith(TOKEN_PREFIXES) and (token := _bearer(scope)):
+            user = await anyio.to_thread.run_sync(people.user_for_token, token)
+            channel = "api"
+        elif not path.startswith("/api/") and session:
+            user = await anyio.to_thread.run_sync(_load_session_user, session)
+        scope["user"] = user
+        scope["auth"] = channel
+        if user is not None:
+            set_language(user.language)
+        if user is None and not is_public(path):
+            if path.startswith(TOKEN_PREFIXES):
+                await _send_json(send, 401, {"error": "unauthorized",
+                                             "message": "A valid bearer token is required."})
+            else:
+                await _redirect(send, "/login?next=" + quote(path, safe="/"))
+            return
+        if (user is not None and user.must_change_password and channel == "web"
+                and not path.startswith(PASSWORD_CHANGE_ALLOWED) and not is_public(path)):
+            await _redirect(send, "/password")
+            return
+        await app(scope, receive, send)
+
+    return middleware
+
+
+async def _redirect(send: Send, location: str) -> None:
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                            (b"www-authenticate", b"Bearer")]})
+    await send({"type": "http.response.body", "body": payload})

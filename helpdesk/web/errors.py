@@ -1,0 +1,64 @@
+"""One error translator for the web edge: JSON under /api/, an HTML page elsewhere. Never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Template
+
+from helpdesk.core.errors import N_, DomainError
+from helpdesk.i18n import get_language, gettext
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: N_("Bad request"), 401: N_("Log in required"), 403: N_("Access denied"), 404: N_("Page not found"),
+    405: N_("Method not allowed"), 409: N_("Conflict"), 422: N_("Check the data"),
+    500: N_("Something went wrong"),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/schema", "/miniapp/api/"))
+
+
+def _respond(request: Request, status: int, message: str, code: str, field: str | None = None,
+             extra: dict | None = None) -> Response:
+    if _wants_json(request):
+        body = {"error": code, "message": message}
+        if field:
+            body["field"] = field
+        if extra:
+            body.update(extra)
+        return Response(body, status_code=status)
+    title = gettext(TITLES.get(status, TITLES[500]))
+    return Template("error.html", context={"status": status, "title": title, "message": message},
+                    status_code=status)
+
+
+def domain_error(request: Request, exc: DomainError) -> Response:
+    return _respond(request, exc.status_code, exc.text(get_language()), type(exc).__name__,
+                    exc.field)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        extra = {"detail": exc.extra} if _wants_json(request) and exc.extra else None
+        return _respond(request, 400, gettext("The request has invalid fields."), "ValidationError", extra=extra)
+    if isinstance(exc, NotFoundException):
+        return _respond(request, 404, gettext("There is nothing at this address."), "NotFound")
+    if status == 403 and "CSRF" in str(exc.detail):
+        return _respond(request, 403, gettext("The form has expired. Reload the page and try again."), "CSRF")
+    return _respond(request, status, gettext(TITLES.get(status, TITLES[500])), "HTTPError")
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(request, 500, gettext("The error is logged. Try again or tell your administrator."),
+                    "InternalError")
+
+
+HANDLERS = {DomainError: domain_error, HTTPException: http_error, Exception: server_error}

@@ -1,0 +1,90 @@
+"""Login, logout, first-login password change and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from helpdesk.core import people
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import DomainError
+from helpdesk.db.models import User
+from helpdesk.i18n import LANGUAGES, get_language, gettext
+from helpdesk.web.auth import session_version
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def safe_next(value: str | None) -> str:
+    """Only same-site paths: an open redirect after login would help phishing."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+@get("/login", sync_to_thread=False)
+def login_page(request: Request, next: str = "/") -> Template | Redirect:
+    if request.user is not None:
+        return Redirect(safe_next(next))
+    return Template("login.html", context={"next": safe_next(next), "error": None, "username": ""})
+
+
+@post("/login", sync_to_thread=True, status_code=200)
+def login_submit(request: Request, data: Form) -> Template | Redirect:
+    username = str(data.get("username", ""))[:64]
+    next_url = safe_next(str(data.get("next", "/")))
+    try:
+        user = people.authenticate(username, str(data.get("password", "")))
+    except DomainError as exc:
+        return Template("login.html", status_code=401, context={
+            "next": next_url, "error": exc.text(get_language()), "username": username})
+    request.set_session({"uid": user.id, "v": session_version(user), "lang": user.language})
+    return Redirect("/password" if user.must_change_password else next_url)
+
+
+@post("/logout", sync_to_thread=False, status_code=303)
+def logout(request: Request) -> Redirect:
+    request.clear_session()
+    return Redirect("/login")
+
+
+@get("/password", sync_to_thread=False)
+def password_page(request: Request) -> Template:
+    return Template("password.html", context={"errors": {}, "forced": request.user.must_change_password})
+
+
+@post("/password", sync_to_thread=True, status_code=200)
+def password_submit(request: Request, data: Form) -> Template | Redirect:
+    user = request.user
+    new, repeat = str(data.get("new_password", "")), str(data.get("repeat_password", ""))
+    errors: dict[str, str] = {}
+    if new != repeat:
+        errors["repeat_password"] = gettext("The passwords do not match.")
+    else:
+        try:
+            people.change_password(Actor(user, "web"), user, new, str(data.get("current_password", "")))
+        except DomainError as exc:
+            errors[exc.field or "new_password"] = exc.text(get_language())
+    if errors:
+        return Template("password.html", status_code=422,
+                        context={"errors": errors, "forced": user.must_change_password})
+    fresh = User.get_by_id(user.id)
+    request.set_session({"uid": fresh.id, "v": session_version(fresh), "lang": fresh.language})
+    return Redirect("/")
+
+
+@post("/lang", sync_to_thread=True, status_code=303)
+def switch_language(request: Request, data: Form) -> Redirect:
+    lang = str(data.get("lang", ""))
+    if lang in LANGUAGES:
+        if request.user is not None:
+            people.set_language(Actor(request.user, "web"), request.user, lang)
+        request.set_session({**(request.session or {}), "lang": lang})
+    return Redirect(safe_next(str(data.get("next", "/"))))
+
+
+ROUTES = [login_page, login_submit, logout, password_page, password_submit, switch_language]

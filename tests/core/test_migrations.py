@@ -1,0 +1,71 @@
+"""Migrations: a fresh database and one upgraded from an older schema end identical."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import peewee
+import pytest
+
+from helpdesk.db.database import apply_migrations, open_database
+from tests.conftest import _pg_url
+from tests.support.postgres import get_pg_server
+
+
+def _schema(database: peewee.Database) -> list[tuple]:
+    if isinstance(database, peewee.SqliteDatabase):
+        rows = database.execute_sql(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+        return [tuple(r) for r in rows]
+    columns = database.execute_sql(
+        "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_schema = 'public' ORDER BY table_name, column_name")
+    indexes = database.execute_sql("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")
+    triggers = database.execute_sql(
+        "SELECT trigger_name, event_object_table, event_manipulation FROM information_schema.triggers ORDER BY 1, 2, 3")
+    return [tuple(r) for r in [*columns, *indexes, *triggers]]
+
+
+def _upgrade_from_initial(database: peewee.Database) -> None:
+    assert apply_migrations(database, target="0001_initial") == ["0001_initial"]
+    # Rows written under the old schema must survive the upgrade.
+    database.execute_sql("INSERT INTO warehouse (code, name, address, active, created_at) "
+                         "VALUES ('W9', 'Old', '', %s, '2025-01-01 00:00:00')" % ("1" if isinstance(
+                             database, peewee.SqliteDatabase) else "TRUE"))
+    applied = apply_migrations(database)
+    assert applied and applied[0] == "0002_refuse_delete"
+    assert database.execute_sql("SELECT code FROM warehouse").fetchall() == [("W9",)]
+
+
+def _compare(fresh: peewee.Database, upgraded: peewee.Database) -> None:
+    apply_migrations(fresh)
+    _upgrade_from_initial(upgraded)
+    assert _schema(fresh) == _schema(upgraded)
+    assert apply_migrations(upgraded) == [], "a second run applies nothing"
+
+
+def test_sqlite_fresh_and_upgraded_are_identical(tmp_path: Path) -> None:
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    upgraded = open_database(f"sqlite:///{tmp_path / 'old.db'}")
+    _compare(fresh, upgraded)
+    fresh.close()
+    upgraded.close()
+
+
+def test_postgres_fresh_and_upgraded_are_identical() -> None:
+    server = get_pg_server()
+    if server is None:
+        pytest.skip("no PostgreSQL server available")
+    names = [f"hd_mig_fresh_{os.getpid()}", f"hd_mig_old_{os.getpid()}"]
+    for name in names:
+        server.drop_database(name)
+    fresh = open_database(_pg_url(server.create_database(names[0])))
+    upgraded = open_database(_pg_url(server.create_database(names[1])))
+    try:
+        _compare(fresh, upgraded)
+    finally:
+        fresh.close_all()
+        upgraded.close_all()
+        for name in names:
+            server.drop_database(name)

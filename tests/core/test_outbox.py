@@ -1,0 +1,69 @@
+"""The outbox delivers once, retries transient failures with back-off, gives up on permanent ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from helpdesk.core import outbox, tickets
+from helpdesk.core.outbox import DeliveryError
+from helpdesk.db.models import OutboxMessage, utcnow
+from tests.conftest import Org
+
+
+class Recorder:
+    def __init__(self, failures: list[DeliveryError] | None = None) -> None:
+        self.sent: list[int] = []
+        self.failures = list(failures or [])
+
+    def send(self, message: OutboxMessage) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(message.id)
+
+
+def _one_message(org: Org) -> OutboxMessage:
+    tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description="Printer is dead"))
+    return OutboxMessage.get()
+
+
+def test_listener_wakes_after_commit_only(org: Org) -> None:
+    woken: list[int] = []
+    outbox.add_listener(lambda: woken.append(OutboxMessage.select().count()))
+    _one_message(org)
+    assert woken == [1], "woken once, after the row was committed"
+
+
+def test_delivers_once(org: Org) -> None:
+    message = _one_message(org)
+    transport = Recorder()
+    assert outbox.deliver_due({"telegram": transport}).sent == 1
+    assert outbox.deliver_due({"telegram": transport}).sent == 0
+    assert transport.sent == [message.id]
+    assert OutboxMessage.get_by_id(message.id).status == "sent"
+
+
+def test_transient_failure_backs_off_then_succeeds(org: Org) -> None:
+    message = _one_message(org)
+    transport = Recorder([DeliveryError("429", retry_after=30)])
+    report = outbox.deliver_due({"telegram": transport})
+    assert (report.sent, report.retried) == (0, 1)
+    row = OutboxMessage.get_by_id(message.id)
+    assert row.status == "pending" and row.attempts == 1 and row.due_at > utcnow() + dt.timedelta(seconds=25)
+    assert outbox.deliver_due({"telegram": transport}).sent == 0, "not due yet"
+    OutboxMessage.update(due_at=utcnow()).execute()
+    assert outbox.deliver_due({"telegram": transport}).sent == 1
+
+
+def test_permanent_failure_is_not_retried(org: Org) -> None:
+    message = _one_message(org)
+    report = outbox.deliver_due({"telegram": Recorder([DeliveryError("blocked", permanent=True)])})
+    assert report.failed == 1
+    row = OutboxMessage.get_by_id(message.id)
+    assert row.status == "failed" and "blocked" in row.last_error
+
+
+def test_stuck_rows_are_released(org: Org) -> None:
+    message = _one_message(org)
+    OutboxMessage.update(status="sending", due_at=utcnow() - dt.timedelta(minutes=10)).execute()
+    assert outbox.release_stuck() == 1
+    assert OutboxMessage.get_by_id(message.id).status == "pending"
