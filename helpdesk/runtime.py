@@ -94,13 +94,26 @@ async def _stop(services: Services) -> None:
     log.info("stopped cleanly")
 
 
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            # uvicorn re-raises the signal after shutting down; a clean stop must exit 0 instead.
+            self._captured_signals.clear()
+
+    return Server
+
+
 def serve(settings: Settings, app: Litestar) -> None:
     """Run until SIGINT/SIGTERM; uvicorn owns the signals and runs the lifespan shutdown."""
     import uvicorn
 
+    _Server = _server_class()
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", lifespan="on",
                             timeout_graceful_shutdown=3, server_header=False, access_log=False)
-    server = uvicorn.Server(config)
+    server = _Server(config)
     server.run()
     if not server.started:
         raise SystemExit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from typing import Any
 
@@ -28,14 +29,13 @@ class BotRunner:
         if not self.settings.bot_token:
             return
         try:
-            # aiogram is imported here, not at module load, so the web panel is up before it.
-            from helpdesk.bot.dispatcher import build_bot, build_dispatcher, set_commands
-
-            self._bot = build_bot(self.settings)
+            # aiogram is imported in a thread, after the web panel is up: it is slow to import.
+            dispatcher = await asyncio.to_thread(importlib.import_module, "helpdesk.bot.dispatcher")
+            self._bot = dispatcher.build_bot(self.settings)
             me = await self._bot.get_me()
             self.username = me.username
-            self._dispatcher = build_dispatcher(self.settings)
-            await set_commands(self._bot)
+            self._dispatcher = dispatcher.build_dispatcher(self.settings)
+            await dispatcher.set_commands(self._bot)
         except Exception as exc:  # a bad token must not take the panel down
             self.state = "error"
             self.error = f"{type(exc).__name__}: {exc}".replace(self.settings.bot_token, "***")

@@ -279,8 +279,11 @@ def revoke_token(actor: Actor, token: ApiToken) -> None:
 
 
 def ensure_first_admin() -> str | None:
-    """On first run, create `admin` with a random password and return it (to print once)."""
-    if User.select().where(User.role == "admin").exists():
+    """On first run, create `admin` with a random password and return it (to print once).
+
+    Runs while no admin can log into the web panel (Telegram-only admins made by the CLI do not count).
+    """
+    if User.select().where((User.role == "admin") & User.password_hash.is_null(False)).exists():
         return None
     password = secrets.token_urlsafe(12)
     with write_transaction():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from helpdesk.core import lifecycle, tickets
 from helpdesk.core.actors import Actor
@@ -129,27 +130,27 @@ class RequestsController(Controller):
     @get("/", sync_to_thread=True, summary="List requests the token's user may see")
     def list_requests(
         self, request: Request,
-        status: list[str] | None = Parameter(query="status", default=None),
-        type_code: str | None = Parameter(query="type", default=None),
-        branch: str | None = None,
-        assignee_id: int | None = None,
-        text: str = "",
-        archived: bool | None = False,
-        created_from: dt.date | None = Parameter(query="from", default=None),
-        created_to: dt.date | None = Parameter(query="to", default=None),
-        sort: str = "-created",
-        page: int = Parameter(default=1, ge=1, le=1_000_000),
-        per_page: int = Parameter(default=50, ge=1, le=500),
+        status: Annotated[list[str] | None, QueryParameter(name="status")] = None,
+        type_code: Annotated[str | None, QueryParameter(name="type")] = None,
+        branch: FromQuery[str | None] = None,
+        assignee_id: FromQuery[int | None] = None,
+        text: Annotated[str, QueryParameter(max_length=200)] = "",
+        archived: FromQuery[bool | None] = False,
+        created_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        created_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        sort: Annotated[str, QueryParameter(enum=list(tickets.SORTS))] = "-created",
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> TicketPage:
         actor = _actor(request)
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
-                                   text=text[:200], archived=archived, sort=sort, page=page, per_page=per_page)
+                                   text=text, archived=archived, sort=sort, page=page, per_page=per_page)
         result = tickets.search(actor, flt)
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)
 
     @post("/", sync_to_thread=True, summary="Create a request")
-    def create_request(self, request: Request, data: TicketIn) -> TicketOut:
+    def create_request(self, request: Request, data: JSONBody[TicketIn]) -> TicketOut:
         actor = _actor(request)
         draft = tickets.TicketDraft(
             type_code=data.type, description=data.description, branch_id=_branch_id(data.branch),
@@ -158,18 +159,18 @@ class RequestsController(Controller):
         return ticket_out(tickets.create(actor, draft), actor)
 
     @get("/{number:str}", sync_to_thread=True, summary="One request with comments and allowed actions")
-    def get_request(self, request: Request, number: str) -> TicketOut:
+    def get_request(self, request: Request, number: FromPath[str]) -> TicketOut:
         actor = _actor(request)
         return ticket_out(get_visible(actor, number), actor)
 
     @post("/{number:str}/transitions", sync_to_thread=True, status_code=200,
           summary="Move a request: accept, start, resolve, reject, cancel, confirm")
-    def transition(self, request: Request, number: str, data: TransitionIn) -> TicketOut:
+    def transition(self, request: Request, number: FromPath[str], data: JSONBody[TransitionIn]) -> TicketOut:
         actor = _actor(request)
         ticket = lifecycle.transition(actor, get_visible(actor, number), data.action, data.reason)
         return ticket_out(ticket, actor)
 
     @post("/{number:str}/comments", sync_to_thread=True, summary="Add a comment or an internal note")
-    def comment(self, request: Request, number: str, data: CommentIn) -> CommentOut:
+    def comment(self, request: Request, number: FromPath[str], data: JSONBody[CommentIn]) -> CommentOut:
         actor = _actor(request)
         return comment_out(tickets.add_comment(actor, get_visible(actor, number), data.body, data.internal))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from helpdesk.core import people
@@ -16,7 +15,7 @@ from helpdesk.db.models import User
 from helpdesk.i18n import LANGUAGES, get_language, gettext
 from helpdesk.web.auth import session_version
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, Any]]
 
 
 def safe_next(value: str | None) -> str:
@@ -27,9 +26,9 @@ def safe_next(value: str | None) -> str:
 
 
 @get("/login", sync_to_thread=False)
-def login_page(request: Request, next: str = "/") -> Template | Redirect:
+def login_page(request: Request, next: FromQuery[str] = "/") -> Template | Redirect:
     if request.user is not None:
-        return Redirect(safe_next(next))
+        return Redirect(safe_next(next), status_code=303)
     return Template("login.html", context={"next": safe_next(next), "error": None, "username": ""})
 
 
@@ -43,13 +42,13 @@ def login_submit(request: Request, data: Form) -> Template | Redirect:
         return Template("login.html", status_code=401, context={
             "next": next_url, "error": exc.text(get_language()), "username": username})
     request.set_session({"uid": user.id, "v": session_version(user), "lang": user.language})
-    return Redirect("/password" if user.must_change_password else next_url)
+    return Redirect("/password" if user.must_change_password else next_url, status_code=303)
 
 
 @post("/logout", sync_to_thread=False, status_code=303)
 def logout(request: Request) -> Redirect:
     request.clear_session()
-    return Redirect("/login")
+    return Redirect("/login", status_code=303)
 
 
 @get("/password", sync_to_thread=False)
@@ -74,7 +73,7 @@ def password_submit(request: Request, data: Form) -> Template | Redirect:
                         context={"errors": errors, "forced": user.must_change_password})
     fresh = User.get_by_id(user.id)
     request.set_session({"uid": fresh.id, "v": session_version(fresh), "lang": fresh.language})
-    return Redirect("/")
+    return Redirect("/", status_code=303)
 
 
 @post("/lang", sync_to_thread=True, status_code=303)

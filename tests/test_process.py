@@ -1,0 +1,159 @@
+"""The one process, as an operator runs it: `helpdesk serve` in a subprocess, stopped with SIGTERM.
+
+Runs `python -m helpdesk` by default; CI sets HELPDESK_TEST_COMMAND to the PyInstaller executable so
+the same checks prove the built binary.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.botapi import BotApiEmulator
+from tests.support.postgres import free_port
+
+COMMAND = shlex.split(os.environ.get("HELPDESK_TEST_COMMAND", "")) or [sys.executable, "-m", "helpdesk"]
+ADMIN_CHAT = 4242
+STRANGER = 777000
+
+
+def _env(emulator: BotApiEmulator | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    if emulator is not None:
+        env.update(HELPDESK_BOT_TOKEN=emulator.token, HELPDESK_TELEGRAM_API_URL=emulator.base_url)
+    return env
+
+
+class Server:
+    def __init__(self, data_dir: Path, port: int, env: dict[str, str]) -> None:
+        self.port = port
+        self.log = data_dir.parent / f"serve-{time.monotonic_ns()}.log"
+        self.proc = subprocess.Popen([*COMMAND, "serve", "--data-dir", str(data_dir), "--port", str(port),
+                                      "--host", "127.0.0.1"], stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+                                     env=env, cwd=data_dir.parent)
+        self.url = f"http://127.0.0.1:{port}"
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def wait_healthy(self, timeout: float = 30, bot: str | None = None) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"serve exited early:\n{self.output()}"
+            try:
+                health = httpx.get(f"{self.url}/healthz", timeout=2).json()
+                if health["status"] == "ok" and (bot is None or health["bot"]["state"] == bot):
+                    return health
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"not healthy in {timeout}s:\n{self.output()}")
+
+    def terminate(self) -> tuple[int, float]:
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=15)
+        return code, time.monotonic() - started
+
+
+@pytest.fixture
+def emulator() -> Iterator[BotApiEmulator]:
+    with BotApiEmulator() as emu:
+        yield emu
+
+
+def _login(url: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, follow_redirects=False)
+    page = client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post("/login", data={"username": "admin", "password": password, "_csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == "/password", response.text
+    return client
+
+
+def test_serve_login_sigterm_and_no_lost_notification(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    data = tmp_path / "data"
+    made = subprocess.run([*COMMAND, "user", "add", "Boss", "--role", "admin", "--telegram-id", str(ADMIN_CHAT),
+                           "--data-dir", str(data)], capture_output=True, text=True, env=_env(), timeout=60)
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    first = Server(data, port, _env(emulator))
+    first.wait_healthy(bot="running")
+    output = first.output()
+    password = re.search(r"log in as 'admin' with password (\S+)", output).group(1)
+    assert f"http://localhost:{port}/" not in output and f"http://127.0.0.1:{port}/" in output
+
+    client = _login(first.url, password)
+    assert client.get("/").headers["location"] == "/password", "the first login must change the password"
+    assert "Смена пароля" in client.get("/password").text
+    assert emulator.commands.get("en"), "setMyCommands ran for English"
+
+    # A stranger asks for access: the admins' notice goes into the outbox; stop at once.
+    emulator.user_sends(STRANGER, "/start", first_name="Stranger")
+    emulator.wait_for_message(STRANGER, contains="Запрос на доступ отправлен")
+    code, took = first.terminate()
+    assert code == 0, first.output()
+    assert took < 10, f"shutdown took {took:.1f}s"
+    assert "stopped cleanly" in first.output()
+
+    # After a restart the notice reaches the admin exactly once, whether or not it left before.
+    second = Server(data, port, _env(emulator))
+    second.wait_healthy(bot="running")
+    emulator.wait_for_message(ADMIN_CHAT, contains="Stranger", timeout=30)
+    time.sleep(1.5)
+    assert len([t for t in emulator.texts_for(ADMIN_CHAT) if "Stranger" in t]) == 1
+    assert "password" not in second.output().split("Open http")[0].lower(), "the password is printed once only"
+    code, took = second.terminate()
+    assert code == 0 and took < 10
+
+
+def test_bot_off_without_token(tmp_path: Path) -> None:
+    server = Server(tmp_path / "data", free_port(), _env())
+    health = server.wait_healthy()
+    assert health["bot"]["state"] == "off" and health["database"]["engine"] == "sqlite"
+    assert "HELPDESK_BOT_TOKEN" in server.output()
+    code, _ = server.terminate()
+    assert code == 0
+
+
+def _fails_in_one_line(args: list[str], env: dict[str, str] | None = None) -> str:
+    result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, env=env or _env(), timeout=60)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("helpdesk: "), result.stderr
+    return lines[0]
+
+
+def test_port_taken(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = _fails_in_one_line(["serve", "--data-dir", str(tmp_path), "--port", str(port), "--host", "127.0.0.1"])
+    assert f"127.0.0.1:{port}" in line
+
+
+def test_bad_database_url(tmp_path: Path) -> None:
+    env = _env() | {"HELPDESK_DATABASE_URL": "mysql://nope"}
+    assert "scheme" in _fails_in_one_line(["serve", "--data-dir", str(tmp_path), "--port", str(free_port())], env)
+    env = _env() | {"HELPDESK_DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:1/none"}
+    line = _fails_in_one_line(["serve", "--data-dir", str(tmp_path), "--port", str(free_port())], env)
+    assert "cannot open the database" in line and "secret" not in line
+
+
+def test_unusable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    line = _fails_in_one_line(["serve", "--data-dir", str(blocker / "data"), "--port", str(free_port())])
+    assert "data dir" in line

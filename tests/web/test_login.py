@@ -1,0 +1,84 @@
+"""Login, sessions, CSRF, forced password change, language, and what is reachable without a login."""
+
+from __future__ import annotations
+
+from litestar.testing import TestClient
+
+from helpdesk.db.models import User
+from tests.conftest import Org
+from tests.web.conftest import PASSWORD, csrf_token, login, set_password
+
+
+def test_pages_need_a_login_but_health_and_login_do_not(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/login").status_code == 200
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
+    assert client.get("/api/v1/requests").status_code == 401
+    assert client.get("/schema/openapi.json").status_code == 401
+
+
+def test_login_and_logout(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get("/")
+    assert page.status_code == 200 and "Alice" in page.text and "Главная" in page.text
+    client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_wrong_password_is_refused_in_russian(client: TestClient, sqlite_org: Org) -> None:
+    set_password(sqlite_org.alice)
+    response = client.post("/login", data={"username": "alice", "password": "nope", "_csrf_token": csrf_token(client)})
+    assert response.status_code == 401
+    assert "Неверный логин или пароль" in response.text
+
+
+def test_form_without_csrf_token_is_refused(client: TestClient, sqlite_org: Org) -> None:
+    set_password(sqlite_org.alice)
+    client.get("/login")
+    response = client.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Форма устарела" in response.text
+    assert client.get("/", follow_redirects=False).status_code == 303, "not logged in"
+
+
+def test_first_login_forces_a_password_change(client: TestClient, sqlite_org: Org) -> None:
+    User.update(must_change_password=True).where(User.id == sqlite_org.alice.id).execute()
+    login(client, sqlite_org.alice)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/password"
+    token = csrf_token(client, "/password")
+    bad = client.post("/password", data={"new_password": "short", "repeat_password": "short", "_csrf_token": token})
+    assert bad.status_code == 422 and "не короче 10" in bad.text
+    ok = client.post("/password", data={"new_password": "a brand new secret", "repeat_password": "a brand new secret",
+                                        "_csrf_token": token}, follow_redirects=False)
+    assert ok.status_code in (302, 303)
+    assert client.get("/").status_code == 200
+    assert not User.get_by_id(sqlite_org.alice.id).must_change_password
+
+
+def test_password_change_ends_other_sessions(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    assert client.get("/").status_code == 200
+    set_password(sqlite_org.alice, "another password entirely")
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_english_is_available(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    client.post("/lang", data={"lang": "en", "next": "/", "_csrf_token": csrf_token(client, "/")})
+    page = client.get("/")
+    assert "Dashboard" in page.text and "Главная" not in page.text
+    assert User.get_by_id(sqlite_org.alice.id).language == "en"
+
+
+def test_open_redirect_is_refused(client: TestClient, sqlite_org: Org) -> None:
+    set_password(sqlite_org.alice)
+    response = client.post("/login", data={"username": "alice", "password": PASSWORD, "next": "//evil.example",
+                                           "_csrf_token": csrf_token(client)}, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_unknown_page_is_a_translated_404_in_the_layout(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "Страница не найдена" in page.text and "Traceback" not in page.text
