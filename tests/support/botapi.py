@@ -9,6 +9,7 @@ size, "message is not modified", 429 with retry_after, 403 for a user who blocke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -191,10 +192,8 @@ class BotApiEmulator:
                     params[key] = value if isinstance(value, str) else getattr(value, "filename", "file")
         for key in ("reply_markup", "allowed_updates", "commands", "scope", "menu_button", "entities"):
             if isinstance(params.get(key), str):
-                try:
+                with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
-                except ValueError:
-                    pass
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -266,10 +265,8 @@ class BotApiEmulator:
                 return ready
             assert self._wakeup is not None
             self._wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=max(deadline - time.monotonic(), 0.01))
-            except TimeoutError:
-                pass
 
     def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
         return True
