@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from helpdesk import __version__
 from helpdesk.config import ConfigError, Settings, check_port_free, load_settings, prepare_data_dir
+from helpdesk.logs import setup_logging
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging()
     command = args.command or "serve"
     overrides = {"data_dir": args.data_dir, "host": getattr(args, "host", None),
                  "port": getattr(args, "port", None), "demo": getattr(args, "demo", False)}
@@ -83,6 +83,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from helpdesk import runtime
 
     check_port_free(settings.host, settings.port)
+    prepare_data_dir(settings)
+    setup_logging(settings)
     try:
         password = runtime.prepare(settings)
     except ConfigError:

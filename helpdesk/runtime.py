@@ -112,7 +112,8 @@ def serve(settings: Settings, app: Litestar) -> None:
 
     _Server = _server_class()
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", lifespan="on",
-                            timeout_graceful_shutdown=3, server_header=False, access_log=False)
+                            timeout_graceful_shutdown=3, server_header=False, access_log=False,
+                            log_config=None)
     server = _Server(config)
     server.run()
     if not server.started:

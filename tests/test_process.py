@@ -116,6 +116,10 @@ def test_serve_login_sigterm_and_no_lost_notification(tmp_path: Path, emulator: 
     assert "password" not in second.output().split("Open http")[0].lower(), "the password is printed once only"
     code, took = second.terminate()
     assert code == 0 and took < 10
+    log_file = (data / "logs" / "helpdesk.log").read_text()
+    assert "stopped cleanly" in log_file
+    for text in (log_file, first.output(), second.output()):
+        assert emulator.token not in text, "the bot token must never be logged"
 
 
 def test_bot_off_without_token(tmp_path: Path) -> None:

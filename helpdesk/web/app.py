@@ -65,5 +65,6 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
         exception_handlers=errors.HANDLERS,
         lifespan=list(lifespan),
         state=State({"services": services, "settings": services.settings}),
+        logging_config=None,  # helpdesk.logs configures logging once, with secrets masked
         debug=debug,
     )
