@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from helpdesk import __version__
 from helpdesk.i18n import get_language, jinja_install
 from helpdesk.web import errors, filters
+from helpdesk.web.api.docs import ApiDocsPlugin
 from helpdesk.web.api.requests import RequestsController
 from helpdesk.web.auth import auth_middleware
 from helpdesk.web.health import healthz
@@ -48,7 +49,7 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
                                      engine_callback=_configure_templates)
     openapi_config = OpenAPIConfig(
         title="helpdesk API", version=__version__, path="/schema",
-        render_plugins=[],  # the docs page is ours (web/api/docs.py): no third-party JS from a CDN
+        render_plugins=[ApiDocsPlugin()],  # our own page: the default UIs load JS from a CDN
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}],
     )

@@ -57,3 +57,10 @@ def test_openapi_schema_with_a_token(client: TestClient, sqlite_org: Org) -> Non
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert "/api/v1/requests" in paths and "/api/v1/requests/{number}/transitions" in paths
+
+
+def test_api_docs_page_is_ours_and_needs_a_login(client: TestClient, sqlite_org: Org) -> None:
+    assert client.get("/schema", follow_redirects=False).status_code == 401
+    page = client.get("/schema", headers=api_token(sqlite_org, "alice"))
+    assert page.status_code == 200 and "/api/v1/requests/{number}/transitions" in page.text
+    assert "cdn" not in page.text.lower() and "<script" not in page.text.lower()
