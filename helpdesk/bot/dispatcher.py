@@ -21,7 +21,7 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_dispatcher(settings: Settings) -> Dispatcher:
     dispatcher = Dispatcher(settings=settings)
-    dispatcher.include_router(start.router)
+    dispatcher.include_router(start.build_router())
     return dispatcher
 
 

@@ -247,7 +247,7 @@ class BotApiEmulator:
     async def _m_getupdates(self, params: dict[str, Any]) -> list[Update]:
         self.get_updates_calls += 1
         offset = int(params.get("offset") or 0)
-        timeout = min(float(params.get("timeout") or 0), 5.0)  # short: tests stop the poller quickly
+        timeout = min(float(params.get("timeout") or 0), 1.0)  # short: tests stop the poller quickly
         limit = int(params.get("limit") or 100)
         deadline = time.monotonic() + timeout
         while True:

@@ -12,15 +12,12 @@ from helpdesk.core import people
 from helpdesk.core.errors import DomainError
 from helpdesk.i18n import normalize_language, translate
 
-router = Router(name="start")
-
 
 def _name(message: Message) -> str:
     user = message.from_user
     return " ".join(filter(None, [user.first_name, user.last_name])) if user else ""
 
 
-@router.message(CommandStart())
 async def on_start(message: Message, command: CommandObject) -> None:
     tg = message.from_user
     if tg is None:
@@ -46,7 +43,6 @@ async def on_start(message: Message, command: CommandObject) -> None:
                                    name=user.display_name))
 
 
-@router.message(Command("help"))
 async def on_help(message: Message) -> None:
     tg = message.from_user
     user = await asyncio.to_thread(people.by_telegram_id, tg.id) if tg else None
@@ -55,7 +51,6 @@ async def on_help(message: Message) -> None:
                                    "Use the menu or /start.", lang))
 
 
-@router.message(F.text)
 async def on_other(message: Message) -> None:
     tg = message.from_user
     user = await asyncio.to_thread(people.by_telegram_id, tg.id) if tg else None
@@ -64,3 +59,12 @@ async def on_other(message: Message) -> None:
         await message.answer(translate("You have no access yet. Send /start to ask for it.", lang))
         return
     await message.answer(translate("Use the menu or /help.", user.language))
+
+
+def build_router() -> Router:
+    """A fresh router each time: aiogram attaches a router to one dispatcher only."""
+    router = Router(name="start")
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_other, F.text)
+    return router

@@ -1,0 +1,94 @@
+"""`helpdesk serve`: time to the first page, time to fully ready (bot polling, queue up), idle RSS.
+
+    python bench/serve_startup.py [--runs 3] [--command "dist/helpdesk"]
+
+The bot talks to the Bot API emulator on loopback, so "ready" includes aiogram's import and getMe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from _common import percentiles
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.botapi import BotApiEmulator  # noqa: E402
+from tests.support.postgres import free_port  # noqa: E402
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def tree_rss_mib(pid: int) -> float:
+    """RSS of the process and its children (the one-file executable runs a child)."""
+    total = rss_mib(pid)
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        for child in children.read_text().split():
+            total += tree_rss_mib(int(child))
+    return total
+
+
+def one_run(command: list[str], emulator: BotApiEmulator) -> tuple[float, float, float]:
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-start-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update(HELPDESK_BOT_TOKEN=emulator.token, HELPDESK_TELEGRAM_API_URL=emulator.base_url)
+    started = time.perf_counter()
+    proc = subprocess.Popen([*command, "serve", "--data-dir", str(data_dir), "--port", str(port), "--host",
+                             "127.0.0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first_page = ready = None
+    with httpx.Client(timeout=2) as client:
+        while ready is None and time.perf_counter() - started < 60:
+            try:
+                if first_page is None and client.get(f"http://127.0.0.1:{port}/login").status_code == 200:
+                    first_page = time.perf_counter() - started
+                if first_page is not None:
+                    health = client.get(f"http://127.0.0.1:{port}/healthz").json()
+                    if health["bot"]["state"] == "running" and health["queue"]["state"] == "running":
+                        ready = time.perf_counter() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+    time.sleep(5)  # idle: the poller waits on getUpdates, the queue polls its SQLite file
+    rss = tree_rss_mib(proc.pid)
+    proc.terminate()
+    proc.wait(15)
+    if first_page is None or ready is None:
+        raise SystemExit("serve did not become ready")
+    return first_page, ready, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--command", default="")
+    args = parser.parse_args()
+    command = shlex.split(args.command) or [sys.executable, "-m", "helpdesk"]
+    results = []
+    with BotApiEmulator() as emulator:
+        for _ in range(args.runs):
+            results.append(one_run(command, emulator))
+    print(f"helpdesk serve startup ({' '.join(command)}), {args.runs} runs, fresh data dir each")
+    first, ready, rss = zip(*results, strict=True)
+    print(f"  first page (/login 200):  median {percentiles(list(first))[0]:.2f} s   max {max(first):.2f} s")
+    print(f"  fully ready (bot+queue):  median {percentiles(list(ready))[0]:.2f} s   max {max(ready):.2f} s")
+    print(f"  idle RSS after 5 s:       median {percentiles(list(rss))[0]:.0f} MiB  max {max(rss):.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
