@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_logging()
+    setup_logging(level=logging.WARNING)  # quiet for one-shot commands; `serve` logs at INFO
     command = args.command or "serve"
     overrides = {"data_dir": args.data_dir, "host": getattr(args, "host", None),
                  "port": getattr(args, "port", None), "demo": getattr(args, "demo", False)}
@@ -166,6 +167,7 @@ def _bot_username(settings: Settings) -> str | None:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from helpdesk.checks import run_checks
 
+    prepare_data_dir(settings)
     results = run_checks(settings)
     width = max(len(name) for name, _, _ in results)
     for name, ok, detail in results:

@@ -1,0 +1,88 @@
+"""The CLI commands of the operator contract, run in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpdesk import cli
+from helpdesk.core.demo import load_demo
+from helpdesk.db.database import close_database
+from helpdesk.db.models import Branch, Invite, Ticket, User
+from tests.support.botapi import BotApiEmulator
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("HELPDESK_DATABASE_URL", "HELPDESK_BOT_TOKEN", "HELPDESK_DATA_DIR", "HELPDESK_SMTP_HOST",
+                 "HELPDESK_ONEC_URL", "HELPDESK_TELEGRAM_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "data"
+    close_database()
+
+
+def test_user_add_with_password_from_stdin(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a long enough secret\n"))
+    assert cli.main(["user", "add", "Ольга Админова", "--role", "admin", "--username", "olga", "--password-stdin",
+                     "--data-dir", str(data_dir)]) == 0
+    assert "web login olga" in capsys.readouterr().out
+    user = User.get(User.username == "olga")
+    assert user.password_hash.startswith("$argon2") and user.role == "admin"
+
+
+def test_user_add_errors_are_one_clear_line(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["user", "add", "Bob", "--role", "branch", "--data-dir", str(data_dir)]) == 1
+    assert capsys.readouterr().err.strip() == "helpdesk: Сотруднику филиала нужно указать филиал."
+    assert cli.main(["user", "add", "Bob", "--role", "branch", "--branch", "NOPE", "--data-dir", str(data_dir)]) == 2
+    assert "unknown branch code 'NOPE'" in capsys.readouterr().err
+
+
+def test_invite_prints_a_deep_link(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["user", "add", "Boss", "--role", "admin", "--data-dir", str(data_dir)]) == 0
+    Branch.create(code="B1", name="Branch one")
+    close_database()
+    with BotApiEmulator(username="acme_helpdesk_bot") as emu:
+        monkeypatch.setenv("HELPDESK_BOT_TOKEN", emu.token)
+        monkeypatch.setenv("HELPDESK_TELEGRAM_API_URL", emu.base_url)
+        capsys.readouterr()
+        assert cli.main(["invite", "--role", "branch", "--branch", "B1", "--uses", "0",
+                         "--data-dir", str(data_dir)]) == 0
+    link = capsys.readouterr().out.strip()
+    invite = Invite.get()
+    assert link == f"https://t.me/acme_helpdesk_bot?start={invite.code}"
+    assert invite.max_uses is None and invite.branch.code == "B1"
+
+
+def test_check_reports_each_part(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "ok  database" in out and "--  telegram bot" in out and "--  smtp" in out
+    monkeypatch.setenv("HELPDESK_BOT_TOKEN", "1:bad")
+    monkeypatch.setenv("HELPDESK_TELEGRAM_API_URL", "http://127.0.0.1:9")
+    assert cli.main(["check", "--data-dir", str(data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "ERR telegram bot" in out and "1:bad" not in out
+
+
+def test_bad_language_setting_is_one_line(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HELPDESK_LANG", "de")
+    assert cli.main(["check", "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err.strip() == "helpdesk: HELPDESK_LANG must be ru or en, not 'de'"
+
+
+def test_demo_organisation(org: object) -> None:
+    # `org` puts personas in place; the demo refuses to load over an existing organisation.
+    assert load_demo() is False
+
+
+def test_demo_loads_once_into_an_empty_database(database: str) -> None:
+    assert load_demo() is True
+    assert Branch.select().count() == 5 and Ticket.select().count() == 14
+    assert {t.status for t in Ticket.select()} >= {"new", "accepted", "in_progress", "resolved", "closed"}
+    assert load_demo() is False
