@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.core import outbox
+from helpdesk.core import cache, outbox
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import close_database, db, init_database
 from helpdesk.db.models import (
@@ -71,6 +71,7 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
     init_database(url)
+    cache.invalidate()
     yield url
     outbox.clear_listeners()
     close_database()
@@ -83,6 +84,7 @@ def pg_db(pg_template: str) -> Iterator[str]:
     name = f"hd_t_{os.getpid()}_{next(_counter)}"
     url = _pg_url(server.create_database(name, template=pg_template))
     init_database(url)
+    cache.invalidate()
     yield url
     outbox.clear_listeners()
     close_database()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpdesk.core import stock
+from helpdesk.core.cache import cached
 from helpdesk.db.models import Branch, CartridgeModel, Printer, PrinterModelCartridge, TicketType
 
 
@@ -38,6 +39,10 @@ def offers_for_branch(branch: Branch) -> list[CartridgeOffer]:
 
 def active_types() -> list[TicketType]:
     return list(TicketType.select().where(TicketType.active).order_by(TicketType.sort, TicketType.id))
+
+
+def active_types_by_code() -> dict[str, TicketType]:
+    return cached("ticket_types", lambda: {t.code: t for t in active_types()})
 
 
 def type_name(ticket_type: TicketType, lang: str) -> str:

@@ -130,6 +130,7 @@ def auto_close(days: int, now: dt.datetime | None = None) -> int:
 
 def staff_for(ticket: Ticket) -> list[User]:
     """Who handles this request: the storekeepers of its warehouse, else the admins."""
-    keepers = list(User.select().where((User.role == "storekeeper") & User.active
-                                       & (User.warehouse == ticket.warehouse_id)))
-    return keepers or list(User.select().where((User.role == "admin") & User.active))
+    people = list(User.select().where(User.active & ((User.role == "admin") | (
+        (User.role == "storekeeper") & (User.warehouse == ticket.warehouse_id)))))
+    keepers = [u for u in people if u.role == "storekeeper"]
+    return keepers or [u for u in people if u.role == "admin"]

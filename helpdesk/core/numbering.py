@@ -15,10 +15,16 @@ NUMBER_RE = re.compile(r"^\d{4}-\d{6,}$")
 
 def next_number(year: int) -> str:
     """Call inside a write transaction."""
-    TicketCounter.insert(year=year, last=0).on_conflict_ignore().execute()
-    TicketCounter.update(last=TicketCounter.last + 1).where(TicketCounter.year == year).execute()
-    last = TicketCounter.select(TicketCounter.last).where(TicketCounter.year == year).scalar()
-    return f"{year}-{last:06d}"
+    rows = _increment(year)
+    if not rows:  # the year's first request
+        TicketCounter.insert(year=year, last=0).on_conflict_ignore().execute()
+        rows = _increment(year)
+    return f"{year}-{rows[0].last:06d}"
+
+
+def _increment(year: int) -> list[TicketCounter]:
+    query = TicketCounter.update(last=TicketCounter.last + 1).where(TicketCounter.year == year)
+    return list(query.returning(TicketCounter.last).execute())
 
 
 def looks_like_number(text: str) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from helpdesk.core import outbox
+from helpdesk.core.cache import cached
 from helpdesk.core.lifecycle import staff_for
 from helpdesk.db.models import BusinessCalendar, Holiday, SlaPolicy, Ticket, TicketType, User, utcnow
 
@@ -26,6 +27,10 @@ class Calendar:
 
 
 def load_calendar() -> Calendar:
+    return cached("calendar", _load_calendar)
+
+
+def _load_calendar() -> Calendar:
     row = BusinessCalendar.select().order_by(BusinessCalendar.id).first()
     holidays = frozenset(h.day for h in Holiday.select(Holiday.day))
     if row is None:
@@ -63,8 +68,9 @@ def add_business_minutes(start: dt.datetime, minutes: int, calendar: Calendar) -
 
 
 def due_times(ticket_type: TicketType, created_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    policy = SlaPolicy.get_or_none(SlaPolicy.ticket_type == ticket_type)
-    accept, resolve = (policy.accept_minutes, policy.resolve_minutes) if policy else (60, 8 * 60)
+    policies = cached("policies", lambda: {p.ticket_type_id: (p.accept_minutes, p.resolve_minutes)
+                                            for p in SlaPolicy.select()})
+    accept, resolve = policies.get(ticket_type.id, (60, 8 * 60))
     calendar = load_calendar()
     return (add_business_minutes(created_at, accept, calendar),
             add_business_minutes(created_at, resolve, calendar))

@@ -9,6 +9,7 @@ import peewee as pw
 
 from helpdesk.core import audit, outbox, sla
 from helpdesk.core.actors import Actor
+from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
@@ -89,7 +90,7 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     require_active(actor)
     if actor.role not in ("admin", "storekeeper", "branch", "system"):
         raise Forbidden(N_("You may not create requests."))
-    ticket_type = TicketType.get_or_none((TicketType.code == draft.type_code) & TicketType.active)
+    ticket_type = active_types_by_code().get(draft.type_code)
     if ticket_type is None:
         raise ValidationError(N_("Unknown request type."), field="type")
     branch = _resolve_branch(actor, draft.branch_id)
