@@ -262,7 +262,8 @@ def issue_token(actor: Actor, user: User, name: str) -> IssuedToken:
 
 
 def user_for_token(secret: str) -> User | None:
-    token = ApiToken.get_or_none((ApiToken.token_hash == _token_hash(secret)) & ApiToken.revoked_at.is_null())
+    token = (ApiToken.select(ApiToken, User).join(User)
+             .where((ApiToken.token_hash == _token_hash(secret)) & ApiToken.revoked_at.is_null()).first())
     if token is None or not token.user.active:
         return None
     now = utcnow()
