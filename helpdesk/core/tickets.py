@@ -310,3 +310,10 @@ def counts_by_status(actor: Actor) -> dict[str, int]:
     for row in query:
         result[row.status] = row.n
     return result
+
+
+def count_accept_breaches(actor: Actor, now: dt.datetime | None = None) -> int:
+    """New requests the actor may see whose time to accept has passed."""
+    query = scope(Ticket.select(), actor).where((Ticket.status == "new") & (~Ticket.archived)
+                                                & (Ticket.accept_due_at < (now or utcnow())))
+    return query.count()

@@ -82,3 +82,21 @@ def test_unknown_page_is_a_translated_404_in_the_layout(client: TestClient, sqli
     login(client, sqlite_org.alice)
     page = client.get("/no/such/page")
     assert page.status_code == 404 and "Страница не найдена" in page.text and "Traceback" not in page.text
+
+
+def test_dashboard_counts_what_the_user_may_see(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import tickets
+    from helpdesk.db.models import Ticket, utcnow
+
+    made = [tickets.create(sqlite_org.actor(persona), tickets.TicketDraft("repair", description="Broken printer"))
+            for persona in ("bob", "bob", "dan")]
+    Ticket.update(accept_due_at=utcnow()).where(Ticket.author == sqlite_org.dan.id).execute()
+    login(client, sqlite_org.sam)  # W1: sees bob's two, not dan's
+    page = client.get("/").text
+    assert made[0].number in page and made[1].number in page and made[2].number not in page
+    assert '<span class="tile-value">2</span><span class="tile-label">Открытые заявки' in page
+    client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert '<span class="tile-value">3</span><span class="tile-label">Открытые заявки' in page
+    assert '<span class="tile-value">1</span><span class="tile-label">Нарушен SLA' in page
