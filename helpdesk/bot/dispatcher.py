@@ -2,26 +2,53 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+import logging
+
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 
-from helpdesk.bot.routers import start
+from helpdesk.bot.fsm_storage import DatabaseStorage
+from helpdesk.bot.middleware import IsMember, OncePerUpdate, RetryAfter
+from helpdesk.bot.routers import common, issues, orders, start, tickets
 from helpdesk.config import Settings
 from helpdesk.i18n import N_, translate
 
-COMMANDS = (("start", N_("Start")), ("help", N_("Help")))
+log = logging.getLogger(__name__)
+COMMANDS = (("start", N_("Start")), ("my", N_("My requests")), ("cancel", N_("Cancel the form")),
+            ("help", N_("Help")))
 
 
 def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryAfter())
     return Bot(settings.bot_token, session=session)
 
 
+def _members() -> Router:
+    members = Router(name="members")
+    for observer in (members.message, members.callback_query, members.edited_message):
+        observer.filter(IsMember())
+    members.include_routers(common.build_router(), tickets.build_router(), orders.build_router(),
+                            issues.build_router())
+    return members
+
+
+async def on_error(event: ErrorEvent) -> bool:
+    if isinstance(event.exception, TelegramForbiddenError):
+        log.warning("a user blocked the bot: %s", event.exception.message)
+    else:
+        log.error("update %s failed: %s", event.update.update_id, event.exception, exc_info=event.exception)
+    return True  # handled: the poller goes on
+
+
 def build_dispatcher(settings: Settings) -> Dispatcher:
-    dispatcher = Dispatcher(settings=settings)
-    dispatcher.include_router(start.build_router())
+    dispatcher = Dispatcher(storage=DatabaseStorage(), settings=settings)
+    dispatcher.update.outer_middleware(OncePerUpdate())
+    dispatcher.include_routers(start.build_router(), _members(), start.build_strangers_router())
+    dispatcher.errors.register(on_error)
     return dispatcher
 
 

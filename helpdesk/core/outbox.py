@@ -36,7 +36,8 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
-    def send(self, message: OutboxMessage) -> None: ...
+    def send(self, message: OutboxMessage) -> str | None:
+        """Deliver; may return the channel's id of what was sent (a Telegram message id)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
         try:
             if transport is None:
                 raise DeliveryError(f"no transport for channel {message.channel!r}", permanent=True)
-            transport.send(message)
+            external_id = transport.send(message)
         except DeliveryError as exc:
             attempts = message.attempts + 1
             if exc.permanent or attempts >= MAX_ATTEMPTS:
@@ -147,7 +148,7 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
             retried += status == "pending"
             failed += status == "failed"
         else:
-            _finish(message, "sent", message.attempts + 1, "", sent_at=utcnow())
+            _finish(message, "sent", message.attempts + 1, "", sent_at=utcnow(), external_id=external_id)
             sent += 1
     return DeliveryReport(sent, retried, failed)
 

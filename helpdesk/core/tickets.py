@@ -44,6 +44,7 @@ class TicketDraft:
     printer_id: int | None = None
     asset: str = ""
     lines: list[tuple[int, int]] = field(default_factory=list)  # (cartridge id, quantity)
+    client_key: str | None = None  # the same key twice (a redelivered update, a retried call) creates once
 
 
 def _resolve_branch(actor: Actor, branch_id: int | None) -> Branch:
@@ -90,6 +91,10 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     require_active(actor)
     if actor.role not in ("admin", "storekeeper", "branch", "system"):
         raise Forbidden(N_("You may not create requests."))
+    if draft.client_key:
+        existing = Ticket.get_or_none(Ticket.client_key == draft.client_key)
+        if existing is not None and existing.author_id == actor.user_id:
+            return existing
     ticket_type = active_types_by_code().get(draft.type_code)
     if ticket_type is None:
         raise ValidationError(N_("Unknown request type."), field="type")
@@ -119,7 +124,7 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
             number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
             author=author, priority=draft.priority, description=description, printer=printer,
             asset=(draft.asset or "").strip()[:200], channel=actor.channel, created_at=now, updated_at=now,
-            accept_due_at=accept_due, resolve_due_at=resolve_due,
+            accept_due_at=accept_due, resolve_due_at=resolve_due, client_key=draft.client_key or None,
         )
         for cartridge, quantity in lines:
             OrderLine.create(ticket=ticket, cartridge=cartridge, quantity=quantity)
@@ -139,6 +144,7 @@ class TicketFilter:
     created_from: dt.date | None = None
     created_to: dt.date | None = None
     assignee_id: int | None = None
+    author_id: int | None = None
     text: str = ""
     archived: bool | None = False  # None: both
     sort: str = "-created"
@@ -186,6 +192,8 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
                                                                     dt.time()))
     if flt.assignee_id is not None:
         query = query.where(Ticket.assignee == flt.assignee_id)
+    if flt.author_id is not None:
+        query = query.where(Ticket.author == flt.author_id)
     if flt.archived is not None:
         query = query.where(Ticket.archived == flt.archived)
     text = flt.text.strip()

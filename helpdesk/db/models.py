@@ -219,6 +219,7 @@ class Ticket(BaseModel):
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
+    client_key = pw.CharField(max_length=64, null=True, unique=True)  # idempotency: e.g. a Telegram update
 
     class Meta:
         indexes = ((("branch", "status"), False), (("warehouse", "status"), False))
@@ -288,13 +289,30 @@ class OutboxMessage(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
     last_error = pw.TextField(default="")
+    external_id = pw.CharField(max_length=64, null=True)  # the Telegram message id, to edit it later
+
+
+class BotState(BaseModel):
+    """aiogram FSM state and data, kept in the database so a restart loses no half-filled form."""
+
+    key = pw.CharField(max_length=128, primary_key=True)
+    state = pw.CharField(max_length=128, null=True)
+    data = JSONText(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class ProcessedUpdate(BaseModel):
+    """Telegram update ids already handled: a redelivered update is dropped."""
+
+    update_id = pw.BigIntegerField(primary_key=True)
+    processed_at = pw.DateTimeField(default=utcnow, index=True)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
-    Attachment, StockMovement, AuditEvent, OutboxMessage,
+    Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

@@ -29,7 +29,7 @@ class EmailTransport:
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: OutboxMessage) -> None:  # no id to keep for email
         if not self._settings.host:
             raise DeliveryError("SMTP is not configured", permanent=True)
         subject, body = render(message)

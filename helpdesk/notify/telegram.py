@@ -7,8 +7,11 @@ import time
 
 import httpx
 
+from helpdesk.core.actors import Actor
+from helpdesk.core.lifecycle import action_label, allowed_actions
 from helpdesk.core.outbox import DeliveryError
 from helpdesk.db.models import OutboxMessage
+from helpdesk.i18n import translate
 from helpdesk.notify.messages import render
 
 GLOBAL_PER_SECOND = 30
@@ -53,6 +56,22 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [p for p in parts if p]
 
 
+BUTTON_ACTIONS = ("accept", "resolve", "reject", "confirm")
+
+
+def action_buttons(message: OutboxMessage) -> dict | None:
+    """Inline buttons for what the recipient may do with the request now (Accept, Ship, Reject, Confirm)."""
+    if message.ticket_id is None or message.user_id is None:
+        return None
+    from helpdesk.bot.callbacks import TicketAction  # aiogram is loaded whenever a bot token is set
+
+    ticket, user = message.ticket, message.user
+    actions = [a for a in allowed_actions(Actor(user, "bot"), ticket) if a in BUTTON_ACTIONS]
+    rows = [[{"text": translate(action_label(ticket, a), user.language),
+              "callback_data": TicketAction(action=a, number=ticket.number).pack()}] for a in actions]
+    return {"inline_keyboard": rows} if rows else None
+
+
 class TelegramTransport:
     def __init__(self, token: str, api_url: str, limiter: RateLimiter | None = None, timeout: float = 15.0) -> None:
         self._base = f"{api_url.rstrip('/')}/bot{token}/"
@@ -78,11 +97,19 @@ class TelegramTransport:
         # 400 (bad request), 403 (blocked by the user) and 404 will not improve by retrying.
         raise DeliveryError(f"Bot API error {code}: {description}", permanent=code in (400, 401, 403, 404))
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: OutboxMessage) -> str | None:
+        """Send (in parts if long); the buttons go with the last part. Returns its message id."""
         _, body = render(message)
-        for part in split_text(body):
+        parts = split_text(body)
+        markup = action_buttons(message)
+        result: dict = {}
+        for index, part in enumerate(parts):
             self._limiter.wait(message.address)
-            self.call("sendMessage", chat_id=int(message.address), text=part)
+            params: dict[str, object] = {"chat_id": int(message.address), "text": part}
+            if markup and index == len(parts) - 1:
+                params["reply_markup"] = markup
+            result = self.call("sendMessage", **params)
+        return str(result.get("message_id")) if result else None
 
     def close(self) -> None:
         self._client.close()

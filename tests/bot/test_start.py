@@ -53,7 +53,7 @@ def test_invite_binds_the_telegram_account(sqlite_org: Org, emulator: BotApiEmul
     assert (user.role, user.branch_id) == ("branch", sqlite_org.b2.id)
     assert User.get_or_none(User.telegram_id == 5002) is None
     assert AuditEvent.select().where(AuditEvent.action == "invite_redeem").count() == 1
-    assert {c["command"] for c in emulator.commands[""]} == {"start", "help"}
+    assert {c["command"] for c in emulator.commands[""]} == {"start", "my", "cancel", "help"}
 
 
 def test_stranger_gets_access_requested_and_nothing_else(sqlite_org: Org, emulator: BotApiEmulator,

@@ -58,3 +58,11 @@ def test_offers_put_compatible_cartridges_first_with_stock(org: Org) -> None:
     assert [o.cartridge.name for o in offers] == ["HP 85A", "Brother DR-2300"]
     assert (offers[0].compatible, offers[0].in_stock) == (True, 10)
     assert (offers[1].compatible, offers[1].in_stock) == (False, None)
+
+
+def test_client_key_makes_creation_idempotent(org: Org) -> None:
+    draft = tickets.TicketDraft("repair", description="Printer jams", client_key="tg:update:42")
+    first = tickets.create(org.actor("bob", "bot"), draft)
+    again = tickets.create(org.actor("bob", "bot"), draft)
+    assert again.id == first.id
+    assert tickets.search(org.actor("alice"), tickets.TicketFilter()).total == 1

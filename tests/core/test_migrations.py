@@ -69,3 +69,21 @@ def test_postgres_fresh_and_upgraded_are_identical() -> None:
         upgraded.close_all()
         for name in names:
             server.drop_database(name)
+
+
+def test_models_match_the_migrated_schema(database: str) -> None:
+    """models.py (the current shape) and the migrations (its history) must not drift apart."""
+    from helpdesk.db.database import db
+    from helpdesk.db.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        columns = {c.name: c for c in db.get_columns(table)}
+        fields = {f.column_name: f for f in model._meta.sorted_fields}
+        assert set(columns) == set(fields), table
+        for name, field in fields.items():
+            assert columns[name].null == field.null or field.primary_key, f"{table}.{name} nullability"
+        indexed = {tuple(i.columns) for i in db.get_indexes(table) if i.unique}
+        for field in fields.values():
+            if field.unique:
+                assert (field.column_name,) in indexed, f"{table}.{field.column_name} should be unique"

@@ -36,6 +36,7 @@ class BotApiEmulator:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, message_id) -> message as now
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._failures: list[tuple[str, int, dict[str, Any], int]] = []
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile and /file/
         self.blocked: set[int] = set()
         self.get_updates_calls = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -59,6 +60,7 @@ class BotApiEmulator:
             self._wakeup = asyncio.Event()
             app = web.Application()
             app.router.add_route("*", "/bot{token}/{method}", self._handle)
+            app.router.add_get("/file/bot{token}/{path:.+}", self._download)
             self._runner = web.AppRunner(app, access_log=None)
             self._loop.run_until_complete(self._runner.setup())
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -104,6 +106,22 @@ class BotApiEmulator:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.inject_update({"message": message})
+
+    def user_sends_photo(self, user_id: int, caption: str | None = None, content: bytes | None = None,
+                         language_code: str = "ru") -> Update:
+        """A photo message; the bytes are served back through getFile and the file URL."""
+        file_id = f"photo-{next(self._update_ids)}"
+        self.files[file_id] = content or _TINY_JPEG
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+            "from": self._user(user_id, "Test", None, language_code),
+            "photo": [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 90, "height": 90,
+                       "file_size": len(self.files[file_id])}],
+        }
+        if caption:
+            message["caption"] = caption
         return self.inject_update({"message": message})
 
     def user_presses(self, user_id: int, message_id: int, callback_data: str, *,
@@ -268,6 +286,21 @@ class BotApiEmulator:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=max(deadline - time.monotonic(), 0.01))
 
+    def _m_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params.get("file_id", "")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
+                "file_path": f"photos/{file_id}.jpg"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].removesuffix(".jpg")
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="image/jpeg")
+
     def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
         return True
 
@@ -364,6 +397,10 @@ class BotApiEmulator:
 
     def _m_logout(self, params: dict[str, Any]) -> bool:
         return True
+
+
+# A real (tiny) JPEG: SOI, a JFIF header and EOI are enough for anything that sniffs the type.
+_TINY_JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
 class ApiError(Exception):

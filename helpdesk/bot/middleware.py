@@ -1,0 +1,81 @@
+"""Who is writing (a filter that injects the user), once-only updates, and Telegram's 429 back-off."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.filters import Filter
+from aiogram.methods.base import TelegramMethod, TelegramType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+
+from helpdesk.core import people
+from helpdesk.db.models import ProcessedUpdate, User, utcnow
+
+log = logging.getLogger(__name__)
+MAX_RETRIES = 3
+KEEP_PROCESSED = dt.timedelta(days=7)
+
+
+class IsMember(Filter):
+    """Passes for an active registered user and hands the handler `user` and `lang`."""
+
+    async def __call__(self, event: Message | CallbackQuery) -> bool | dict[str, Any]:
+        sender = event.from_user
+        if sender is None:
+            return False
+        user: User | None = await asyncio.to_thread(people.by_telegram_id, sender.id)
+        if user is None or not user.active:
+            return False
+        return {"user": user, "lang": user.language}
+
+
+def _seen(update_id: int) -> bool:
+    return ProcessedUpdate.select().where(ProcessedUpdate.update_id == update_id).exists()
+
+
+def _remember(update_id: int) -> None:
+    ProcessedUpdate.insert(update_id=update_id).on_conflict_ignore().execute()
+
+
+def forget_old_updates(now: dt.datetime | None = None) -> int:
+    cutoff = (now or utcnow()) - KEEP_PROCESSED
+    return ProcessedUpdate.delete().where(ProcessedUpdate.processed_at < cutoff).execute()
+
+
+class OncePerUpdate(BaseMiddleware):
+    """An update handled before (redelivered after a crash, say) is dropped, not handled twice."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        if await asyncio.to_thread(_seen, event.update_id):
+            log.info("update %s was handled before: dropped", event.update_id)
+            return None
+        data["update_id"] = event.update_id
+        try:
+            return await handler(event, data)
+        finally:
+            await asyncio.to_thread(_remember, event.update_id)
+
+
+class RetryAfter(BaseRequestMiddleware):
+    """Honour Telegram's 429 retry_after for the bot's own calls instead of failing the handler."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Any:
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == MAX_RETRIES:
+                    raise
+                log.warning("Telegram asks to wait %ss before %s", exc.retry_after, type(method).__name__)
+                await asyncio.sleep(exc.retry_after)
+        return None

@@ -1,0 +1,84 @@
+"""Texts the bot shows: request cards, order summaries, list lines."""
+
+from __future__ import annotations
+
+from helpdesk.core.actors import Actor
+from helpdesk.core.catalog import type_name
+from helpdesk.core.lifecycle import STATUS_LABELS
+from helpdesk.core.tickets import comments_for
+from helpdesk.db.models import AuditEvent, CartridgeModel, Ticket
+from helpdesk.formatting import local_time
+from helpdesk.i18n import translate
+
+MAX_MESSAGE = 4096
+STATUS_ICONS = {"new": "🆕", "accepted": "📥", "in_progress": "🛠", "resolved": "✅", "closed": "📦",
+                "rejected": "⛔", "cancelled": "✖"}
+
+
+def status(ticket: Ticket, lang: str) -> str:
+    label = translate(STATUS_LABELS[ticket.status], lang)
+    return f"{STATUS_ICONS.get(ticket.status, '')} {label}"
+
+
+def list_line(ticket: Ticket, lang: str) -> str:
+    return f"{STATUS_ICONS.get(ticket.status, '')} {ticket.number} · {type_name(ticket.type, lang)}"
+
+
+def fit(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Telegram refuses longer messages: cut at a line break and say so."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit - 2)
+    return text[:cut if cut > 0 else limit - 2] + "\n…"
+
+
+def lines_text(lines: list[tuple[str, int]]) -> str:
+    return "\n".join(f"• {name} × {quantity}" for name, quantity in lines)
+
+
+def order_summary(data: dict, lang: str) -> str:
+    names = {c.id: c.name for c in CartridgeModel.select().where(CartridgeModel.id.in_(
+        [int(cid) for cid in data.get("lines", {})]))}
+    lines = [(names.get(int(cid), "?"), qty) for cid, qty in data.get("lines", {}).items()]
+    parts = [translate("Your order:", lang), lines_text(lines)]
+    if data.get("comment"):
+        parts.append(translate("Comment: %(text)s", lang, text=data["comment"]))
+    return "\n".join(parts)
+
+
+def ticket_card(ticket: Ticket, actor: Actor, lang: str) -> str:
+    """Everything a user needs about one request: status, what, history and comments."""
+    title = translate("Request %(number)s", lang, number=ticket.number)
+    parts = [f"<b>{title}</b> · {escape(type_name(ticket.type, lang))}",
+             translate("Status: %(status)s", lang, status=status(ticket, lang)),
+             translate("Branch: %(name)s", lang, name=escape(ticket.branch.name)),
+             translate("Created: %(when)s", lang, when=local_time(ticket.created_at))]
+    lines = [(line.cartridge.name, line.quantity) for line in ticket.lines]
+    if lines:
+        parts.append(escape(lines_text(lines)))
+    if ticket.description:
+        parts.append(escape(ticket.description))
+    if ticket.reject_reason:
+        parts.append(translate("Reason: %(reason)s", lang, reason=escape(ticket.reject_reason)))
+    history = (AuditEvent.select().where((AuditEvent.ticket == ticket) & AuditEvent.action.in_(
+        ["accept", "start", "resolve", "reject", "cancel", "confirm"])).order_by(AuditEvent.id))
+    if history:
+        parts.append("\n" + translate("History:", lang))
+        for event in history:
+            who = event.actor.display_name if event.actor_id else translate("system", lang)
+            msgid = STATUS_LABELS[event.after["status"]] if event.after else event.action
+            label = translate(msgid, lang)
+            parts.append(f"{local_time(event.created_at, '%d.%m %H:%M')} — {label} ({escape(who)})")
+    comments = comments_for(actor, ticket)
+    if comments:
+        parts.append("\n" + translate("Comments:", lang))
+        for comment in comments[-10:]:
+            who = comment.author.display_name if comment.author_id else "—"
+            note = "🔒 " if comment.internal else ""
+            parts.append(f"{note}<i>{escape(who)}</i>: {escape(comment.body)}")
+    return fit("\n".join(parts))
+
+
+def escape(text: str) -> str:
+    """For messages sent with parse_mode HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
