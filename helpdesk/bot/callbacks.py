@@ -34,5 +34,12 @@ class OpenTicket(CallbackData, prefix="ot"):
     number: str
 
 
+class AccessDecision(CallbackData, prefix="ad"):
+    request_id: int
+    action: str  # approve (then pick a branch), branch, reject
+    branch_id: int = 0
+    page: int = 0
+
+
 class MyPage(CallbackData, prefix="my"):
     page: int

@@ -12,7 +12,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 
 from helpdesk.bot.fsm_storage import DatabaseStorage
 from helpdesk.bot.middleware import IsMember, OncePerUpdate, RetryAfter
-from helpdesk.bot.routers import common, issues, orders, start, tickets
+from helpdesk.bot.routers import access, common, issues, orders, start, tickets
 from helpdesk.config import Settings
 from helpdesk.i18n import N_, translate
 
@@ -32,7 +32,7 @@ def _members() -> Router:
     for observer in (members.message, members.callback_query, members.edited_message):
         observer.filter(IsMember())
     members.include_routers(common.build_router(), tickets.build_router(), orders.build_router(),
-                            issues.build_router())
+                            issues.build_router(), access.build_router())
     return members
 
 

@@ -61,9 +61,17 @@ BUTTON_ACTIONS = ("accept", "resolve", "reject", "confirm")
 
 def action_buttons(message: OutboxMessage) -> dict | None:
     """Inline buttons for what the recipient may do with the request now (Accept, Ship, Reject, Confirm)."""
+    from helpdesk.bot.callbacks import AccessDecision, TicketAction  # aiogram is loaded whenever a bot runs
+
+    if message.kind == "access_requested" and message.user_id is not None:
+        lang, request_id = message.user.language, int(message.payload["access_request_id"])
+        return {"inline_keyboard": [[
+            {"text": translate("✅ Approve", lang),
+             "callback_data": AccessDecision(request_id=request_id, action="approve").pack()},
+            {"text": translate("⛔ Reject", lang),
+             "callback_data": AccessDecision(request_id=request_id, action="reject").pack()}]]}
     if message.ticket_id is None or message.user_id is None:
         return None
-    from helpdesk.bot.callbacks import TicketAction  # aiogram is loaded whenever a bot token is set
 
     ticket, user = message.ticket, message.user
     actions = [a for a in allowed_actions(Actor(user, "bot"), ticket) if a in BUTTON_ACTIONS]

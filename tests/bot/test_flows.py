@@ -210,3 +210,42 @@ def test_english_user(bot: BotHarness, emulator: BotApiEmulator) -> None:
     assert "in stock: 10" in menu["reply_markup"]["inline_keyboard"][0][0]["text"]
     emulator.user_sends(BOB, "/cancel")
     emulator.wait_for_message(BOB, contains="Cancelled. Nothing was sent.")
+
+
+def test_admin_approves_an_access_request_from_the_buttons(bot: BotHarness, emulator: BotApiEmulator,
+                                                           sqlite_org: Org) -> None:
+    emulator.user_sends(5555, "/start", first_name="Новенький")
+    emulator.wait_for_message(5555, contains="Запрос на доступ отправлен")
+    bot.deliver()
+    notice = last_message(emulator, 1001, "Новенький просит доступ")  # alice, the admin
+    emulator.user_presses(1001, notice["message_id"], button(notice, "✅"))
+    picker = emulator.wait_for(lambda c: c["method"] == "editMessageReplyMarkup" and c["ok"])[-1]["result"]
+    emulator.user_presses(1001, picker["message_id"], button(picker, "B2 · Branch two"))
+    wait_edit(emulator, 1001, "Alice одобрил(а): Branch two")
+    user = User.get(User.telegram_id == 5555)
+    assert (user.role, user.branch_id) == ("branch", sqlite_org.b2.id)
+    bot.deliver()
+    emulator.wait_for_message(5555, contains="Доступ к хелпдеску одобрен")
+
+
+def test_a_branch_user_cannot_decide_access(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    from helpdesk.bot.callbacks import AccessDecision
+    from helpdesk.core import people
+
+    request = people.request_access(5556, "Someone")
+    emulator.user_sends(BOB, "/help")
+    help_message = last_message(emulator, BOB, "/cancel")
+    emulator.messages[(BOB, help_message["message_id"])]["reply_markup"] = {"inline_keyboard": [[{
+        "text": "x", "callback_data": AccessDecision(request_id=request.id, action="reject").pack()}]]}
+    emulator.user_presses(BOB, help_message["message_id"], AccessDecision(request_id=request.id,
+                                                                          action="reject").pack())
+    emulator.wait_for(lambda c: c["method"] == "answerCallbackQuery" and "только администратор"
+                      in (c["params"].get("text") or ""))
+    assert request.__class__.get_by_id(request.id).status == "pending"
+
+
+def test_edited_message_gets_a_clear_answer(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    sent = emulator.user_sends(BOB, "/help")
+    emulator.wait_for_message(BOB, contains="/cancel")
+    emulator.user_edits(BOB, sent["message"]["message_id"], "/help please")
+    emulator.wait_for_message(BOB, contains="Правки отправленных сообщений не учитываются")

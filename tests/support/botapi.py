@@ -108,6 +108,13 @@ class BotApiEmulator:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self.inject_update({"message": message})
 
+    def user_edits(self, user_id: int, message_id: int, text: str, language_code: str = "ru") -> Update:
+        """The user edits a message they sent earlier."""
+        message = {"message_id": message_id, "date": int(time.time()) - 60, "edit_date": int(time.time()),
+                   "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+                   "from": self._user(user_id, "Test", None, language_code), "text": text}
+        return self.inject_update({"edited_message": message})
+
     def user_sends_photo(self, user_id: int, caption: str | None = None, content: bytes | None = None,
                          language_code: str = "ru") -> Update:
         """A photo message; the bytes are served back through getFile and the file URL."""
