@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,11 +15,10 @@ from aiogram.methods.base import TelegramMethod, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from helpdesk.core import people
-from helpdesk.db.models import ProcessedUpdate, User, utcnow
+from helpdesk.db.models import ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 3
-KEEP_PROCESSED = dt.timedelta(days=7)
 
 
 class IsMember(Filter):
@@ -42,11 +40,6 @@ def _seen(update_id: int) -> bool:
 
 def _remember(update_id: int) -> None:
     ProcessedUpdate.insert(update_id=update_id).on_conflict_ignore().execute()
-
-
-def forget_old_updates(now: dt.datetime | None = None) -> int:
-    cutoff = (now or utcnow()) - KEEP_PROCESSED
-    return ProcessedUpdate.delete().where(ProcessedUpdate.processed_at < cutoff).execute()
 
 
 class OncePerUpdate(BaseMiddleware):

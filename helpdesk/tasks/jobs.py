@@ -6,6 +6,7 @@ is idempotent: it claims rows with compare-and-set updates, so a rerun after a c
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from huey import Huey, crontab
 from helpdesk.config import Settings
 from helpdesk.core import lifecycle, outbox, sla, tickets
 from helpdesk.core.outbox import Transport
+from helpdesk.db.models import ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
 from helpdesk.notify.telegram import TelegramTransport
 
@@ -68,7 +70,9 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
     def nightly() -> None:
         closed = lifecycle.auto_close(AUTO_CLOSE_DAYS)
         archived = tickets.archive_due(archive_policy(settings))
-        log.info("nightly: auto-closed %s, archived %s", closed, archived)
+        forgotten = ProcessedUpdate.delete().where(
+            ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
+        log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
 
     return Jobs(deliver_outbox, every_minute, nightly)
 

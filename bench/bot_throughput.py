@@ -1,0 +1,99 @@
+"""Bot: updates per second and reply latency against the Bot API emulator, next to a bare aiogram echo bot.
+
+    python bench/bot_throughput.py [--updates 400] [--chats 20]
+
+Both bots are real aiogram pollers talking HTTP to the emulator on loopback. helpdesk's bot answers
+/help for registered users (a database lookup, the once-per-update record, i18n); the echo bot answers
+with the text. The ratio of the two is the figure to watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from _common import fresh_database, percentiles
+
+from helpdesk.db.models import User
+from tests.bot.harness import BotHarness
+from tests.support.botapi import BotApiEmulator
+
+
+def measure(emulator: BotApiEmulator, chats: list[int], updates: int, text: str) -> tuple[float, list[float]]:
+    start_calls = len(emulator.calls)
+    sent_before = len(emulator.sent(method="sendMessage"))
+    injected: dict[int, list[float]] = {c: [] for c in chats}
+    started = time.perf_counter()
+    for i in range(updates):
+        chat = chats[i % len(chats)]
+        injected[chat].append(time.monotonic())
+        emulator.user_sends(chat, text)
+    emulator.wait_for(lambda c: c["method"] == "sendMessage" and c["ok"], timeout=300,
+                      count=sent_before + updates)
+    elapsed = time.perf_counter() - started
+    replies: dict[int, list[float]] = {c: [] for c in chats}
+    for call in emulator.calls[start_calls:]:
+        if call["method"] == "sendMessage" and call["ok"]:
+            replies[int(call["params"]["chat_id"])].append(call["at"])
+    latencies = [r - s for c in chats for s, r in zip(injected[c], replies[c], strict=False)]
+    return updates / elapsed, latencies
+
+
+def run_echo(updates: int, chats: list[int]) -> tuple[float, list[float]]:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+
+    with BotApiEmulator() as emulator:
+        result: dict[str, tuple[float, list[float]]] = {}
+
+        async def main() -> None:
+            bot = Bot(emulator.token, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url)))
+            dp = Dispatcher()
+
+            @dp.message()
+            async def echo(message: Message) -> None:
+                await message.answer(message.text or "?")
+
+            task = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
+            await asyncio.sleep(0.5)
+            result["r"] = await asyncio.to_thread(measure, emulator, chats, updates, "/help")
+            await dp.stop_polling()
+            await task
+
+        asyncio.run(main())
+        return result["r"]
+
+
+def run_helpdesk(updates: int, chats: list[int]) -> tuple[float, list[float]]:
+    url, cleanup = fresh_database("sqlite")
+    for chat in chats:
+        User.create(display_name=f"User {chat}", role="admin", telegram_id=chat)
+    import tempfile
+    from pathlib import Path
+
+    with BotApiEmulator() as emulator, BotHarness(emulator, Path(tempfile.mkdtemp())):
+        rate = measure(emulator, chats, updates, "/help")
+    cleanup()
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--updates", type=int, default=400)
+    parser.add_argument("--chats", type=int, default=20)
+    args = parser.parse_args()
+    chats = [700_000 + i for i in range(args.chats)]
+    echo_rate, echo_lat = run_echo(args.updates, chats)
+    hd_rate, hd_lat = run_helpdesk(args.updates, chats)
+    print(f"bot throughput and reply latency ({args.updates} updates from {args.chats} chats, Bot API emulator)")
+    for name, rate, lat in (("bare aiogram echo", echo_rate, echo_lat), ("helpdesk /help", hd_rate, hd_lat)):
+        p50, p95 = percentiles(lat)
+        print(f"  {name:18s} {rate:7.0f} updates/s   latency p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms")
+    print(f"  ratio helpdesk / echo: {hd_rate / echo_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
