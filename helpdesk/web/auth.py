@@ -64,7 +64,8 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         path: str = scope["path"]
         session = scope.get("session") or {}
         default_lang = scope["app"].state.settings.lang
-        set_language(normalize_language(session.get("lang") or _header(scope, b"accept-language") or default_lang))
+        # Russian (HELPDESK_LANG) unless the person chose otherwise: the browser's language does not decide.
+        set_language(normalize_language(session.get("lang") or default_lang))
         user: User | None = None
         channel = "web"
         if path.startswith(TOKEN_PREFIXES) and (token := _bearer(scope)):

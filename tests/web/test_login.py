@@ -100,3 +100,8 @@ def test_dashboard_counts_what_the_user_may_see(client: TestClient, sqlite_org: 
     page = client.get("/").text
     assert '<span class="tile-value">3</span><span class="tile-label">Открытые заявки' in page
     assert '<span class="tile-value">1</span><span class="tile-label">Нарушен SLA' in page
+
+
+def test_russian_by_default_whatever_the_browser_says(client: TestClient) -> None:
+    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Войти" in page.text and 'lang="ru"' in page.text
