@@ -35,6 +35,20 @@ def _env(emulator: BotApiEmulator | None = None) -> dict[str, str]:
     return env
 
 
+_running: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _kill_leftovers() -> Iterator[None]:
+    """A failed test must not leave a server running."""
+    yield
+    while _running:
+        proc = _running.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
 class Server:
     def __init__(self, data_dir: Path, port: int, env: dict[str, str]) -> None:
         self.port = port
@@ -42,6 +56,7 @@ class Server:
         self.proc = subprocess.Popen([*COMMAND, "serve", "--data-dir", str(data_dir), "--port", str(port),
                                       "--host", "127.0.0.1"], stdout=self.log.open("w"), stderr=subprocess.STDOUT,
                                      env=env, cwd=data_dir.parent)
+        _running.append(self.proc)
         self.url = f"http://127.0.0.1:{port}"
 
     def output(self) -> str:
