@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from typing import Any
 
+from helpdesk.bot import import_bot_module
 from helpdesk.config import Settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class BotRunner:
             return
         try:
             # aiogram is imported in a thread, after the web panel is up: it is slow to import.
-            dispatcher = await asyncio.to_thread(importlib.import_module, "helpdesk.bot.dispatcher")
+            dispatcher = await asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher")
             self._bot = dispatcher.build_bot(self.settings)
             me = await self._bot.get_me()
             self.username = me.username

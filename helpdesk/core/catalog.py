@@ -37,6 +37,10 @@ def offers_for_branch(branch: Branch) -> list[CartridgeOffer]:
     return offers
 
 
+def active_cartridges() -> list[CartridgeModel]:
+    return list(CartridgeModel.select().where(CartridgeModel.active).order_by(CartridgeModel.name))
+
+
 def active_types() -> list[TicketType]:
     return list(TicketType.select().where(TicketType.active).order_by(TicketType.sort, TicketType.id))
 

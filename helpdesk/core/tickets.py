@@ -28,6 +28,7 @@ from helpdesk.db.models import (
 )
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITY_LABELS = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
 MAX_TEXT = 4000
 MAX_QUANTITY = 100
 MAX_LINES = 30
@@ -171,8 +172,8 @@ SORTS = {
 }
 
 
-def search(actor: Actor, flt: TicketFilter) -> Page:
-    """The requests the actor may see that match the filter, one page of them."""
+def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
+    """The actor's requests matching the filter, sorted, not paged (lists and exports share it)."""
     for status in flt.statuses:
         if status not in STATUSES:
             raise ValidationError(N_("Unknown status %(status)s."), field="status", status=status)
@@ -198,13 +199,17 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
         query = query.where(Ticket.archived == flt.archived)
     text = flt.text.strip()
     if text:
-        like = f"%{text}%"
-        query = query.where(Ticket.number.contains(text) | Ticket.description ** like)
+        query = query.where(Ticket.number.contains(text) | (Ticket.description ** f"%{text}%"))
+    return query.order_by(SORTS[flt.sort], Ticket.id.desc())
+
+
+def search(actor: Actor, flt: TicketFilter) -> Page:
+    """The requests the actor may see that match the filter, one page of them."""
+    query = filtered(actor, flt)
     per_page = min(max(flt.per_page, 1), 500)
     page = max(flt.page, 1)
-    total = query.count()
-    items = list(query.order_by(SORTS[flt.sort]).paginate(page, per_page))
-    return Page(items, total, page, per_page)
+    total = query.order_by().count()
+    return Page(list(query.paginate(page, per_page)), total, page, per_page)
 
 
 def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False) -> Comment:

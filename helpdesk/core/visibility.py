@@ -6,7 +6,7 @@ import peewee as pw
 
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, NotFound
-from helpdesk.db.models import Ticket
+from helpdesk.db.models import Branch, Ticket, User
 
 
 def require_active(actor: Actor) -> None:
@@ -48,3 +48,21 @@ def get_visible(actor: Actor, number: str) -> Ticket:
     if ticket is None or not can_see(actor, ticket):
         raise NotFound(N_("Request %(number)s was not found."), number=number)
     return ticket
+
+
+def visible_branches(actor: Actor) -> list[Branch]:
+    """Branches the actor works with: all (admin), the warehouse's (storekeeper), their own (branch)."""
+    query = Branch.select().where(Branch.active).order_by(Branch.code)
+    if actor.role == "storekeeper":
+        query = query.where(Branch.warehouse == actor.user.warehouse_id)
+    elif actor.role == "branch":
+        query = query.where(Branch.id == actor.user.branch_id)
+    return list(query)
+
+
+def staff_members(actor: Actor) -> list[User]:
+    """People a request can be assigned to, as the actor sees them."""
+    query = User.select().where(User.active & User.role.in_(("admin", "storekeeper"))).order_by(User.display_name)
+    if actor.role == "storekeeper":
+        query = query.where((User.role == "admin") | (User.warehouse == actor.user.warehouse_id))
+    return list(query) if actor.is_staff else []

@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from helpdesk.bot import import_bot_module
 from helpdesk.core.actors import Actor
 from helpdesk.core.lifecycle import action_label, allowed_actions
 from helpdesk.core.outbox import DeliveryError
@@ -61,7 +62,8 @@ BUTTON_ACTIONS = ("accept", "resolve", "reject", "confirm")
 
 def action_buttons(message: OutboxMessage) -> dict | None:
     """Inline buttons for what the recipient may do with the request now (Accept, Ship, Reject, Confirm)."""
-    from helpdesk.bot.callbacks import AccessDecision, TicketAction  # aiogram is loaded whenever a bot runs
+    callbacks = import_bot_module("helpdesk.bot.callbacks")  # aiogram: loaded anyway while the bot runs
+    AccessDecision, TicketAction = callbacks.AccessDecision, callbacks.TicketAction  # noqa: N806
 
     if message.kind == "access_requested" and message.user_id is not None:
         lang, request_id = message.user.language, int(message.payload["access_request_id"])

@@ -6,6 +6,7 @@ from jinja2 import Environment
 
 from helpdesk.core.actors import ROLE_LABELS
 from helpdesk.core.lifecycle import STATUS_LABELS
+from helpdesk.core.tickets import PRIORITY_LABELS
 from helpdesk.formatting import local_time
 from helpdesk.i18n import gettext
 
@@ -18,7 +19,12 @@ def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
 
 
+def priority_label(priority: str) -> str:
+    return gettext(PRIORITY_LABELS.get(priority, priority))
+
+
 def install(env: Environment) -> None:
+    env.filters["priority_label"] = priority_label
     env.filters["role_label"] = role_label
     env.filters["local_time"] = local_time
     env.filters["status_label"] = status_label

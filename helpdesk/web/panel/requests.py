@@ -1,0 +1,198 @@
+"""Requests in the panel: the filtered list (and its Excel export), one request, the new-request form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import File, Redirect, Template
+
+from helpdesk.core import catalog, lifecycle, tickets
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import DomainError
+from helpdesk.core.visibility import get_visible, staff_members, visible_branches
+from helpdesk.db.models import Attachment, AuditEvent, Ticket
+from helpdesk.export.excel import local, workbook
+from helpdesk.i18n import N_, get_language, gettext
+from helpdesk.web.panel.session import Form
+
+PER_PAGE = 25
+
+
+def _actor(request: Request) -> Actor:
+    return Actor(request.user, "web")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
+    """The list's filter from the query string; bad values are ignored rather than failing the page."""
+    q = request.query_params
+    statuses = tuple(s for s in q.getall("status", []) if s in lifecycle.STATUSES)
+    archived = {"yes": True, "all": None}.get(q.get("archived", ""), False)
+    sort = q.get("sort", "-created") if q.get("sort", "-created") in tickets.SORTS else "-created"
+    flt = tickets.TicketFilter(
+        branch_id=_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
+        created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=_int(q.get("assignee")),
+        text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=_int(q.get("page")) or 1,
+        per_page=PER_PAGE)
+    form = {"branch": q.get("branch", ""), "type": q.get("type", ""), "status": statuses, "from": q.get("from", ""),
+            "to": q.get("to", ""), "assignee": q.get("assignee", ""), "q": q.get("q", ""),
+            "archived": q.get("archived", ""), "sort": sort}
+    return flt, form
+
+
+def _query(form: dict[str, Any], **changes: Any) -> str:
+    merged = {**form, **changes}
+    pairs = [(k, v) for k, v in merged.items() if k != "status" and v not in ("", None)]
+    pairs += [("status", s) for s in merged.get("status", ())]
+    return urlencode(pairs)
+
+
+@get("/requests", sync_to_thread=True)
+def request_list(request: Request) -> Template:
+    actor = _actor(request)
+    flt, form = _filter(request)
+    page = tickets.search(actor, flt)
+    return Template("requests/list.html", context={
+        "page": page, "form": form, "query": lambda **kw: _query(form, **kw),
+        "branches": visible_branches(actor), "types": catalog.active_types(), "statuses": lifecycle.STATUSES,
+        "assignees": staff_members(actor), "sorts": list(tickets.SORTS),
+    })
+
+
+EXPORT_HEADERS = (N_("Number"), N_("Type"), N_("Status"), N_("Branch"), N_("Author"), N_("Assignee"),
+                  N_("Priority"), N_("Created"), N_("Accept by"), N_("Resolved"), N_("Closed"), N_("Description"),
+                  N_("Order lines"))
+
+
+@get("/requests.xlsx", sync_to_thread=True)
+def request_export(request: Request) -> Response[bytes]:
+    actor = _actor(request)
+    flt, _ = _filter(request)
+    lang = get_language()
+    rows = []
+    for t in tickets.filtered(actor, flt):
+        lines = "; ".join(f"{line.cartridge.name} × {line.quantity}" for line in t.lines)
+        rows.append((t.number, catalog.type_name(t.type, lang), gettext(lifecycle.STATUS_LABELS[t.status]),
+                     t.branch.name, t.author.display_name, t.assignee.display_name if t.assignee_id else "",
+                     gettext(tickets.PRIORITY_LABELS[t.priority]), local(t.created_at), local(t.accept_due_at), local(t.resolved_at),
+                     local(t.closed_at), t.description, lines))
+    content = workbook(gettext("Requests"), [gettext(h) for h in EXPORT_HEADERS], rows)
+    name = f"requests-{dt.date.today().isoformat()}.xlsx"
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    history = list(AuditEvent.select().where(AuditEvent.ticket == ticket).order_by(AuditEvent.id))
+    return {
+        "ticket": ticket, "actor": actor, "errors": errors or {},
+        "actions": [(a, lifecycle.action_label(ticket, a), lifecycle.TRANSITIONS[a].needs_reason)
+                    for a in lifecycle.allowed_actions(actor, ticket)],
+        "comments": tickets.comments_for(actor, ticket), "history": history,
+        "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
+        "assignees": staff_members(actor) if actor.is_staff else [],
+        "type_label": catalog.type_name(ticket.type, get_language()),
+    }
+
+
+@get("/requests/{number:str}", sync_to_thread=True)
+def request_page(request: Request, number: FromPath[str]) -> Template:
+    actor = _actor(request)
+    return Template("requests/page.html", context=_page_context(actor, get_visible(actor, number)))
+
+
+def _act(request: Request, number: str, change: Any, field: str) -> Template | Redirect:
+    """Apply a change from a form on the request page; on a refusal, show the page with the error."""
+    actor = _actor(request)
+    ticket = get_visible(actor, number)
+    try:
+        change(actor, ticket)
+    except DomainError as exc:
+        context = _page_context(actor, Ticket.get_by_id(ticket.id), {exc.field or field: exc.text(get_language())})
+        return Template("requests/page.html", context=context, status_code=422)
+    return Redirect(f"/requests/{number}", status_code=303)
+
+
+@post("/requests/{number:str}/transition", sync_to_thread=True)
+def request_transition(request: Request, number: FromPath[str], data: Form) -> Template | Redirect:
+    return _act(request, number, lambda actor, t: lifecycle.transition(
+        actor, t, str(data.get("action", "")), str(data.get("reason", ""))), "action")
+
+
+@post("/requests/{number:str}/comment", sync_to_thread=True)
+def request_comment(request: Request, number: FromPath[str], data: Form) -> Template | Redirect:
+    internal = data.get("internal") == "on"
+    return _act(request, number, lambda actor, t: tickets.add_comment(actor, t, str(data.get("body", "")),
+                                                                        internal), "body")
+
+
+@post("/requests/{number:str}/assign", sync_to_thread=True)
+def request_assign(request: Request, number: FromPath[str], data: Form) -> Template | Redirect:
+    return _act(request, number, lambda actor, t: tickets.assign(actor, t, _int(str(data.get("assignee", "")))),
+                "assignee")
+
+
+@get("/requests/{number:str}/files/{file_id:int}", sync_to_thread=True)
+def request_file(request: Request, number: FromPath[str], file_id: FromPath[int]) -> File:
+    """A request's file, only for those who may see the request."""
+    ticket = get_visible(_actor(request), number)
+    row = Attachment.get_or_none((Attachment.id == file_id) & (Attachment.ticket == ticket))
+    uploads = request.app.state.settings.uploads_dir
+    path = (uploads / row.storage_path).resolve() if row else None
+    if row is None or not path.is_file() or uploads.resolve() not in path.parents:
+        raise NotFoundException()
+    return File(path=path, filename=row.file_name, media_type=row.content_type,
+                content_disposition_type="inline" if row.content_type.startswith("image/") else "attachment")
+
+
+def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    branches = visible_branches(actor)
+    offers = catalog.offers_for_branch(branches[0]) if len(branches) == 1 else [
+        catalog.CartridgeOffer(c, False, None, None) for c in catalog.active_cartridges()]
+    return {"types": catalog.active_types(), "branches": branches, "offers": offers, "values": values,
+            "errors": errors, "priorities": tickets.PRIORITIES}
+
+
+# On the event loop: Litestar 2.25 wraps a second thread-pool handler on this path twice (the GET then
+# returns a coroutine). The form needs only a few small reads.
+@get("/requests/new", sync_to_thread=False)
+def request_new(request: Request) -> Template:
+    return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
+
+
+@post("/requests/new", sync_to_thread=True)
+def request_create(request: Request, data: Form) -> Template | Redirect:
+    actor = _actor(request)
+    lines = []
+    for key, value in data.items():
+        if key.startswith("qty_") and str(value).strip() not in ("", "0"):
+            quantity = _int(str(value).strip())
+            lines.append((int(key[4:]), quantity if quantity is not None else -1))
+    draft = tickets.TicketDraft(type_code=str(data.get("type", "")), description=str(data.get("description", "")),
+                                branch_id=_int(str(data.get("branch", ""))), priority=str(data.get("priority", "normal")),
+                                lines=lines, client_key=str(data.get("client_key", ""))[:64] or None)
+    try:
+        ticket = tickets.create(actor, draft)
+    except DomainError as exc:
+        errors = {exc.field or "type": exc.text(get_language())}
+        return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
+    return Redirect(f"/requests/{ticket.number}", status_code=303)
+
+
+ROUTES = [request_list, request_export, request_new, request_create, request_page, request_transition,
+          request_comment, request_assign, request_file]
