@@ -16,7 +16,6 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, AuditEvent, Ticket
-from helpdesk.export.excel import local, workbook
 from helpdesk.i18n import N_, get_language, gettext
 from helpdesk.web.panel.session import Form
 
@@ -81,6 +80,8 @@ EXPORT_HEADERS = (N_("Number"), N_("Type"), N_("Status"), N_("Branch"), N_("Auth
 
 @get("/requests.xlsx", sync_to_thread=True)
 def request_export(request: Request) -> Response[bytes]:
+    from helpdesk.export.excel import local, workbook  # openpyxl loads on the first export, not at start
+
     actor = _actor(request)
     flt, _ = _filter(request)
     lang = get_language()
