@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_
 from helpdesk.db.models import AuditEvent, Ticket
+
+ACTION_LABELS = {
+    "create": N_("created"), "accept": N_("accepted"), "start": N_("started work"), "resolve": N_("resolved"),
+    "reject": N_("rejected"), "cancel": N_("cancelled"), "confirm": N_("confirmed receipt"),
+    "comment": N_("commented"), "note": N_("wrote an internal note"), "assign": N_("assigned"),
+    "edit": N_("edited"), "archive": N_("archived"), "attach": N_("attached a file"),
+}
 
 
 def record(actor: Actor, action: str, *, ticket: Ticket | None = None, entity: str = "ticket",

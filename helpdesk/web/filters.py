@@ -5,6 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from helpdesk.core.actors import ROLE_LABELS
+from helpdesk.core.audit import ACTION_LABELS
 from helpdesk.core.lifecycle import STATUS_LABELS
 from helpdesk.core.tickets import PRIORITY_LABELS
 from helpdesk.formatting import local_time
@@ -23,7 +24,12 @@ def priority_label(priority: str) -> str:
     return gettext(PRIORITY_LABELS.get(priority, priority))
 
 
+def audit_label(action: str) -> str:
+    return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
 def install(env: Environment) -> None:
+    env.filters["audit_label"] = audit_label
     env.filters["priority_label"] = priority_label
     env.filters["role_label"] = role_label
     env.filters["local_time"] = local_time

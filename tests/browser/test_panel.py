@@ -1,0 +1,83 @@
+"""As a new admin and a storekeeper would use the panel, in headless Chromium."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveServer, log_in, shot
+
+
+def test_first_login_changes_the_password(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/login?next=/")
+    shot(page, "login")
+    log_in(page, live_server, "admin", "wrong password")
+    expect(page.locator(".alert.error")).to_contain_text("Неверный логин или пароль")
+    log_in(page, live_server, "admin", live_server.admin_password)
+    expect(page).to_have_url(f"{live_server.url}/password")
+    expect(page.locator("h1")).to_have_text("Смена пароля")
+    page.fill("input[name=new_password]", "new admin password 1")
+    page.fill("input[name=repeat_password]", "new admin password 1")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("h1")).to_have_text("Главная")
+    shot(page, "dashboard-admin")
+
+
+def test_storekeeper_works_a_request_through_its_lifecycle(page: Page, live_server: LiveServer) -> None:
+    log_in(page, live_server, "anna", "demo-password")  # a branch user creates a request
+    page.goto(f"{live_server.url}/requests/new")
+    page.select_option("select[name=type]", "repair")
+    page.fill("textarea[name=description]", "Принтер в приёмной печатает полосами")
+    shot(page, "new-request")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_contain_text("Заявка")
+    number = page.locator("h1").inner_text().split()[1]
+    page.click("form[action='/logout'] button")
+
+    log_in(page, live_server, "store", "demo-password")
+    page.goto(f"{live_server.url}/requests")
+    page.fill("input[name=q]", "полосами")
+    page.click(".filter-buttons button")
+    expect(page.locator("#requests tbody tr")).to_have_count(1)
+    shot(page, "requests-list")
+    page.click(f"text={number}")
+    page.click("button[data-action=accept]")
+    expect(page.locator("h1 .badge")).to_have_text("Принята")
+    page.click("button[data-action=start]")
+    page.fill("textarea[name=body]", "Заменили фотобарабан")
+    page.click("text=Добавить комментарий")
+    expect(page.locator(".comment")).to_contain_text("Заменили фотобарабан")
+    page.click("button[data-action=resolve]")
+    expect(page.locator("h1 .badge")).to_have_text("Выполнена")
+    shot(page, "request-page")
+
+
+def test_export_opens_in_excel_format(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    log_in(page, live_server, "store", "demo-password")
+    page.goto(f"{live_server.url}/requests")
+    with page.expect_download() as info:
+        page.click("text=Выгрузить в Excel")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    sheet = load_workbook(BytesIO(path.read_bytes())).active
+    assert sheet["A1"].value == "Номер" and sheet.max_row > 1
+    shown = page.locator("#requests tbody tr").count()
+    assert sheet.max_row - 1 >= shown
+
+
+def test_english_and_a_phone_screen(browser, live_server: LiveServer) -> None:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server, "store", "demo-password")
+    page.click("button[value=en]")
+    expect(page.locator("h1")).to_have_text("Dashboard")
+    shot(page, "dashboard-phone-en")
+    page.goto(f"{live_server.url}/requests")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, "no sideways scrolling of the whole page on a phone"
+    context.close()
