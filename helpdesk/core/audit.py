@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_
+from helpdesk.core.errors import N_, Forbidden
 from helpdesk.db.models import AuditEvent, Ticket
 
 ACTION_LABELS = {
@@ -30,3 +31,24 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     """Only the keys whose values changed, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def search(actor: Actor, *, action: str = "", actor_id: int | None = None, number: str = "",
+           since: dt.date | None = None, until: dt.date | None = None, page: int = 1,
+           per_page: int = 50) -> tuple[list[AuditEvent], int]:
+    """Audit events for the audit page (administrators only), newest first."""
+    if not actor.is_admin:
+        raise Forbidden(N_("Only an administrator may do this."))
+    query = AuditEvent.select()
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor == actor_id)
+    if number.strip():
+        query = query.where(AuditEvent.entity_id == number.strip())
+    if since:
+        query = query.where(AuditEvent.created_at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        query = query.where(AuditEvent.created_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    total = query.count()
+    return list(query.order_by(AuditEvent.id.desc()).paginate(max(page, 1), per_page)), total

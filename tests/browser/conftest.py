@@ -84,3 +84,17 @@ def log_in(page: Page, server: LiveServer, username: str, password: str) -> None
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+ADMIN_PASSWORD = "new admin password 1"
+
+
+def admin_log_in(page: Page, server: LiveServer) -> None:
+    """Log in as `admin`, doing the first-login password change if no test did it yet."""
+    log_in(page, server, "admin", ADMIN_PASSWORD)
+    if page.url.endswith("/login"):
+        log_in(page, server, "admin", server.admin_password)
+    if page.url.endswith("/password"):
+        page.fill("input[name=new_password]", ADMIN_PASSWORD)
+        page.fill("input[name=repeat_password]", ADMIN_PASSWORD)
+        page.click("button[type=submit]")

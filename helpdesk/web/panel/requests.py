@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
@@ -169,31 +169,36 @@ def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -
             "errors": errors, "priorities": tickets.PRIORITIES}
 
 
-# On the event loop: Litestar 2.25 wraps a second thread-pool handler on this path twice (the GET then
-# returns a coroutine). The form needs only a few small reads.
-@get("/requests/new", sync_to_thread=False)
-def request_new(request: Request) -> Template:
-    return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
+class NewRequestPage(Controller):
+    """GET and POST of one path live in a controller: as two module-level thread-pool handlers, Litestar
+    2.25 wrapped the GET twice (it returned a coroutine)."""
+
+    path = "/requests/new"
+
+    @get("/", sync_to_thread=True)
+    def form(self, request: Request) -> Template:
+        return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _actor(request)
+        lines = []
+        for key, value in data.items():
+            if key.startswith("qty_") and str(value).strip() not in ("", "0"):
+                quantity = _int(str(value).strip())
+                lines.append((int(key[4:]), quantity if quantity is not None else -1))
+        draft = tickets.TicketDraft(type_code=str(data.get("type", "")),
+                                    description=str(data.get("description", "")),
+                                    branch_id=_int(str(data.get("branch", ""))),
+                                    priority=str(data.get("priority", "normal")), lines=lines,
+                                    client_key=str(data.get("client_key", ""))[:64] or None)
+        try:
+            ticket = tickets.create(actor, draft)
+        except DomainError as exc:
+            errors = {exc.field or "type": exc.text(get_language())}
+            return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
+        return Redirect(f"/requests/{ticket.number}", status_code=303)
 
 
-@post("/requests/new", sync_to_thread=True)
-def request_create(request: Request, data: Form) -> Template | Redirect:
-    actor = _actor(request)
-    lines = []
-    for key, value in data.items():
-        if key.startswith("qty_") and str(value).strip() not in ("", "0"):
-            quantity = _int(str(value).strip())
-            lines.append((int(key[4:]), quantity if quantity is not None else -1))
-    draft = tickets.TicketDraft(type_code=str(data.get("type", "")), description=str(data.get("description", "")),
-                                branch_id=_int(str(data.get("branch", ""))), priority=str(data.get("priority", "normal")),
-                                lines=lines, client_key=str(data.get("client_key", ""))[:64] or None)
-    try:
-        ticket = tickets.create(actor, draft)
-    except DomainError as exc:
-        errors = {exc.field or "type": exc.text(get_language())}
-        return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
-    return Redirect(f"/requests/{ticket.number}", status_code=303)
-
-
-ROUTES = [request_list, request_export, request_new, request_create, request_page, request_transition,
+ROUTES = [request_list, request_export, NewRequestPage, request_page, request_transition,
           request_comment, request_assign, request_file]

@@ -1,0 +1,30 @@
+"""The audit log page (administrators): who changed what and when, with filters."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.response import Template
+
+from helpdesk.core import audit
+from helpdesk.core.actors import Actor
+from helpdesk.db.models import AuditEvent, User
+from helpdesk.web.panel.requests import _date, _int
+
+PER_PAGE = 50
+
+
+@get("/audit", sync_to_thread=True)
+def audit_page(request: Request) -> Template:
+    q = request.query_params
+    form = {k: q.get(k, "") for k in ("action", "actor", "number", "from", "to")}
+    page = _int(q.get("page")) or 1
+    events, total = audit.search(Actor(request.user, "web"), action=form["action"], actor_id=_int(form["actor"]),
+                                 number=form["number"][:64], since=_date(form["from"]), until=_date(form["to"]),
+                                 page=page, per_page=PER_PAGE)
+    actions = [row.action for row in AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)]
+    return Template("audit.html", context={
+        "events": events, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)), "form": form,
+        "actions": actions, "people": list(User.select().order_by(User.display_name))})
+
+
+ROUTES = [audit_page]

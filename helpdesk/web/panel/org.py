@@ -1,0 +1,281 @@
+"""Organisation pages (admins): branches, warehouses, users, invites with QR codes, access requests."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from helpdesk.core import org, people
+from helpdesk.core.actors import ROLES, Actor
+from helpdesk.core.errors import N_, DomainError, Forbidden, NotFound
+from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
+from helpdesk.i18n import get_language
+from helpdesk.web.panel.session import Form
+
+
+def _admin(request: Request) -> Actor:
+    actor = Actor(request.user, "web")
+    if not actor.is_admin:
+        raise Forbidden(N_("Only an administrator may do this."))
+    return actor
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _error(exc: DomainError) -> dict[str, str]:
+    return {exc.field or "form": exc.text(get_language())}
+
+
+# --- branches and warehouses ---------------------------------------------------------------------
+
+PLACES = {"branches": Branch, "warehouses": Warehouse}
+
+
+def _places_context(kind: str, values: dict[str, Any], errors: dict[str, str], editing: Any = None) -> dict:
+    model = PLACES[kind]
+    return {"kind": kind, "items": list(model.select().order_by(model.code)), "values": values, "errors": errors,
+            "editing": editing, "warehouses": list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))}
+
+
+def _get_place(kind: str, place_id: int) -> Any:
+    if kind not in PLACES:
+        raise NotFound(N_("There is nothing at this address."))
+    row = PLACES[kind].get_or_none(PLACES[kind].id == place_id)
+    if row is None:
+        raise NotFound(N_("There is nothing at this address."))
+    return row
+
+
+class PlacesPage(Controller):
+    """Branches and warehouses. GET and POST of a path share a controller (see requests.NewRequestPage)."""
+
+    path = "/org/{kind:str}"
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request, kind: FromPath[str]) -> Template:
+        return places(request, kind)
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request, kind: FromPath[str], data: Form) -> Template | Redirect:
+        return place_create(request, kind, data)
+
+    @get("/{place_id:int}", sync_to_thread=True)
+    def edit(self, request: Request, kind: FromPath[str], place_id: FromPath[int]) -> Template:
+        return place_edit(request, kind, place_id)
+
+    @post("/{place_id:int}", sync_to_thread=True)
+    def update(self, request: Request, kind: FromPath[str], place_id: FromPath[int], data: Form) -> Template | Redirect:
+        return place_update(request, kind, place_id, data)
+
+
+def places(request: Request, kind: str) -> Template:
+    _admin(request)
+    if kind not in PLACES:
+        raise NotFound(N_("There is nothing at this address."))
+    return Template("org/places.html", context=_places_context(kind, {"active": True}, {}))
+
+
+def place_edit(request: Request, kind: str, place_id: int) -> Template:
+    _admin(request)
+    row = _get_place(kind, place_id)
+    values = {"code": row.code, "name": row.name, "address": row.address, "active": row.active,
+              "warehouse": getattr(row, "warehouse_id", None)}
+    return Template("org/places.html", context=_places_context(kind, values, {}, editing=row))
+
+
+def _save_place(actor: Actor, kind: str, data: dict[str, Any], row: Any = None) -> Any:
+    common = {"code": str(data.get("code", "")), "name": str(data.get("name", "")),
+              "address": str(data.get("address", "")), "active": data.get("active") == "on" or row is None}
+    if kind == "branches":
+        return org.save_branch(actor, warehouse_id=_int(data.get("warehouse")), branch=row, **common)
+    return org.save_warehouse(actor, warehouse=row, **common)
+
+
+def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template | Redirect:
+    actor = _admin(request)
+    if kind not in PLACES:
+        raise NotFound(N_("There is nothing at this address."))
+    try:
+        _save_place(actor, kind, data)
+    except DomainError as exc:
+        return Template("org/places.html", context=_places_context(kind, dict(data), _error(exc)), status_code=422)
+    return Redirect(f"/org/{kind}", status_code=303)
+
+
+def place_update(request: Request, kind: str, place_id: int, data: dict[str, Any]) -> Template | Redirect:
+    actor = _admin(request)
+    row = _get_place(kind, place_id)
+    try:
+        _save_place(actor, kind, data, row)
+    except DomainError as exc:
+        return Template("org/places.html", context=_places_context(kind, dict(data), _error(exc), editing=row),
+                        status_code=422)
+    return Redirect(f"/org/{kind}", status_code=303)
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+def _users_context(values: dict[str, Any], errors: dict[str, str]) -> dict:
+    return {"users": list(User.select().order_by(User.active.desc(), User.role, User.display_name)),
+            "values": values, "errors": errors, "roles": ROLES,
+            "branches": list(Branch.select().where(Branch.active).order_by(Branch.code)),
+            "warehouses": list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))}
+
+
+class UsersPage(Controller):
+    path = "/org/users"
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        return users(request)
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request, data: Form) -> Template | Redirect:
+        return user_create(request, data)
+
+
+def users(request: Request) -> Template:
+    _admin(request)
+    return Template("org/users.html", context=_users_context({"role": "branch"}, {}))
+
+
+def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
+    actor = _admin(request)
+    telegram_id = _int(data.get("telegram_id"))
+    try:
+        people.create_user(
+            actor, str(data.get("display_name", "")), str(data.get("role", "")),
+            branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))),
+            warehouse=Warehouse.get_or_none(Warehouse.id == _int(data.get("warehouse"))),
+            telegram_id=telegram_id, username=str(data.get("username", "")) or None,
+            password=str(data.get("password", "")) or None, email=str(data.get("email", "")) or None,
+            language=str(data.get("language", "ru")), must_change_password=True)
+    except DomainError as exc:
+        return Template("org/users.html", context=_users_context(dict(data), _error(exc)), status_code=422)
+    return Redirect("/org/users", status_code=303)
+
+
+@post("/org/users/{user_id:int}/active", sync_to_thread=True)
+def user_active(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
+    actor = _admin(request)
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(N_("There is nothing at this address."))
+    try:
+        people.set_active(actor, user, data.get("active") == "1")
+    except DomainError as exc:
+        return Template("org/users.html", context=_users_context({"role": "branch"}, _error(exc)), status_code=409)
+    return Redirect("/org/users", status_code=303)
+
+
+# --- invites --------------------------------------------------------------------------------------
+
+def _invites_context(request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict:
+    bot = request.app.state.services.bot
+    invites = list(Invite.select().order_by(Invite.id.desc()).limit(200))
+    return {"invites": invites, "values": values, "errors": errors, "roles": ROLES, "now": utcnow(),
+            "links": {i.id: people.invite_link(i, bot.username) for i in invites}, "bot_username": bot.username,
+            "branches": list(Branch.select().where(Branch.active).order_by(Branch.code)),
+            "warehouses": list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))}
+
+
+class InvitesPage(Controller):
+    path = "/org/invites"
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        return invites(request)
+
+    @post("/", sync_to_thread=True)
+    def create(self, request: Request, data: Form) -> Template | Redirect:
+        return invite_create(request, data)
+
+
+def invites(request: Request) -> Template:
+    _admin(request)
+    return Template("org/invites.html", context=_invites_context(request, {"role": "branch", "days": 7, "uses": 1},
+                                                                 {}))
+
+
+def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
+    actor = _admin(request)
+    try:
+        people.create_invite(actor, str(data.get("role", "")),
+                             branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))),
+                             warehouse=Warehouse.get_or_none(Warehouse.id == _int(data.get("warehouse"))),
+                             days=_int(data.get("days")) or 0, max_uses=_int(data.get("uses")) or None)
+    except DomainError as exc:
+        return Template("org/invites.html", context=_invites_context(request, dict(data), _error(exc)),
+                        status_code=422)
+    return Redirect("/org/invites", status_code=303)
+
+
+def _invite(invite_id: int) -> Invite:
+    invite = Invite.get_or_none(Invite.id == invite_id)
+    if invite is None:
+        raise NotFound(N_("There is nothing at this address."))
+    return invite
+
+
+@post("/org/invites/{invite_id:int}/revoke", sync_to_thread=True)
+def invite_revoke(request: Request, invite_id: FromPath[int]) -> Redirect:
+    people.revoke_invite(_admin(request), _invite(invite_id))
+    return Redirect("/org/invites", status_code=303)
+
+
+@get("/org/invites/{invite_id:int}/qr.svg", sync_to_thread=True)
+def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
+    _admin(request)
+    link = people.invite_link(_invite(invite_id), request.app.state.services.bot.username)
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title="invite")
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
+
+
+@get("/org/invites/{invite_id:int}/print", sync_to_thread=True)
+def invite_print(request: Request, invite_id: FromPath[int]) -> Template:
+    _admin(request)
+    invite = _invite(invite_id)
+    return Template("org/invite_print.html", context={
+        "invite": invite, "link": people.invite_link(invite, request.app.state.services.bot.username)})
+
+
+# --- access requests --------------------------------------------------------------------------------
+
+def _access_context(errors: dict[str, str]) -> dict:
+    return {"pending": list(AccessRequest.select().where(AccessRequest.status == "pending").order_by(AccessRequest.id)),
+            "decided": list(AccessRequest.select().where(AccessRequest.status != "pending")
+                            .order_by(AccessRequest.decided_at.desc()).limit(50)),
+            "branches": list(Branch.select().where(Branch.active).order_by(Branch.code)), "errors": errors}
+
+
+@get("/org/access", sync_to_thread=True)
+def access_requests(request: Request) -> Template:
+    _admin(request)
+    return Template("org/access.html", context=_access_context({}))
+
+
+@post("/org/access/{request_id:int}", sync_to_thread=True)
+def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Template | Redirect:
+    actor = _admin(request)
+    access = AccessRequest.get_or_none(AccessRequest.id == request_id)
+    if access is None:
+        raise NotFound(N_("There is nothing at this address."))
+    try:
+        people.decide_access(actor, access, data.get("decision") == "approve", role="branch",
+                             branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))))
+    except DomainError as exc:
+        return Template("org/access.html", context=_access_context(_error(exc)), status_code=422)
+    return Redirect("/org/access", status_code=303)
+
+
+ROUTES = [UsersPage, user_active, InvitesPage, invite_revoke, invite_qr, invite_print, access_requests,
+          access_decide, PlacesPage]
