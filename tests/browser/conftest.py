@@ -29,7 +29,7 @@ class LiveServer:
     data_dir: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("browser") / "data"
     port = free_port()
@@ -53,7 +53,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         proc.wait(15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         raise RuntimeError(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
