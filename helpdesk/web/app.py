@@ -23,7 +23,7 @@ from helpdesk.web.api.docs import ApiDocsPlugin
 from helpdesk.web.api.requests import RequestsController
 from helpdesk.web.auth import auth_middleware
 from helpdesk.web.health import healthz
-from helpdesk.web.panel import audit_log, dashboard, org, requests, session
+from helpdesk.web.panel import audit_log, catalog, dashboard, org, requests, session
 
 WEB_DIR = Path(__file__).parent
 SESSION_MAX_AGE = 12 * 3600
@@ -55,7 +55,7 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
     )
     return Litestar(
         route_handlers=[
-            healthz, *session.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *org.ROUTES, *audit_log.ROUTES,
+            healthz, *session.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *org.ROUTES, *catalog.ROUTES, *audit_log.ROUTES,
             RequestsController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),

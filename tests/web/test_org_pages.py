@@ -23,7 +23,8 @@ def test_only_admins(client: TestClient, sqlite_org: Org, persona: str) -> None:
 
 def test_every_page_renders_for_an_admin(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.alice)
-    for path in [*ADMIN_PAGES, "/", "/requests", "/requests/new", "/schema", f"/org/branches/{sqlite_org.b1.id}",
+    for path in [*ADMIN_PAGES, "/", "/requests", "/requests/new", "/schema", "/catalog/cartridges",
+                 "/catalog/printer-models", "/catalog/printers", "/stock", f"/org/branches/{sqlite_org.b1.id}",
                  f"/org/warehouses/{sqlite_org.w1.id}"]:
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:300])

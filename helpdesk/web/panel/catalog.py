@@ -1,0 +1,181 @@
+"""Catalog pages (admins) and stock (storekeepers for their warehouse, admins for any)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from helpdesk.core import catalog_admin, stock
+from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, DomainError, Forbidden, ValidationError
+from helpdesk.db.models import (
+    Branch,
+    CartridgeModel,
+    Printer,
+    PrinterModel,
+    PrinterModelCartridge,
+    StockMovement,
+    Warehouse,
+)
+from helpdesk.i18n import get_language
+from helpdesk.web.panel.org import _admin, _int
+from helpdesk.web.panel.session import Form
+
+
+def _errors(exc: DomainError) -> dict[str, str]:
+    return {exc.field or "form": exc.text(get_language())}
+
+
+def _edit_id(request: Request) -> int | None:
+    return _int(request.query_params.get("edit"))
+
+
+class CartridgesPage(Controller):
+    path = "/catalog/cartridges"
+
+    def _context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+        return {"items": list(CartridgeModel.select().order_by(CartridgeModel.active.desc(), CartridgeModel.name)),
+                "values": values, "errors": errors}
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        _admin(request)
+        row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
+        values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
+                  "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
+        return Template("catalog/cartridges.html", context=self._context(values, {}))
+
+    @post("/", sync_to_thread=True)
+    def save(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        row = CartridgeModel.get_or_none(CartridgeModel.id == _int(data.get("id"))) if data.get("id") else None
+        try:
+            catalog_admin.save_cartridge(actor, str(data.get("name", "")), str(data.get("vendor", "")),
+                                         str(data.get("article", "")), str(data.get("onec_key", "")),
+                                         active=row is None or data.get("active") == "on", cartridge=row)
+        except DomainError as exc:
+            return Template("catalog/cartridges.html", context=self._context(dict(data), _errors(exc)),
+                            status_code=422)
+        return Redirect(self.path, status_code=303)
+
+
+class PrinterModelsPage(Controller):
+    path = "/catalog/printer-models"
+
+    def _context(self, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+        takes: dict[int, list[str]] = {}
+        for link in PrinterModelCartridge.select(PrinterModelCartridge, CartridgeModel).join(CartridgeModel):
+            takes.setdefault(link.printer_model_id, []).append(link.cartridge.name)
+        return {"items": list(PrinterModel.select().order_by(PrinterModel.active.desc(), PrinterModel.name)),
+                "takes": takes, "cartridges": list(CartridgeModel.select().where(CartridgeModel.active)
+                                                   .order_by(CartridgeModel.name)),
+                "values": values, "errors": errors}
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        _admin(request)
+        row = PrinterModel.get_or_none(PrinterModel.id == _edit_id(request)) if _edit_id(request) else None
+        values: dict[str, Any] = {"active": True, "cartridges": []}
+        if row:
+            values = {"id": row.id, "name": row.name, "vendor": row.vendor, "active": row.active,
+                      "cartridges": [link.cartridge_id for link in row.cartridge_links]}
+        return Template("catalog/printer_models.html", context=self._context(values, {}))
+
+    @post("/", sync_to_thread=True)
+    def save(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        row = PrinterModel.get_or_none(PrinterModel.id == _int(data.get("id"))) if data.get("id") else None
+        chosen = data.get("cartridges", [])
+        ids = [int(c) for c in (chosen if isinstance(chosen, list) else [chosen]) if str(c).isdigit()]
+        try:
+            catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
+                                             active=row is None or data.get("active") == "on", model=row)
+        except DomainError as exc:
+            values = {**dict(data), "cartridges": ids}
+            return Template("catalog/printer_models.html", context=self._context(values, _errors(exc)),
+                            status_code=422)
+        return Redirect(self.path, status_code=303)
+
+
+class PrintersPage(Controller):
+    path = "/catalog/printers"
+
+    def _context(self, request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+        branch_filter = _int(request.query_params.get("branch"))
+        query = Printer.select().order_by(Printer.branch, Printer.inventory_number)
+        if branch_filter:
+            query = query.where(Printer.branch == branch_filter)
+        return {"items": list(query.limit(500)), "values": values, "errors": errors, "branch_filter": branch_filter,
+                "branches": list(Branch.select().where(Branch.active).order_by(Branch.code)),
+                "models": list(PrinterModel.select().where(PrinterModel.active).order_by(PrinterModel.name))}
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        _admin(request)
+        row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
+        values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
+                  "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
+        return Template("catalog/printers.html", context=self._context(request, values, {}))
+
+    @post("/", sync_to_thread=True)
+    def save(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        row = Printer.get_or_none(Printer.id == _int(data.get("id"))) if data.get("id") else None
+        try:
+            catalog_admin.save_printer(actor, _int(data.get("branch")), _int(data.get("model")),
+                                       str(data.get("inventory_number", "")), str(data.get("location", "")),
+                                       active=row is None or data.get("active") == "on", printer=row)
+        except DomainError as exc:
+            return Template("catalog/printers.html", context=self._context(request, dict(data), _errors(exc)),
+                            status_code=422)
+        return Redirect(self.path, status_code=303)
+
+
+class StockPage(Controller):
+    """Stock of one warehouse: counts, manual adjustments with a reason, recent movements."""
+
+    path = "/stock"
+
+    def _warehouse(self, actor: Actor, requested: int | None) -> tuple[Warehouse | None, list[Warehouse]]:
+        if actor.role == "storekeeper":
+            return actor.user.warehouse, [actor.user.warehouse]
+        if not actor.is_admin:
+            raise Forbidden(N_("Only staff may change stock."))
+        warehouses = list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))
+        chosen = next((w for w in warehouses if w.id == requested), warehouses[0] if warehouses else None)
+        return chosen, warehouses
+
+    def _context(self, actor: Actor, requested: int | None, errors: dict[str, str]) -> dict[str, Any]:
+        warehouse, warehouses = self._warehouse(actor, requested)
+        rows = stock.quantities(warehouse.id) if warehouse else {}
+        movements = list(StockMovement.select().where(StockMovement.warehouse == warehouse)
+                         .order_by(StockMovement.id.desc()).limit(30)) if warehouse else []
+        return {"warehouse": warehouse, "warehouses": warehouses, "rows": rows, "movements": movements,
+                "cartridges": list(CartridgeModel.select().where(CartridgeModel.active).order_by(CartridgeModel.name)),
+                "errors": errors}
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        actor = Actor(request.user, "web")
+        return Template("stock.html", context=self._context(actor, _int(request.query_params.get("warehouse")), {}))
+
+    @post("/", sync_to_thread=True)
+    def adjust(self, request: Request, data: Form) -> Template | Redirect:
+        actor = Actor(request.user, "web")
+        warehouse_id = _int(data.get("warehouse"))
+        try:
+            warehouse, _ = self._warehouse(actor, warehouse_id)
+            cartridge = CartridgeModel.get_or_none(CartridgeModel.id == _int(data.get("cartridge")))
+            if warehouse is None or cartridge is None:
+                raise ValidationError(N_("Unknown cartridge model."), field="cartridge")
+            raw = str(data.get("delta", "")).strip()
+            delta = int(raw) if raw.lstrip("-+").isdigit() else 0
+            stock.adjust(actor, warehouse, cartridge, delta, str(data.get("reason", "")))
+        except DomainError as exc:
+            return Template("stock.html", context=self._context(actor, warehouse_id, _errors(exc)), status_code=422)
+        return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
+
+
+ROUTES = [CartridgesPage, PrinterModelsPage, PrintersPage, StockPage]
