@@ -105,3 +105,18 @@ def test_dashboard_counts_what_the_user_may_see(client: TestClient, sqlite_org: 
 def test_russian_by_default_whatever_the_browser_says(client: TestClient) -> None:
     page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "Войти" in page.text and 'lang="ru"' in page.text
+
+
+def test_getting_started_checklist_for_admins(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import people
+    from helpdesk.core.actors import Actor
+
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert 'id="getting-started"' in page
+    assert "5 / 7" in page, "personas have warehouses, branches, cartridges, printers, storekeepers"
+    people.create_invite(Actor(None, "cli"), "branch", branch=sqlite_org.b1)
+    assert "6 / 7" in client.get("/").text  # only the bot is missing now
+    client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
+    login(client, sqlite_org.sam)
+    assert 'id="getting-started"' not in client.get("/").text
