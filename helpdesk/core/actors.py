@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk.core.errors import N_
+from helpdesk.core.errors import N_, Forbidden
 from helpdesk.db.models import User
 
 ROLES = ("admin", "storekeeper", "branch")
@@ -36,3 +36,8 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.role in ("admin", "storekeeper", "system")
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden(N_("Only an administrator may do this."))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, Forbidden
+from helpdesk.core.actors import Actor, require_admin
+from helpdesk.core.errors import N_
 from helpdesk.db.models import AuditEvent, Ticket
 
 ACTION_LABELS = {
@@ -37,8 +37,7 @@ def search(actor: Actor, *, action: str = "", actor_id: int | None = None, numbe
            since: dt.date | None = None, until: dt.date | None = None, page: int = 1,
            per_page: int = 50) -> tuple[list[AuditEvent], int]:
     """Audit events for the audit page (administrators only), newest first."""
-    if not actor.is_admin:
-        raise Forbidden(N_("Only an administrator may do this."))
+    require_admin(actor)
     query = AuditEvent.select()
     if action:
         query = query.where(AuditEvent.action == action)

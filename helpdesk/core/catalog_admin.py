@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from helpdesk.core import audit
-from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, Forbidden, ValidationError
+from helpdesk.core.actors import Actor, require_admin
+from helpdesk.core.errors import N_, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Branch, CartridgeModel, Printer, PrinterModel, PrinterModelCartridge
-
-
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden(N_("Only an administrator may do this."))
 
 
 def _text(value: str, field: str, limit: int, required: bool = False) -> str:
@@ -25,7 +20,7 @@ def _text(value: str, field: str, limit: int, required: bool = False) -> str:
 
 def save_cartridge(actor: Actor, name: str, vendor: str = "", article: str = "", onec_key: str = "",
                    active: bool = True, cartridge: CartridgeModel | None = None) -> CartridgeModel:
-    _require_admin(actor)
+    require_admin(actor)
     fields = {"name": _text(name, "name", 200, True), "vendor": _text(vendor, "vendor", 100),
               "article": _text(article, "article", 100), "onec_key": _text(onec_key, "onec_key", 100) or None,
               "active": active}
@@ -41,7 +36,7 @@ def save_cartridge(actor: Actor, name: str, vendor: str = "", article: str = "",
 def save_printer_model(actor: Actor, name: str, vendor: str = "", cartridge_ids: list[int] | None = None,
                        active: bool = True, model: PrinterModel | None = None) -> PrinterModel:
     """A printer model and the cartridges it takes (the bot offers those first)."""
-    _require_admin(actor)
+    require_admin(actor)
     fields = {"name": _text(name, "name", 200, True), "vendor": _text(vendor, "vendor", 100), "active": active}
     wanted = set(cartridge_ids or [])
     known = {c.id for c in CartridgeModel.select(CartridgeModel.id).where(CartridgeModel.id.in_(list(wanted)))}
@@ -62,7 +57,7 @@ def save_printer_model(actor: Actor, name: str, vendor: str = "", cartridge_ids:
 
 def save_printer(actor: Actor, branch_id: int | None, model_id: int | None, inventory_number: str = "",
                  location: str = "", active: bool = True, printer: Printer | None = None) -> Printer:
-    _require_admin(actor)
+    require_admin(actor)
     branch = Branch.get_or_none(Branch.id == branch_id) if branch_id else None
     if branch is None:
         raise ValidationError(N_("Choose a branch."), field="branch")

@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 
 from helpdesk.core import audit
-from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.actors import Actor, require_admin
+from helpdesk.core.errors import N_, Conflict, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Branch, Warehouse
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
-
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden(N_("Only an administrator may do this."))
 
 
 def _clean(code: str, name: str, address: str) -> tuple[str, str, str]:
@@ -32,7 +28,7 @@ def _clean(code: str, name: str, address: str) -> tuple[str, str, str]:
 def save_warehouse(actor: Actor, code: str, name: str, address: str = "", active: bool = True,
                    warehouse: Warehouse | None = None) -> Warehouse:
     """Create a warehouse, or update one; the code stays unique."""
-    _require_admin(actor)
+    require_admin(actor)
     code, name, address = _clean(code, name, address)
     with write_transaction():
         clash = Warehouse.get_or_none(Warehouse.code == code)
@@ -53,7 +49,7 @@ def save_warehouse(actor: Actor, code: str, name: str, address: str = "", active
 def save_branch(actor: Actor, code: str, name: str, address: str = "", warehouse_id: int | None = None,
                 active: bool = True, branch: Branch | None = None) -> Branch:
     """Create a branch, or update one; the code stays unique."""
-    _require_admin(actor)
+    require_admin(actor)
     code, name, address = _clean(code, name, address)
     warehouse = Warehouse.get_or_none(Warehouse.id == warehouse_id) if warehouse_id else None
     if warehouse_id and warehouse is None:

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpdesk.core import audit, outbox
-from helpdesk.core.actors import ROLES, Actor
+from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
@@ -25,10 +25,6 @@ LOCK_FOR = dt.timedelta(minutes=5)
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
-
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden(N_("Only an administrator may do this."))
 
 
 def _check_placement(role: str, branch: Branch | None, warehouse: Warehouse | None) -> None:
@@ -51,7 +47,7 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
                 username: str | None = None, password: str | None = None, email: str | None = None,
                 language: str = "ru", must_change_password: bool = False) -> User:
     """Create a user (admins only). Branch users need a branch, storekeepers a warehouse."""
-    _require_admin(actor)
+    require_admin(actor)
     display_name = display_name.strip()
     if not display_name:
         raise ValidationError(N_("Enter a name."), field="display_name")
@@ -102,7 +98,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
 
 def change_password(actor: Actor, user: User, new_password: str, current_password: str | None = None) -> None:
     if actor.user_id != user.id:
-        _require_admin(actor)
+        require_admin(actor)
     elif not user.must_change_password:
         try:
             _hasher.verify(user.password_hash or "", current_password or "")
@@ -117,7 +113,7 @@ def change_password(actor: Actor, user: User, new_password: str, current_passwor
 
 def set_active(actor: Actor, user: User, active: bool) -> User:
     """Deactivate or reactivate a user; users are never deleted."""
-    _require_admin(actor)
+    require_admin(actor)
     if actor.user_id == user.id and not active:
         raise Conflict(N_("You cannot deactivate yourself."))
     with write_transaction():
@@ -136,7 +132,7 @@ def by_telegram_id(telegram_id: int) -> User | None:
 def create_invite(actor: Actor, role: str, *, branch: Branch | None = None, warehouse: Warehouse | None = None,
                   days: int = 7, max_uses: int | None = 1) -> Invite:
     """An invite code for a deep link `https://t.me/<bot>?start=<code>`."""
-    _require_admin(actor)
+    require_admin(actor)
     _check_placement(role, branch, warehouse)
     if days < 1 or days > 365:
         raise ValidationError(N_("An invite lives from 1 to 365 days."), field="days")
@@ -184,7 +180,7 @@ def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_usern
 
 
 def revoke_invite(actor: Actor, invite: Invite) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     with write_transaction():
         Invite.update(revoked_at=utcnow()).where(Invite.id == invite.id).execute()
         audit.record(actor, "invite_revoke", entity="invite", entity_id=invite.id)
@@ -209,7 +205,7 @@ def request_access(telegram_id: int, full_name: str, telegram_username: str | No
 
 def decide_access(actor: Actor, request: AccessRequest, approve: bool, *, role: str = "branch",
                   branch: Branch | None = None, warehouse: Warehouse | None = None) -> User | None:
-    _require_admin(actor)
+    require_admin(actor)
     if request.status != "pending":
         raise Conflict(N_("This access request was already decided."))
     user = None
@@ -249,7 +245,7 @@ def _token_hash(secret: str) -> str:
 
 
 def issue_token(actor: Actor, user: User, name: str) -> IssuedToken:
-    _require_admin(actor)
+    require_admin(actor)
     if not name.strip():
         raise ValidationError(N_("Name the token."), field="name")
     secret = "hd_" + secrets.token_urlsafe(32)
@@ -273,7 +269,7 @@ def user_for_token(secret: str) -> User | None:
 
 
 def revoke_token(actor: Actor, token: ApiToken) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     with write_transaction():
         ApiToken.update(revoked_at=utcnow()).where(ApiToken.id == token.id).execute()
         audit.record(actor, "token_revoke", entity="api_token", entity_id=token.id)
@@ -298,7 +294,7 @@ def ensure_first_admin() -> str | None:
 def set_language(actor: Actor, user: User, lang: str) -> None:
     """A user's own choice of interface language (ru or en)."""
     if actor.user_id != user.id:
-        _require_admin(actor)
+        require_admin(actor)
     if lang not in ("ru", "en"):
         raise ValidationError(N_("Unknown language."), field="lang")
     if user.language != lang:

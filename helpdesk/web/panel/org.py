@@ -11,8 +11,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from helpdesk.core import org, people
-from helpdesk.core.actors import ROLES, Actor
-from helpdesk.core.errors import N_, DomainError, Forbidden, NotFound
+from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core.errors import N_, DomainError, NotFound
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
 from helpdesk.i18n import get_language
 from helpdesk.web.panel.session import Form
@@ -20,8 +20,7 @@ from helpdesk.web.panel.session import Form
 
 def _admin(request: Request) -> Actor:
     actor = Actor(request.user, "web")
-    if not actor.is_admin:
-        raise Forbidden(N_("Only an administrator may do this."))
+    require_admin(actor)
     return actor
 
 
