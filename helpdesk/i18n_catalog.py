@@ -1,12 +1,14 @@
-"""Catalog upkeep: `python -m helpdesk.i18n_catalog update|check`.
+"""Catalog upkeep: `python -m helpdesk.i18n_catalog update|check|fill LANG FILE.json`.
 
 `update` extracts every marked message from the code and templates and merges it into both catalogs
 (English msgstr = msgid; Russian keeps its translations, new entries arrive empty). `check` fails when
-a message is missing or untranslated, so CI keeps both languages complete.
+a message is missing or untranslated, so CI keeps both languages complete. `fill` merges translations
+kept as JSON (msgid -> text, a list for plural forms) into one catalog.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -80,10 +82,30 @@ def missing_translations() -> dict[str, list[str]]:
     return result
 
 
+def fill(lang: str, translations: dict[str, str | list[str]]) -> int:
+    """Put translations (msgid -> text, or a list of plural forms) into a catalog; returns how many."""
+    catalog = _read(lang)
+    filled = 0
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else message.id[0] if message.id else None
+        if key and key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(value, list) else value
+            message.flags.discard("fuzzy")
+            filled += 1
+    _write(lang, catalog)
+    return filled
+
+
 def main(argv: list[str]) -> int:
+    """`update`, `check`, or `fill LANG FILE.json` (a msgid -> translation map)."""
     command = argv[0] if argv else "check"
     if command == "update":
         update()
+    elif command == "fill":
+        update()
+        translations = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+        print(f"{argv[1]}: {fill(argv[1], translations)} translations filled")
     missing = missing_translations()
     for lang, ids in missing.items():
         for msgid in ids:
