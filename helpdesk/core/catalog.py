@@ -1,12 +1,21 @@
-"""Catalog queries: what a branch can order, with stock, its printers' cartridges first."""
+"""Catalog queries: what a branch can order, with stock, its printers' cartridges first; catalog lists."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk.core import stock
+from helpdesk.core import org, stock
+from helpdesk.core.actors import Actor
 from helpdesk.core.cache import cached
-from helpdesk.db.models import Branch, CartridgeModel, Printer, PrinterModelCartridge, TicketType
+from helpdesk.core.visibility import require_active, visible_branches
+from helpdesk.db.models import (
+    Branch,
+    CartridgeModel,
+    Printer,
+    PrinterModel,
+    PrinterModelCartridge,
+    TicketType,
+)
 
 
 @dataclass(frozen=True)
@@ -51,3 +60,44 @@ def active_types_by_code() -> dict[str, TicketType]:
 
 def type_name(ticket_type: TicketType, lang: str) -> str:
     return ticket_type.name_en if lang == "en" else ticket_type.name_ru
+
+
+# --- catalog lists: everyone orders from the catalog; retired entries are the admins' business ---
+
+def cartridges(actor: Actor) -> list[CartridgeModel]:
+    """Cartridge models by name: all for admins, the active ones for everyone else."""
+    require_active(actor)
+    query = CartridgeModel.select().order_by(CartridgeModel.name, CartridgeModel.id)
+    return list(query if actor.is_admin else query.where(CartridgeModel.active))
+
+
+def printer_models(actor: Actor) -> list[tuple[PrinterModel, list[CartridgeModel]]]:
+    """Printer models with the cartridges they take (two queries, however many models)."""
+    require_active(actor)
+    query = PrinterModel.select().order_by(PrinterModel.name, PrinterModel.id)
+    models = list(query if actor.is_admin else query.where(PrinterModel.active))
+    takes: dict[int, list[CartridgeModel]] = {}
+    links = (PrinterModelCartridge.select(PrinterModelCartridge, CartridgeModel).join(CartridgeModel)
+             .order_by(CartridgeModel.name))
+    for link in links:
+        if actor.is_admin or link.cartridge.active:
+            takes.setdefault(link.printer_model_id, []).append(link.cartridge)
+    return [(model, takes.get(model.id, [])) for model in models]
+
+
+def printers(actor: Actor, branch_code: str | None = None) -> list[Printer]:
+    """Printers of the branches the actor works with (a branch user: their own branch only).
+
+    A branch outside the actor's reach answers like one without printers, so codes cannot be probed;
+    admins reach every branch, so an unknown code is a mistake to tell them about.
+    """
+    require_active(actor)
+    if branch_code and actor.is_admin:
+        org.branch_by_code(branch_code)
+    query = (Printer.select(Printer, Branch, PrinterModel).join(Branch).switch(Printer).join(PrinterModel)
+             .order_by(Branch.code, Printer.inventory_number, Printer.id))
+    if branch_code:
+        query = query.where(Branch.code == branch_code.strip().upper())
+    if not actor.is_admin:
+        query = query.where(Printer.branch.in_([b.id for b in visible_branches(actor)]) & Printer.active)
+    return list(query)

@@ -5,17 +5,10 @@ from __future__ import annotations
 from helpdesk.core import audit
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, ValidationError
+from helpdesk.core.fields import by_id
+from helpdesk.core.fields import text as _text
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Branch, CartridgeModel, Printer, PrinterModel, PrinterModelCartridge
-
-
-def _text(value: str, field: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(N_("Fill this in."), field=field)
-    if len(value) > limit:
-        raise ValidationError(N_("Too long (%(max)s characters at most)."), field=field, max=limit)
-    return value
 
 
 def save_cartridge(actor: Actor, name: str, vendor: str = "", article: str = "", onec_key: str = "",
@@ -58,10 +51,10 @@ def save_printer_model(actor: Actor, name: str, vendor: str = "", cartridge_ids:
 def save_printer(actor: Actor, branch_id: int | None, model_id: int | None, inventory_number: str = "",
                  location: str = "", active: bool = True, printer: Printer | None = None) -> Printer:
     require_admin(actor)
-    branch = Branch.get_or_none(Branch.id == branch_id) if branch_id else None
+    branch = by_id(Branch, branch_id)
     if branch is None:
         raise ValidationError(N_("Choose a branch."), field="branch")
-    model = PrinterModel.get_or_none(PrinterModel.id == model_id) if model_id else None
+    model = by_id(PrinterModel, model_id)
     if model is None:
         raise ValidationError(N_("Choose a printer model."), field="model")
     fields = {"branch": branch, "model": model, "inventory_number": _text(inventory_number, "inventory_number", 64),

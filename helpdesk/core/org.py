@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 
-from helpdesk.core import audit
+import peewee as pw
+
+from helpdesk.core import audit, fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, ValidationError
+from helpdesk.core.visibility import require_active, visible_branches
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Branch, Warehouse
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 
-
-def _clean(code: str, name: str, address: str) -> tuple[str, str, str]:
+def clean_place(code: str, name: str, address: str) -> tuple[str, str, str]:
+    """A branch's or warehouse's code (upper case), name and address, checked."""
     code, name, address = code.strip().upper(), name.strip(), address.strip()
     if not CODE_RE.match(code):
         raise ValidationError(N_("A code is 1–32 letters, digits, dots, dashes or underscores."), field="code")
@@ -29,7 +32,7 @@ def save_warehouse(actor: Actor, code: str, name: str, address: str = "", active
                    warehouse: Warehouse | None = None) -> Warehouse:
     """Create a warehouse, or update one; the code stays unique."""
     require_admin(actor)
-    code, name, address = _clean(code, name, address)
+    code, name, address = clean_place(code, name, address)
     with write_transaction():
         clash = Warehouse.get_or_none(Warehouse.code == code)
         if clash is not None and (warehouse is None or clash.id != warehouse.id):
@@ -50,8 +53,8 @@ def save_branch(actor: Actor, code: str, name: str, address: str = "", warehouse
                 active: bool = True, branch: Branch | None = None) -> Branch:
     """Create a branch, or update one; the code stays unique."""
     require_admin(actor)
-    code, name, address = _clean(code, name, address)
-    warehouse = Warehouse.get_or_none(Warehouse.id == warehouse_id) if warehouse_id else None
+    code, name, address = clean_place(code, name, address)
+    warehouse = fields.by_id(Warehouse, warehouse_id)
     if warehouse_id and warehouse is None:
         raise ValidationError(N_("Unknown warehouse."), field="warehouse")
     with write_transaction():
@@ -70,3 +73,41 @@ def save_branch(actor: Actor, code: str, name: str, address: str = "", warehouse
                      after={"code": code, "name": name, "address": address,
                             "warehouse_id": warehouse.id if warehouse else None, "active": active})
     return branch
+
+
+def branches(actor: Actor) -> list[Branch]:
+    """Branches by code: every one for admins (retired too), the ones the actor works with otherwise."""
+    require_active(actor)
+    query = Branch.select(Branch, Warehouse).join(Warehouse, join_type=pw.JOIN.LEFT_OUTER).order_by(Branch.code)
+    if not actor.is_admin:
+        query = query.where(Branch.id.in_([b.id for b in visible_branches(actor)]))
+    return list(query)
+
+
+def warehouses(actor: Actor) -> list[Warehouse]:
+    """Warehouses by code: every one for admins, a storekeeper's own, the one serving a branch user."""
+    require_active(actor)
+    query = Warehouse.select().order_by(Warehouse.code)
+    if actor.is_admin:
+        return list(query)
+    if actor.role == "storekeeper":
+        return list(query.where(Warehouse.id == actor.user.warehouse_id))
+    if actor.role == "branch" and actor.user.branch_id is not None:
+        return list(query.where((Warehouse.id == actor.user.branch.warehouse_id) & Warehouse.active))
+    return []
+
+
+def branch_by_code(code: str, field: str = "branch") -> Branch:
+    """A branch named by its code in input (the API speaks codes, not ids)."""
+    branch = Branch.get_or_none(Branch.code == code.strip().upper())
+    if branch is None:
+        raise ValidationError(N_("Unknown branch %(code)s."), field=field, code=code)
+    return branch
+
+
+def warehouse_by_code(code: str, field: str = "warehouse") -> Warehouse:
+    """A warehouse named by its code in input."""
+    warehouse = Warehouse.get_or_none(Warehouse.code == code.strip().upper())
+    if warehouse is None:
+        raise ValidationError(N_("Unknown warehouse %(code)s."), field=field, code=code)
+    return warehouse

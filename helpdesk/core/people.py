@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from helpdesk.core import audit, outbox
+from helpdesk.core import audit, fields, outbox
 from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
@@ -26,14 +26,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-
-def _check_placement(role: str, branch: Branch | None, warehouse: Warehouse | None) -> None:
+def check_placement(role: str, branch: Branch | None, warehouse: Warehouse | None) -> None:
+    """A known role, with the branch or warehouse it needs."""
     if role not in ROLES:
         raise ValidationError(N_("Unknown role %(role)s."), field="role", role=role)
     if role == "branch" and branch is None:
         raise ValidationError(N_("A branch user needs a branch."), field="branch")
     if role == "storekeeper" and warehouse is None:
         raise ValidationError(N_("A storekeeper needs a warehouse."), field="warehouse")
+
+
+def clean_display_name(display_name: str) -> str:
+    """A person's name as stored: trimmed, required, 200 characters at most."""
+    display_name = fields.text(display_name, "display_name", 200)
+    if not display_name:
+        raise ValidationError(N_("Enter a name."), field="display_name")
+    return display_name
 
 
 def validate_password(password: str) -> None:
@@ -48,12 +56,13 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
                 language: str = "ru", must_change_password: bool = False) -> User:
     """Create a user (admins only). Branch users need a branch, storekeepers a warehouse."""
     require_admin(actor)
-    display_name = display_name.strip()
-    if not display_name:
-        raise ValidationError(N_("Enter a name."), field="display_name")
-    _check_placement(role, branch, warehouse)
+    display_name = clean_display_name(display_name)
+    check_placement(role, branch, warehouse)
     if username is not None:
-        username = username.strip().lower() or None
+        username = fields.text(username, "username", 64).lower() or None
+    email = fields.text(email, "email", 254)
+    if telegram_id is not None:
+        fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
     if username and User.select().where(User.username == username).exists():
         raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
     if telegram_id is not None and User.select().where(User.telegram_id == telegram_id).exists():
@@ -64,7 +73,7 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
         user = User.create(display_name=display_name, role=role, branch=branch if role == "branch" else None,
                            warehouse=warehouse if role == "storekeeper" else None, telegram_id=telegram_id,
                            username=username, password_hash=hash_password(password) if password else None,
-                           email=(email or "").strip() or None, language=language if language in ("ru", "en")
+                           email=email or None, language=language if language in ("ru", "en")
                            else "ru", must_change_password=must_change_password)
         audit.record(actor, "user_create", entity="user", entity_id=user.id,
                      after={"display_name": display_name, "role": role, "username": username,
@@ -133,7 +142,7 @@ def create_invite(actor: Actor, role: str, *, branch: Branch | None = None, ware
                   days: int = 7, max_uses: int | None = 1) -> Invite:
     """An invite code for a deep link `https://t.me/<bot>?start=<code>`."""
     require_admin(actor)
-    _check_placement(role, branch, warehouse)
+    check_placement(role, branch, warehouse)
     if days < 1 or days > 365:
         raise ValidationError(N_("An invite lives from 1 to 365 days."), field="days")
     if max_uses is not None and max_uses < 1:
@@ -211,7 +220,7 @@ def decide_access(actor: Actor, request: AccessRequest, approve: bool, *, role: 
     user = None
     with outbox.changes():
         if approve:
-            _check_placement(role, branch, warehouse)
+            check_placement(role, branch, warehouse)
             if by_telegram_id(request.telegram_id) is not None:
                 raise Conflict(N_("This Telegram account is already registered."))
             user = User.create(display_name=request.full_name or str(request.telegram_id), role=role,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from helpdesk.core import audit
+from helpdesk.core import audit, fields, org
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import CartridgeModel, OrderLine, Stock, StockMovement, Ticket, Warehouse, utcnow
+
+MAX_DELTA = 1_000_000  # one manual change; far above any real delivery, far below the column's range
+MAX_QUANTITY = 1_000_000_000  # stays inside PostgreSQL's 32-bit integer however many changes add up
 
 
 def quantities(warehouse_id: int | None) -> dict[int, Stock]:
@@ -16,16 +20,29 @@ def quantities(warehouse_id: int | None) -> dict[int, Stock]:
     return {row.cartridge_id: row for row in Stock.select().where(Stock.warehouse == warehouse_id)}
 
 
-def adjust(actor: Actor, warehouse: Warehouse, cartridge: CartridgeModel, delta: int, reason: str) -> Stock:
-    """A manual stock change by staff, kept as a movement with its reason."""
-    if actor.role not in ("admin", "storekeeper", "system"):
+def adjust(actor: Actor, warehouse: Warehouse | None, cartridge: CartridgeModel | None, delta: int,
+           reason: str) -> Stock:
+    """A manual stock change by staff, kept as a movement with its reason and an audit event.
+
+    No warehouse means the storekeeper's own; no cartridge is an unknown one (input named a missing id).
+    """
+    require_active(actor)
+    if not actor.is_staff:
         raise Forbidden(N_("Only staff may change stock."))
+    if warehouse is None and actor.role == "storekeeper":
+        warehouse = actor.user.warehouse
+    if warehouse is None:
+        raise ValidationError(N_("Choose a warehouse."), field="warehouse")
     if actor.role == "storekeeper" and actor.user.warehouse_id != warehouse.id:
         raise Forbidden(N_("You may change stock of your own warehouse only."))
-    if not reason.strip():
+    if cartridge is None:
+        raise ValidationError(N_("Unknown cartridge model."), field="cartridge_id")
+    reason = fields.text(reason, "reason", 300)
+    if not reason:
         raise ValidationError(N_("Give a reason for the stock change."), field="reason")
     if delta == 0:
         raise ValidationError(N_("The change must not be zero."), field="delta")
+    fields.integer(delta, "delta", -MAX_DELTA, MAX_DELTA)
     with write_transaction():
         row, _ = Stock.get_or_create(warehouse=warehouse, cartridge=cartridge, defaults={"quantity": 0})
         if row.source == "1c":
@@ -33,15 +50,50 @@ def adjust(actor: Actor, warehouse: Warehouse, cartridge: CartridgeModel, delta:
         if row.quantity + delta < 0:
             raise ValidationError(N_("Stock cannot go below zero (now %(quantity)s)."), field="delta",
                                   quantity=row.quantity)
+        if row.quantity + delta > MAX_QUANTITY:
+            raise ValidationError(N_("Stock cannot exceed %(max)s."), field="delta", max=MAX_QUANTITY)
         before = row.quantity
         row.quantity += delta
         row.updated_at = utcnow()
         row.save()
-        StockMovement.create(warehouse=warehouse, cartridge=cartridge, delta=delta, reason=reason.strip(),
-                             user=actor.user)
+        StockMovement.create(warehouse=warehouse, cartridge=cartridge, delta=delta, reason=reason, user=actor.user)
         audit.record(actor, "stock_adjust", entity="stock", entity_id=f"{warehouse.code}/{cartridge.id}",
-                     before={"quantity": before}, after={"quantity": row.quantity, "reason": reason.strip()})
+                     before={"quantity": before}, after={"quantity": row.quantity, "reason": reason})
     return row
+
+
+def warehouse_in_view(actor: Actor, warehouse_code: str | None) -> Warehouse | None:
+    """The warehouse whose stock the actor asks about: a storekeeper's own when none is named.
+
+    None means every warehouse (admins only). Branch staff see stock only while ordering.
+    """
+    require_active(actor)
+    if actor.role == "storekeeper":
+        own = actor.user.warehouse
+        if own is None or (warehouse_code and warehouse_code.strip().upper() != own.code):
+            raise Forbidden(N_("You may see stock of your own warehouse only."))
+        return own
+    if not actor.is_admin:
+        raise Forbidden(N_("Only staff may see stock levels."))
+    return org.warehouse_by_code(warehouse_code) if warehouse_code else None
+
+
+def levels(actor: Actor, warehouse_code: str | None = None) -> list[Stock]:
+    """Stock rows with their warehouse and cartridge, for one warehouse or (admins) all of them."""
+    chosen = warehouse_in_view(actor, warehouse_code)
+    query = (Stock.select(Stock, Warehouse, CartridgeModel).join(Warehouse).switch(Stock).join(CartridgeModel)
+             .order_by(Warehouse.code, CartridgeModel.name, Stock.id))
+    if chosen is not None:
+        query = query.where(Stock.warehouse == chosen)
+    return list(query)
+
+
+def adjust_named(actor: Actor, warehouse_code: str | None, cartridge_id: int, delta: int, reason: str) -> Stock:
+    """adjust() for input that names the warehouse by code and the cartridge by id (the API)."""
+    if not actor.is_staff:  # before looking anything up: the answer must not tell what exists
+        raise Forbidden(N_("Only staff may change stock."))
+    warehouse = org.warehouse_by_code(warehouse_code) if warehouse_code else None
+    return adjust(actor, warehouse, fields.by_id(CartridgeModel, cartridge_id), delta, reason)
 
 
 def ship_order(actor: Actor, ticket: Ticket) -> None:

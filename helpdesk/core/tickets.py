@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from helpdesk.core import audit, outbox, sla
+from helpdesk.core import audit, fields, outbox, sla
 from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
@@ -55,7 +55,7 @@ def _resolve_branch(actor: Actor, branch_id: int | None) -> Branch:
         branch_id = actor.user.branch_id
     if branch_id is None:
         raise ValidationError(N_("Choose a branch."), field="branch")
-    branch = Branch.get_or_none(Branch.id == branch_id)
+    branch = fields.by_id(Branch, branch_id)
     if branch is None or not branch.active:
         raise ValidationError(N_("This branch does not exist or is inactive."), field="branch")
     if actor.role == "storekeeper" and branch.warehouse_id != actor.user.warehouse_id:
@@ -71,7 +71,8 @@ def _validate_lines(lines: list[tuple[int, int]]) -> list[tuple[CartridgeModel, 
         if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
             raise ValidationError(N_("Quantity must be a whole number from 1 to %(max)s."), field="lines",
                                   max=MAX_QUANTITY)
-        merged[cartridge_id] = merged.get(cartridge_id, 0) + quantity
+        key = fields.db_id(cartridge_id)  # an impossible id is unknown, not a database error
+        merged[key] = merged.get(key, 0) + quantity
     if len(merged) > MAX_LINES:
         raise ValidationError(N_("Too many lines in one order (%(max)s at most)."), field="lines", max=MAX_LINES)
     found = {c.id: c for c in CartridgeModel.select().where(CartridgeModel.id.in_(list(merged))
@@ -111,7 +112,7 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
         raise ValidationError(N_("Describe the problem (3 characters at least)."), field="description")
     printer = None
     if draft.printer_id is not None:
-        printer = Printer.get_or_none((Printer.id == draft.printer_id) & (Printer.branch == branch))
+        printer = Printer.get_or_none((Printer.id == fields.db_id(draft.printer_id)) & (Printer.branch == branch))
         if printer is None:
             raise ValidationError(N_("This printer is not registered at the branch."), field="printer")
     author = actor.user
@@ -181,7 +182,7 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         raise ValidationError(N_("Unknown sort order."), field="sort")
     query = scope(Ticket.select(), actor)
     if flt.branch_id is not None:
-        query = query.where(Ticket.branch == flt.branch_id)
+        query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
     if flt.type_code:
         query = query.join(TicketType).where(TicketType.code == flt.type_code).switch(Ticket)
     if flt.statuses:
@@ -192,9 +193,9 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         query = query.where(Ticket.created_at < dt.datetime.combine(flt.created_to + dt.timedelta(days=1),
                                                                     dt.time()))
     if flt.assignee_id is not None:
-        query = query.where(Ticket.assignee == flt.assignee_id)
+        query = query.where(Ticket.assignee == fields.db_id(flt.assignee_id))
     if flt.author_id is not None:
-        query = query.where(Ticket.author == flt.author_id)
+        query = query.where(Ticket.author == fields.db_id(flt.author_id))
     if flt.archived is not None:
         query = query.where(Ticket.archived == flt.archived)
     text = flt.text.strip()
@@ -259,7 +260,7 @@ def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
         raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
     assignee = None
     if assignee_id is not None:
-        assignee = User.get_or_none(User.id == assignee_id)
+        assignee = fields.by_id(User, assignee_id)
         eligible = assignee is not None and assignee.active and (
             assignee.role == "admin"
             or (assignee.role == "storekeeper" and assignee.warehouse_id == ticket.warehouse_id))

@@ -61,3 +61,19 @@ def test_stock_adjustments(client: TestClient, sqlite_org: Org) -> None:
     client.post("/logout", data={"_csrf_token": token})
     login(client, sqlite_org.bob)
     assert client.get("/stock").status_code == 403
+
+
+def test_numbers_in_other_scripts_are_refused_not_crashed_on(client: TestClient, sqlite_org: Org) -> None:
+    """'²' passes str.isdigit() but not int(): the forms must answer 422, not 500."""
+    login(client, sqlite_org.alice)
+    token = csrf_token(client, "/stock")
+    odd = client.post("/stock", data={"warehouse": str(sqlite_org.w1.id), "cartridge": str(sqlite_org.toner.id),
+                                      "delta": "²", "reason": "x", "_csrf_token": token})
+    assert odd.status_code == 422
+    huge = client.post("/stock", data={"warehouse": str(sqlite_org.w1.id), "cartridge": "9" * 30,
+                                       "delta": "9" * 30, "reason": "x", "_csrf_token": token})
+    assert huge.status_code == 422 and not StockMovement.select().exists()
+    model = client.post("/catalog/printer-models", data={"name": "Odd", "cartridges": ["²", "9" * 30],
+                                                         "_csrf_token": token})
+    assert model.status_code == 200, "values that are not ids are ignored, as any other non-number is"
+    assert not PrinterModel.get(PrinterModel.name == "Odd").cartridge_links.exists()

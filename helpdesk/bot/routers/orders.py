@@ -14,7 +14,7 @@ from helpdesk.bot.callbacks import CartridgePage, PickCartridge, Quantity, Step
 from helpdesk.bot.routers.common import menu_for
 from helpdesk.bot.states import CartridgeOrder
 from helpdesk.config import Settings
-from helpdesk.core import catalog, tickets
+from helpdesk.core import catalog, fields, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.tickets import MAX_QUANTITY
@@ -85,12 +85,12 @@ async def quantity_button(query: CallbackQuery, callback_data: Quantity, state: 
 
 
 async def quantity_typed(message: Message, state: FSMContext, lang: str) -> None:
-    text = (message.text or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_QUANTITY:
+    quantity = fields.parse_int(message.text)
+    if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
         await message.answer(translate("Type a whole number from 1 to %(max)s.", lang, max=MAX_QUANTITY),
                              reply_markup=keyboards.quantities(lang))
         return
-    data = await _add_line(state, int(text))
+    data = await _add_line(state, quantity)
     summary = await asyncio.to_thread(texts.order_summary, data, lang)
     await message.answer(summary, reply_markup=_more_keyboard(lang))
 

@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from helpdesk.core import lifecycle, tickets
+from helpdesk.core import lifecycle, org, tickets
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.visibility import get_visible
-from helpdesk.db.models import Branch, Comment, Ticket
+from helpdesk.db.models import Comment, Ticket
+from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
 
 
 @dataclass
@@ -92,7 +92,7 @@ class TicketPage:
 
 def comment_out(comment: Comment) -> CommentOut:
     return CommentOut(comment.id, comment.author.display_name if comment.author_id else None, comment.body,
-                      comment.internal, comment.created_at)
+                      comment.internal, utc(comment.created_at))
 
 
 def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
@@ -100,8 +100,9 @@ def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
         number=ticket.number, type=ticket.type.code, status=ticket.status, priority=ticket.priority,
         branch=ticket.branch.code, author=ticket.author.display_name,
         assignee=ticket.assignee.display_name if ticket.assignee_id else None, description=ticket.description,
-        created_at=ticket.created_at, updated_at=ticket.updated_at, accept_due_at=ticket.accept_due_at,
-        resolve_due_at=ticket.resolve_due_at, archived=ticket.archived, reject_reason=ticket.reject_reason,
+        created_at=utc(ticket.created_at), updated_at=utc(ticket.updated_at),
+        accept_due_at=utc(ticket.accept_due_at), resolve_due_at=utc(ticket.resolve_due_at),
+        archived=ticket.archived, reject_reason=ticket.reject_reason,
         lines=[OrderLineOut(line.cartridge_id, line.cartridge.name, line.quantity) for line in ticket.lines],
     )
     if actor is not None:
@@ -110,24 +111,15 @@ def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
     return out
 
 
-def _actor(request: Request) -> Actor:
-    return Actor(request.user, "api")
-
-
 def _branch_id(code: str | None) -> int | None:
-    if not code:
-        return None
-    branch = Branch.get_or_none(Branch.code == code)
-    if branch is None:
-        raise ValidationError(N_("Unknown branch %(code)s."), field="branch", code=code)
-    return branch.id
+    return org.branch_by_code(code).id if code else None
 
 
-class RequestsController(Controller):
+class RequestsController(ApiController):
     path = "/api/v1/requests"
     tags = ["requests"]
 
-    @get("/", sync_to_thread=True, summary="List requests the token's user may see")
+    @get("/", sync_to_thread=True, responses=ERRORS, summary="List requests the token's user may see")
     def list_requests(
         self, request: Request,
         status: Annotated[list[str] | None, QueryParameter(name="status")] = None,
@@ -142,35 +134,37 @@ class RequestsController(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> TicketPage:
-        actor = _actor(request)
+        actor = api_actor(request)
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
                                    text=text, archived=archived, sort=sort, page=page, per_page=per_page)
         result = tickets.search(actor, flt)
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)
 
-    @post("/", sync_to_thread=True, summary="Create a request")
+    @post("/", sync_to_thread=True, responses=ERRORS, summary="Create a request")
     def create_request(self, request: Request, data: JSONBody[TicketIn]) -> TicketOut:
-        actor = _actor(request)
+        actor = api_actor(request)
         draft = tickets.TicketDraft(
             type_code=data.type, description=data.description, branch_id=_branch_id(data.branch),
             priority=data.priority, printer_id=data.printer_id, asset=data.asset,
             lines=[(line.cartridge_id, line.quantity) for line in data.lines])
         return ticket_out(tickets.create(actor, draft), actor)
 
-    @get("/{number:str}", sync_to_thread=True, summary="One request with comments and allowed actions")
+    @get("/{number:str}", sync_to_thread=True, responses=ERRORS,
+         summary="One request with comments and allowed actions")
     def get_request(self, request: Request, number: FromPath[str]) -> TicketOut:
-        actor = _actor(request)
+        actor = api_actor(request)
         return ticket_out(get_visible(actor, number), actor)
 
-    @post("/{number:str}/transitions", sync_to_thread=True, status_code=200,
+    @post("/{number:str}/transitions", sync_to_thread=True, responses=ERRORS, status_code=200,
           summary="Move a request: accept, start, resolve, reject, cancel, confirm")
     def transition(self, request: Request, number: FromPath[str], data: JSONBody[TransitionIn]) -> TicketOut:
-        actor = _actor(request)
+        actor = api_actor(request)
         ticket = lifecycle.transition(actor, get_visible(actor, number), data.action, data.reason)
         return ticket_out(ticket, actor)
 
-    @post("/{number:str}/comments", sync_to_thread=True, summary="Add a comment or an internal note")
+    @post("/{number:str}/comments", sync_to_thread=True, responses=ERRORS,
+          summary="Add a comment or an internal note")
     def comment(self, request: Request, number: FromPath[str], data: JSONBody[CommentIn]) -> CommentOut:
-        actor = _actor(request)
+        actor = api_actor(request)
         return comment_out(tickets.add_comment(actor, get_visible(actor, number), data.body, data.internal))

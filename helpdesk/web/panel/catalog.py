@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from helpdesk.core import catalog_admin, stock
+from helpdesk.core import catalog_admin, fields, stock
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, DomainError, Forbidden, ValidationError
 from helpdesk.db.models import (
@@ -88,7 +88,7 @@ class PrinterModelsPage(Controller):
         actor = _admin(request)
         row = PrinterModel.get_or_none(PrinterModel.id == _int(data.get("id"))) if data.get("id") else None
         chosen = data.get("cartridges", [])
-        ids = [int(c) for c in (chosen if isinstance(chosen, list) else [chosen]) if str(c).isdigit()]
+        ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := _int(c)) is not None]
         try:
             catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
                                              active=row is None or data.get("active") == "on", model=row)
@@ -170,8 +170,7 @@ class StockPage(Controller):
             cartridge = CartridgeModel.get_or_none(CartridgeModel.id == _int(data.get("cartridge")))
             if warehouse is None or cartridge is None:
                 raise ValidationError(N_("Unknown cartridge model."), field="cartridge")
-            raw = str(data.get("delta", "")).strip()
-            delta = int(raw) if raw.lstrip("-+").isdigit() else 0
+            delta = fields.parse_int(data.get("delta"), signed=True) or 0
             stock.adjust(actor, warehouse, cartridge, delta, str(data.get("reason", "")))
         except DomainError as exc:
             return Template("stock.html", context=self._context(actor, warehouse_id, _errors(exc)), status_code=422)

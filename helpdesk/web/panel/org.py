@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from helpdesk.core import org, people
+from helpdesk.core import fields, org, people
 from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.errors import N_, DomainError, NotFound
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
@@ -25,8 +25,7 @@ def _admin(request: Request) -> Actor:
 
 
 def _int(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return fields.parse_int(value)
 
 
 def _error(exc: DomainError) -> dict[str, str]:

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import catalog, lifecycle, tickets
+from helpdesk.core import catalog, fields, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
@@ -27,7 +27,7 @@ def _actor(request: Request) -> Actor:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return fields.parse_int(value)
 
 
 def _date(value: str | None) -> dt.date | None:
