@@ -21,14 +21,19 @@ def check_database(settings: Settings) -> Result:
 
 
 def bot_username(settings: Settings) -> str | None:
-    response = httpx.get(f"{settings.telegram_api_url}/bot{settings.bot_token}/getMe", timeout=10)
+    return get_me(settings.telegram_api_url, settings.bot_token)
+
+
+def get_me(api_url: str, token: str, timeout: float = 10) -> str | None:
+    """The bot's username, or None when the Bot API refuses the token; raises when unreachable."""
+    response = httpx.get(f"{api_url}/bot{token}/getMe", timeout=timeout)
     data = response.json()
     return data["result"]["username"] if data.get("ok") else None
 
 
 def check_bot(settings: Settings) -> Result:
     if not settings.bot_token:
-        return "telegram bot", None, "HELPDESK_BOT_TOKEN is not set"
+        return "telegram bot", None, "no token: set it in Settings or HELPDESK_BOT_TOKEN"
     try:
         username = bot_username(settings)
     except (httpx.HTTPError, ValueError) as exc:
@@ -65,4 +70,9 @@ def check_onec(settings: Settings) -> Result:
 
 
 def run_checks(settings: Settings) -> list[Result]:
-    return [check(settings) for check in (check_database, check_bot, check_smtp, check_onec)]
+    database = check_database(settings)
+    if database[1]:  # a bot token saved in the panel counts as much as HELPDESK_BOT_TOKEN
+        from helpdesk.runtime import with_panel_settings
+
+        settings = with_panel_settings(settings)
+    return [database, *(check(settings) for check in (check_bot, check_smtp, check_onec))]

@@ -97,10 +97,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if password:
         print(f"First run: log in as 'admin' with password {password} (you will be asked to change it).",
               flush=True)
-    if not settings.bot_token:
-        print("Telegram bot is off: set HELPDESK_BOT_TOKEN to turn it on.", flush=True)
-    print(f"Open http://{host}:{settings.port}/", flush=True)
     services = runtime.build_services(settings)
+    if not services.settings.bot_token:
+        print("Telegram bot is off: set its token in Settings or HELPDESK_BOT_TOKEN to turn it on.", flush=True)
+    print(f"Open http://{host}:{settings.port}/", flush=True)
     runtime.serve(settings, runtime.build_app(services))
     return 0
 
@@ -152,7 +152,9 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
         return 1
-    print(people.invite_link(invite, _bot_username(settings)))
+    from helpdesk.runtime import with_panel_settings
+
+    print(people.invite_link(invite, _bot_username(with_panel_settings(settings))))
     return 0
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-_zone = ZoneInfo("Europe/Moscow")
 
+def organisation_zone() -> ZoneInfo:
+    """The business calendar's time zone (Settings); cached, so a change shows within seconds."""
+    from helpdesk.core.sla import load_calendar
 
-def set_timezone(name: str) -> None:
-    global _zone
-    _zone = ZoneInfo(name)
+    return load_calendar().timezone
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
     """Naive UTC from the database, shown in the organisation's time zone."""
     if value is None:
         return "—"
-    return value.replace(tzinfo=dt.UTC).astimezone(_zone).strftime(fmt)
+    return value.replace(tzinfo=dt.UTC).astimezone(organisation_zone()).strftime(fmt)

@@ -17,7 +17,13 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        values = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self.add(*secrets)
+
+    def add(self, *secrets: str) -> None:
+        self._secrets.update(s for s in secrets if s and len(s) >= 6)
+        values = sorted(self._secrets, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in values)) if values else None
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -27,6 +33,14 @@ class RedactSecrets(logging.Filter):
                 record.msg = self._pattern.sub("***", message)
                 record.args = None
         return True
+
+
+def protect(secret: str) -> None:
+    """Mask a secret that became known after start (a bot token saved in the panel)."""
+    for handler in logging.getLogger().handlers:
+        for found in handler.filters:
+            if isinstance(found, RedactSecrets):
+                found.add(secret)
 
 
 def secrets_of(settings: Settings) -> list[str]:

@@ -7,15 +7,16 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from litestar import Litestar
 
 from helpdesk.bot.runner import BotRunner
 from helpdesk.config import Settings, prepare_data_dir
-from helpdesk.core import outbox, people
+from helpdesk.core import org_settings, outbox, people
 from helpdesk.db.database import close_database, init_database
-from helpdesk.tasks.jobs import Jobs, register_jobs
+from helpdesk.logs import protect
+from helpdesk.tasks.jobs import Jobs, register_jobs, use_bot_token
 from helpdesk.tasks.queue import QueueRunner, create_huey
 
 log = logging.getLogger("helpdesk")
@@ -23,8 +24,9 @@ log = logging.getLogger("helpdesk")
 
 @dataclass
 class Services:
-    settings: Settings
+    settings: Settings  # what is in effect: flags and environment, then what admins saved in the panel
     bot: BotRunner
+    base_settings: Settings | None = None  # flags and environment only
     queue: QueueRunner | None = None
     jobs: Jobs | None = None
     started_at: float = field(default_factory=time.monotonic)
@@ -44,8 +46,19 @@ def prepare(settings: Settings) -> str | None:
     return password
 
 
+def with_panel_settings(settings: Settings) -> Settings:
+    """Flags and environment, overridden by what admins saved in the panel (bot token, language)."""
+    token = org_settings.stored_bot_token(settings.secret_key)
+    language = org_settings.general().language
+    return replace(settings, bot_token=token or settings.bot_token, lang=language or settings.lang)
+
+
 def build_services(settings: Settings, with_queue: bool = True) -> Services:
-    services = Services(settings=settings, bot=BotRunner(settings))
+    """Call with the database open: the panel's settings are read from it."""
+    base = settings
+    settings = with_panel_settings(base)
+    protect(settings.bot_token)
+    services = Services(settings=settings, bot=BotRunner(settings), base_settings=base)
     if with_queue:
         huey = create_huey(settings)
         services.jobs = register_jobs(huey, settings)
@@ -65,6 +78,20 @@ def build_app(services: Services) -> Litestar:
             await _stop(services)
 
     return create_app(services, lifespan=[background])
+
+
+async def reload_panel_settings(services: Services, app: Litestar) -> None:
+    """Apply settings saved in the panel without a restart; a new bot token restarts the poller."""
+    settings = with_panel_settings(services.base_settings or services.settings)
+    token_changed = settings.bot_token != services.settings.bot_token
+    services.settings = app.state.settings = settings
+    if not token_changed:
+        return
+    protect(settings.bot_token)
+    if services.jobs is not None:
+        use_bot_token(services.jobs.transports, settings)
+    # In the background: the page answers at once and shows "starting" until getMe has answered.
+    services.bot_task = asyncio.create_task(services.bot.restart(settings))
 
 
 async def _start(services: Services) -> None:

@@ -83,6 +83,6 @@ def test_demo_organisation(org: object) -> None:
 
 def test_demo_loads_once_into_an_empty_database(database: str) -> None:
     assert load_demo() is True
-    assert Branch.select().count() == 5 and Ticket.select().count() == 14
+    assert Branch.select().count() == 5 and Ticket.select().count() == 42
     assert {t.status for t in Ticket.select()} >= {"new", "accepted", "in_progress", "resolved", "closed"}
     assert load_demo() is False

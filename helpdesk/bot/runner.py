@@ -24,8 +24,13 @@ class BotRunner:
         self._task: asyncio.Task[Any] | None = None
         self._dispatcher: Any = None
         self._bot: Any = None
+        self._restarting = asyncio.Lock()
 
     async def start(self) -> None:
+        async with self._restarting:
+            await self._start()
+
+    async def _start(self) -> None:
         if not self.settings.bot_token:
             return
         try:
@@ -67,6 +72,16 @@ class BotRunner:
         await self._close_session()
         if self.state != "error":
             self.state = "off" if not self.settings.bot_token else "stopped"
+
+    async def restart(self, settings: Settings) -> None:
+        """Stop polling and start again with new settings (a token changed in the panel)."""
+        async with self._restarting:
+            await self.stop()
+            self.settings = settings
+            self.state = "off" if not settings.bot_token else "starting"
+            self.error = ""
+            self.username = None
+            await self._start()
 
     async def _close_session(self) -> None:
         if self._bot is not None:

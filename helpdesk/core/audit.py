@@ -14,6 +14,10 @@ ACTION_LABELS = {
     "reject": N_("rejected"), "cancel": N_("cancelled"), "confirm": N_("confirmed receipt"),
     "comment": N_("commented"), "note": N_("wrote an internal note"), "assign": N_("assigned"),
     "edit": N_("edited"), "archive": N_("archived"), "attach": N_("attached a file"),
+    "settings_save": N_("changed the settings"), "bot_token_set": N_("set the bot token"),
+    "bot_token_clear": N_("removed the bot token"), "sla_save": N_("changed the SLA"),
+    "calendar_save": N_("changed the business calendar"), "holiday_add": N_("added a holiday"),
+    "holiday_remove": N_("removed a holiday"),
 }
 
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from helpdesk.core import lifecycle, people, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import (
+    AuditEvent,
     Branch,
     CartridgeModel,
     Printer,
     PrinterModel,
     PrinterModelCartridge,
     Stock,
+    Ticket,
     User,
     Warehouse,
 )
 
 DEMO_PASSWORD = "demo-password"
+TIMES = ("created_at", "updated_at", "accepted_at", "started_at", "resolved_at", "closed_at", "accept_due_at",
+         "resolve_due_at")
 BRANCHES = [
     ("MSK-01", "Москва, Тверская", "ул. Тверская, 12"),
     ("MSK-02", "Москва, Арбат", "ул. Арбат, 30"),
@@ -74,7 +79,7 @@ def load_demo(seed: int = 7) -> bool:
     descriptions = ["Принтер зажёвывает бумагу", "Не включается монитор на ресепшене",
                     "Нужна настройка почты для нового сотрудника", "Плановое обслуживание МФУ",
                     "Не работает сканер в бухгалтерии"]
-    for i in range(14):
+    for i in range(42):
         author = staff[i % len(staff)]
         actor = Actor(author, "bot" if i % 2 else "web")
         if i % 3 == 0:
@@ -84,8 +89,21 @@ def load_demo(seed: int = 7) -> bool:
             draft = tickets.TicketDraft(["repair", "it_help", "maintenance"][i % 3], description=descriptions[i % 5])
         ticket = tickets.create(actor, draft)
         handler = keeper if author.branch.warehouse_id == main.id else User.get(User.username == "store-spb")
-        steps = [["accept"], ["accept", "start"], ["accept", "resolve"], ["accept", "resolve", "confirm"], []][i % 5]
+        # Three weeks of history: old requests are done with, the last days' are still being worked.
+        age = (41 - i) // 2
+        steps = ((["accept", "resolve"] if i % 4 == 0 else ["accept", "resolve", "confirm"]) if age > 3 else
+                 [["accept"], ["accept", "start"], ["accept", "resolve"], []][i % 4])
         for action in steps:
             who = author if action == "confirm" else handler
             ticket = lifecycle.transition(Actor(who, "web"), ticket, action)
+        if age:
+            _backdate(ticket, dt.timedelta(days=age, hours=rnd.randint(0, 5)))
     return True
+
+
+def _backdate(ticket: Ticket, by: dt.timedelta) -> None:
+    """Move a demo request and its history into the past (the demo's charts need days to show)."""
+    fields = {name: getattr(ticket, name) - by for name in TIMES if getattr(ticket, name) is not None}
+    Ticket.update(**fields).where(Ticket.id == ticket.id).execute()
+    for event in AuditEvent.select().where(AuditEvent.ticket == ticket.id):
+        AuditEvent.update(created_at=event.created_at - by).where(AuditEvent.id == event.id).execute()

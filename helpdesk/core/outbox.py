@@ -77,7 +77,7 @@ def changes() -> Iterator[None]:
 
 
 def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
-           exclude: User | None = None) -> int:
+           exclude: User | None = None, telegram_only: bool = False) -> int:
     """Queue a notification for each user who can be reached (Telegram first, else email)."""
     count = 0
     seen: set[int] = set()
@@ -87,7 +87,7 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
         seen.add(user.id)
         if user.telegram_id:
             channel, address = "telegram", str(user.telegram_id)
-        elif user.email:
+        elif user.email and not telegram_only:
             channel, address = "email", user.email
         else:
             continue

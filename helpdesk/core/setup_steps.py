@@ -17,7 +17,7 @@ class Step:
 
 def checklist(bot_state: str) -> list[Step]:
     return [
-        Step(N_("Turn the Telegram bot on (HELPDESK_BOT_TOKEN)"), "/", bot_state == "running"),
+        Step(N_("Connect the Telegram bot"), "/settings#bot", bot_state == "running"),
         Step(N_("Add warehouses"), "/org/warehouses", Warehouse.select().exists()),
         Step(N_("Add branches and link them to warehouses"), "/org/branches",
              Branch.select().where(Branch.warehouse.is_null(False)).exists()),

@@ -308,11 +308,23 @@ class ProcessedUpdate(BaseModel):
     processed_at = pw.DateTimeField(default=utcnow, index=True)
 
 
+class LoginCode(BaseModel):
+    """A one-time code (and link) the bot sends to log in to the panel; stored hashed, short-lived."""
+
+    user = pw.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    code_hash = pw.CharField(max_length=64)
+    link_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+    expires_at = pw.DateTimeField()
+    attempts = pw.IntegerField(default=0)
+    used_at = pw.DateTimeField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
-    Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate,
+    Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

@@ -19,6 +19,7 @@ SUBJECTS = {
     "sla_escalation": N_("Request %(number)s missed its SLA: nobody accepted it"),
     "access_requested": N_("%(name)s asks for access to the helpdesk"),
     "access_approved": N_("Your access to the helpdesk is approved. Press /start."),
+    "login_code": N_("Your code to log in to the helpdesk panel: %(code)s"),
 }
 
 
@@ -41,6 +42,11 @@ def render(message: OutboxMessage) -> tuple[str, str]:
             lines.append(f"• {line.cartridge.name} × {line.quantity}")
     if message.payload.get("reason"):
         lines.append(translate(N_("Reason: %(reason)s"), lang, reason=message.payload["reason"]))
+    if message.kind == "login_code":
+        lines.append(translate(N_("Or open this link on the computer where you log in: %(link)s"), lang,
+                               link=payload.get("link", "")))
+        lines.append(translate(N_("It works once, for %(minutes)s minutes. If it was not you, ignore this "
+                                  "message."), lang, minutes=payload.get("minutes", 10)))
     if message.kind == "comment_added":
         comment = Comment.get_or_none(Comment.id == message.payload.get("comment_id"))
         if comment is not None:

@@ -28,9 +28,16 @@ AUTO_CLOSE_DAYS = 7
 
 def build_transports(settings: Settings) -> dict[str, Transport]:
     transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp)}
+    use_bot_token(transports, settings)
+    return transports
+
+
+def use_bot_token(transports: dict[str, Transport], settings: Settings) -> None:
+    """Point Telegram delivery at the current token (it can change in the panel while running)."""
     if settings.bot_token:
         transports["telegram"] = TelegramTransport(settings.bot_token, settings.telegram_api_url)
-    return transports
+    else:
+        transports.pop("telegram", None)
 
 
 def archive_policy(settings: Settings) -> dict[str, int]:
@@ -51,6 +58,7 @@ class Jobs:
     deliver_outbox: Callable[..., Any]
     every_minute: Callable[..., Any]
     nightly: Callable[..., Any]
+    transports: dict[str, Transport]
 
 
 def register_jobs(huey: Huey, settings: Settings) -> Jobs:
@@ -74,5 +82,5 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
         log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
 
-    return Jobs(deliver_outbox, every_minute, nightly)
+    return Jobs(deliver_outbox, every_minute, nightly, transports)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware.session.client_side import CookieBackendConfig
@@ -19,14 +19,13 @@ from litestar.template.config import TemplateConfig
 from helpdesk import __version__
 from helpdesk.i18n import get_language, jinja_install
 from helpdesk.web import errors, filters
+from helpdesk.web.api import CONTROLLERS as API_CONTROLLERS
 from helpdesk.web.api.docs import ApiDocsPlugin
-from helpdesk.web.api.requests import RequestsController
-from helpdesk.web.auth import auth_middleware
+from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
 from helpdesk.web.health import healthz
-from helpdesk.web.panel import audit_log, catalog, dashboard, org, requests, session
+from helpdesk.web.panel import PAGES
 
 WEB_DIR = Path(__file__).parent
-SESSION_MAX_AGE = 12 * 3600
 
 
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
@@ -55,8 +54,10 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
     )
     return Litestar(
         route_handlers=[
-            healthz, *session.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *org.ROUTES, *catalog.ROUTES, *audit_log.ROUTES,
-            RequestsController,
+            healthz,
+            # HTML pages are for browsers with a session: the OpenAPI schema documents the JSON API only.
+            Router(path="/", route_handlers=PAGES, include_in_schema=False),
+            *API_CONTROLLERS,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),
         ],

@@ -7,6 +7,7 @@ the Mini App (whose calls carry signed initData) is reachable without a login.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -15,12 +16,24 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from helpdesk.core import people
 from helpdesk.db.models import User
-from helpdesk.i18n import normalize_language, set_language
+from helpdesk.i18n import gettext, normalize_language, set_language
 
 PUBLIC_PATHS = ("/healthz", "/login", "/favicon.ico")
-PUBLIC_PREFIXES = ("/static/", "/miniapp")
+PUBLIC_PREFIXES = ("/static/", "/miniapp", "/login/telegram")
 TOKEN_PREFIXES = ("/api/", "/schema")
 PASSWORD_CHANGE_ALLOWED = ("/password", "/logout", "/static/", "/healthz", "/lang")
+
+
+SESSION_MAX_AGE = 12 * 3600  # a login lasts a working day; the cookie and the server both enforce it
+
+
+def now() -> float:
+    return time.time()
+
+
+def new_session(user: User) -> dict[str, Any]:
+    """The session of a fresh login: who, which password generation, when, which language."""
+    return {"uid": user.id, "v": session_version(user), "at": int(now()), "lang": user.language}
 
 
 def session_version(user: User) -> str:
@@ -40,8 +53,9 @@ def _header(scope: Scope, name: bytes) -> str:
 
 
 def _load_session_user(session: dict[str, Any]) -> User | None:
-    uid = session.get("uid")
-    if not isinstance(uid, int):
+    uid, issued = session.get("uid"), session.get("at")
+    # The cookie's own expiry is the browser's business; a copied cookie must die on time too.
+    if not isinstance(uid, int) or not isinstance(issued, int) or now() - issued > SESSION_MAX_AGE:
         return None
     user = User.get_or_none(User.id == uid)
     if user is None or not user.active or session.get("v") != session_version(user):
@@ -80,7 +94,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if user is None and not is_public(path):
             if path.startswith(TOKEN_PREFIXES):
                 await _send_json(send, 401, {"error": "unauthorized",
-                                             "message": "A valid bearer token is required."})
+                                             "message": gettext("A valid bearer token is required.")})
             else:
                 await _redirect(send, "/login?next=" + quote(path, safe="/"))
             return

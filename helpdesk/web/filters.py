@@ -6,6 +6,7 @@ from jinja2 import Environment
 
 from helpdesk.core.actors import ROLE_LABELS
 from helpdesk.core.audit import ACTION_LABELS
+from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import STATUS_LABELS
 from helpdesk.core.tickets import PRIORITY_LABELS
 from helpdesk.formatting import local_time
@@ -28,7 +29,15 @@ def audit_label(action: str) -> str:
     return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
+WEEKDAY_LABELS = {1: N_("Mon"), 2: N_("Tue"), 3: N_("Wed"), 4: N_("Thu"), 5: N_("Fri"), 6: N_("Sat"), 7: N_("Sun")}
+
+
+def weekday_label(day: int) -> str:
+    return gettext(WEEKDAY_LABELS[day])
+
+
 def install(env: Environment) -> None:
+    env.filters["weekday_label"] = weekday_label
     env.filters["audit_label"] = audit_label
     env.filters["priority_label"] = priority_label
     env.filters["role_label"] = role_label

@@ -103,3 +103,55 @@ def test_admin_approves_an_access_request(page: Page, live_server: LiveServer) -
     page.goto(f"{live_server.url}/org/users")
     expect(page.locator("#users")).to_contain_text("Павел Новиков")
     shot(page, "users")
+
+
+def test_admin_settings_and_a_tablet_dashboard(browser, page: Page, live_server: LiveServer) -> None:  # noqa: ANN001
+    admin_log_in(page, live_server)
+    page.click("nav.mainnav >> text=Настройки")
+    expect(page.locator("h1")).to_have_text("Настройки")
+    expect(page.locator("#bot-state")).to_contain_text("выключен")
+    page.fill("input[name=org_name]", "ООО «Северный ветер»")
+    page.fill("input[name=timezone]", "Asia/Yekaterinburg")
+    page.click("#general button.primary")
+    expect(page.locator(".alert.ok")).to_have_text("Сохранено.")
+    expect(page.locator("input[name=timezone]")).to_have_value("Asia/Yekaterinburg")
+    page.fill("input[name=bot_token]", "not a token")
+    page.click("#bot button[value=save]")
+    expect(page.locator("#bot .field-error")).to_contain_text("не похоже на токен")
+    shot(page, "settings")
+
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, is_mobile=True)
+    tab = tablet.new_page()
+    log_in(tab, live_server, "store", "demo-password")
+    expect(tab.locator("svg.chart").first).to_be_visible()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 830
+    shot(tab, "dashboard-tablet")
+    tablet.close()
+
+
+def test_admin_imports_branches_from_a_csv(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    csv_file = tmp_path / "филиалы.csv"
+    rows = ["Код;Название;Адрес;Код склада"] + [f"NSK-{n:02d};Новосибирск, офис {n};ул. Ленина, {n};WH-MSK"
+                                               for n in range(1, 31)]
+    rows.append("BAD-01;;;NOWHERE")
+    csv_file.write_bytes("\n".join(rows).encode("cp1251"))  # as Russian Excel saves it
+    admin_log_in(page, live_server)
+    page.goto(f"{live_server.url}/org/branches")
+    page.click("nav.tabs >> text=Импорт")
+    page.select_option("select[name=kind]", "branches")
+    page.set_input_files("input[name=file]", str(csv_file))
+    page.click("button.primary")
+    expect(page.locator("#import-rows")).to_contain_text("Неизвестный склад NOWHERE")  # errors are shown first
+    expect(page.locator("#import-counts")).to_contain_text("30")
+    expect(page.locator("#import-confirm")).to_have_count(0)  # an error row blocks the import
+    shot(page, "import-preview")
+    rows.pop()
+    csv_file.write_bytes("\n".join(rows).encode("cp1251"))
+    page.goto(f"{live_server.url}/import")
+    page.select_option("select[name=kind]", "branches")
+    page.set_input_files("input[name=file]", str(csv_file))
+    page.click("button.primary")
+    page.click("#import-confirm")
+    expect(page.locator("#import-done")).to_contain_text("30")
+    page.goto(f"{live_server.url}/org/branches")
+    expect(page.locator("body")).to_contain_text("Новосибирск, офис 30")

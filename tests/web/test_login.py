@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import TestClient
 
 from helpdesk.db.models import User
@@ -120,3 +121,19 @@ def test_getting_started_checklist_for_admins(client: TestClient, sqlite_org: Or
     client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
     login(client, sqlite_org.sam)
     assert 'id="getting-started"' not in client.get("/").text
+
+
+def test_a_session_ends_after_a_working_day_even_with_a_copied_cookie(client: TestClient, sqlite_org: Org,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpdesk.web import auth
+
+    login(client, sqlite_org.alice)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    started = auth.now()
+    monkeypatch.setattr(auth, "now", lambda: started + auth.SESSION_MAX_AGE - 60)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    monkeypatch.setattr(auth, "now", lambda: started + auth.SESSION_MAX_AGE + 60)
+    expired = client.get("/requests", follow_redirects=False)
+    assert expired.status_code == 303 and expired.headers["location"] == "/login?next=/requests"
+    cookie = next(c for c in client.cookies.jar if c.name == "session")
+    assert cookie.expires is not None, "the browser drops the cookie too"

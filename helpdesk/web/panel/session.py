@@ -13,7 +13,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.db.models import User
 from helpdesk.i18n import LANGUAGES, get_language, gettext
-from helpdesk.web.auth import session_version
+from helpdesk.web.auth import new_session
 
 Form = URLEncodedBody[dict[str, Any]]
 
@@ -41,7 +41,7 @@ def login_submit(request: Request, data: Form) -> Template | Redirect:
     except DomainError as exc:
         return Template("login.html", status_code=401, context={
             "next": next_url, "error": exc.text(get_language()), "username": username})
-    request.set_session({"uid": user.id, "v": session_version(user), "lang": user.language})
+    request.set_session(new_session(user))
     return Redirect("/password" if user.must_change_password else next_url, status_code=303)
 
 
@@ -72,7 +72,7 @@ def password_submit(request: Request, data: Form) -> Template | Redirect:
         return Template("password.html", status_code=422,
                         context={"errors": errors, "forced": user.must_change_password})
     fresh = User.get_by_id(user.id)
-    request.set_session({"uid": fresh.id, "v": session_version(fresh), "lang": fresh.language})
+    request.set_session(new_session(fresh))
     return Redirect("/", status_code=303)
 
 

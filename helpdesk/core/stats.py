@@ -1,0 +1,100 @@
+"""Dashboard figures: today's numbers, SLA watch, requests per day, open requests by type and branch.
+
+Everything goes through `visibility.scope`, so a branch sees its own numbers only. Days are the
+organisation's days (its time zone), counted in Python so the same code serves SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+import peewee as pw
+
+from helpdesk.core.actors import Actor
+from helpdesk.core.lifecycle import OPEN_STATUSES
+from helpdesk.core.visibility import scope
+from helpdesk.db.models import Branch, Ticket, TicketType, utcnow
+from helpdesk.formatting import organisation_zone
+
+DUE_SOON = dt.timedelta(hours=1)
+WORKING = ("accepted", "in_progress")  # accepted, not yet resolved: the resolve deadline runs
+
+
+@dataclass(frozen=True)
+class SlaWatch:
+    breached: int  # accept or resolve deadline passed
+    due_soon: int  # a deadline comes within DUE_SOON
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    created: int
+    resolved: int
+
+
+def _visible(actor: Actor, *fields: pw.Field) -> pw.ModelSelect:
+    return scope(Ticket.select(*fields), actor).where(~Ticket.archived)
+
+
+def _local_midnight_utc(day: dt.date) -> dt.datetime:
+    zone = organisation_zone()
+    return dt.datetime.combine(day, dt.time(0), zone).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    return (now or utcnow()).replace(tzinfo=dt.UTC).astimezone(organisation_zone()).date()
+
+
+def sla_watch(actor: Actor, now: dt.datetime | None = None) -> SlaWatch:
+    now = now or utcnow()
+    soon = now + DUE_SOON
+    accept_late = (Ticket.status == "new") & (Ticket.accept_due_at < now)
+    resolve_late = Ticket.status.in_(WORKING) & (Ticket.resolve_due_at < now)
+    accept_soon = (Ticket.status == "new") & (Ticket.accept_due_at >= now) & (Ticket.accept_due_at < soon)
+    resolve_soon = Ticket.status.in_(WORKING) & (Ticket.resolve_due_at >= now) & (Ticket.resolve_due_at < soon)
+    return SlaWatch(breached=_visible(actor).where(accept_late | resolve_late).count(),
+                    due_soon=_visible(actor).where(accept_soon | resolve_soon).count())
+
+
+def today(actor: Actor, now: dt.datetime | None = None) -> dict[str, int]:
+    """Created and resolved since the organisation's midnight."""
+    since = _local_midnight_utc(local_today(now))
+    return {"created": _visible(actor).where(Ticket.created_at >= since).count(),
+            "resolved": _visible(actor).where(Ticket.resolved_at >= since).count()}
+
+
+def per_day(actor: Actor, days: int = 30, now: dt.datetime | None = None) -> list[Day]:
+    """Created and resolved per local day, the last `days` days, oldest first (empty days included)."""
+    last = local_today(now)
+    first = last - dt.timedelta(days=days - 1)
+    since = _local_midnight_utc(first)
+    zone = organisation_zone()
+
+    def local_day(value: dt.datetime) -> dt.date:
+        return value.replace(tzinfo=dt.UTC).astimezone(zone).date()
+
+    created = Counter(local_day(row[0]) for row in
+                      _visible(actor, Ticket.created_at).where(Ticket.created_at >= since).tuples())
+    resolved = Counter(local_day(row[0]) for row in
+                       _visible(actor, Ticket.resolved_at).where(Ticket.resolved_at >= since).tuples())
+    return [Day(first + dt.timedelta(days=i), created[first + dt.timedelta(days=i)],
+                resolved[first + dt.timedelta(days=i)]) for i in range(days)]
+
+
+def open_by_type(actor: Actor) -> list[tuple[TicketType, int]]:
+    counts = dict(_visible(actor, Ticket.type, pw.fn.COUNT(Ticket.id))
+                  .where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.type).tuples())
+    return [(t, counts[t.id]) for t in TicketType.select().order_by(TicketType.sort) if counts.get(t.id)]
+
+
+def open_by_branch(actor: Actor, limit: int = 10) -> list[tuple[Branch, int]]:
+    """The branches with most open requests (admins and storekeepers see several; a branch sees itself)."""
+    rows = (_visible(actor, Ticket.branch, pw.fn.COUNT(Ticket.id).alias("n"))
+            .where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.branch)
+            .order_by(pw.fn.COUNT(Ticket.id).desc()).limit(limit).tuples())
+    counts = dict(rows)
+    branches = {b.id: b for b in Branch.select().where(Branch.id.in_(list(counts)))} if counts else {}
+    return [(branches[branch_id], n) for branch_id, n in counts.items() if branch_id in branches]

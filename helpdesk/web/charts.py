@@ -1,0 +1,77 @@
+"""Charts as inline SVG drawn on the server: no JavaScript, no third-party code, readable when printed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from helpdesk.core.stats import Day
+
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 480, 180, 30, 22, 10
+
+
+def _nice_max(value: int) -> int:
+    """A round top for the axis: 4 -> 5, 17 -> 20, 230 -> 250."""
+    if value <= 5:
+        return 5
+    for step in (1, 2, 2.5, 5, 10):
+        magnitude = 10 ** (len(str(value)) - 1)
+        top = int(step * magnitude)
+        if top >= value:
+            return top
+    return value
+
+
+def daily_bars(days: Sequence[Day], label: str, created_label: str, resolved_label: str) -> Markup:
+    """Created (blue) and resolved (green) side by side per day, with the axis and a legend."""
+    top = _nice_max(max([d.created for d in days] + [d.resolved for d in days] + [1]))
+    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_TOP - PAD_BOTTOM
+    slot = plot_w / max(len(days), 1)
+    bar = max(slot * 0.38, 1.0)
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
+             f'<title>{escape(label)}</title>']
+    for tick in (0, top // 2, top):
+        y = PAD_TOP + plot_h - plot_h * tick / top
+        parts.append(f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="axis" x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+    for i, day in enumerate(days):
+        x = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
+        for j, (value, css, what) in enumerate(((day.created, "created", created_label),
+                                                (day.resolved, "resolved", resolved_label))):
+            h = plot_h * value / top
+            y = PAD_TOP + plot_h - h
+            parts.append(f'<rect class="{css}" x="{x + j * bar:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}">'
+                         f'<title>{day.day:%d.%m}: {escape(what)} {value}</title></rect>')
+        if i % 5 == 0 or i == len(days) - 1:
+            parts.append(f'<text class="axis" x="{x + bar:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
+                         f'{day.day:%d.%m}</text>')
+    parts.append("</svg>")
+    legend = (f'<div class="legend"><span class="key created"></span>{escape(created_label)}'
+              f'<span class="key resolved"></span>{escape(resolved_label)}</div>')
+    return Markup("".join(parts) + legend)
+
+
+def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[str] | None = None) -> Markup:
+    """One labelled bar per row (open requests by type or branch); bars link to the filtered list."""
+    if not rows:
+        return Markup("")
+    top = max(value for _, value in rows)
+    row_h, label_w, width = 26, 170, WIDTH
+    height = row_h * len(rows) + 4
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">',
+             f'<title>{escape(label)}</title>']
+    for i, (name, value) in enumerate(rows):
+        y = i * row_h + 4
+        w = (width - label_w - 50) * value / top
+        short = name if len(name) <= 24 else name[:23] + "…"
+        bar = (f'<text class="axis label" x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
+               f'<rect class="open" x="{label_w}" y="{y}" width="{max(w, 2):.1f}" height="{row_h - 8}">'
+               f'<title>{escape(name)}: {value}</title></rect>'
+               f'<text class="value" x="{label_w + max(w, 2) + 6:.1f}" y="{y + 14}">{value}</text>')
+        if href is not None:
+            bar = f'<a href="{escape(href[i])}">{bar}</a>'
+        parts.append(bar)
+    parts.append("</svg>")
+    return Markup("".join(parts))

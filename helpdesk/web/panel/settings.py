@@ -1,0 +1,151 @@
+"""Settings (admins): organisation, the Telegram bot, SLA and the business calendar.
+
+Saving a bot token takes effect at once: the poller restarts in the background with the new token.
+The token is write-only here: the page says whether one is set, never what it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import httpx
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from helpdesk import runtime
+from helpdesk.checks import get_me
+from helpdesk.core import org_settings
+from helpdesk.core.errors import DomainError
+from helpdesk.core.fields import parse_int
+from helpdesk.i18n import LANGUAGES, get_language, gettext
+from helpdesk.web.panel.org import _admin
+from helpdesk.web.panel.session import Form
+
+WEEKDAYS = range(1, 8)
+
+
+def _context(request: Request, **extra: Any) -> dict[str, Any]:
+    services = request.app.state.services
+    base = services.base_settings or services.settings
+    calendar = org_settings.calendar_row()
+    context: dict[str, Any] = {
+        "general": org_settings.general(),
+        "languages": LANGUAGES,
+        "timezones": org_settings.timezones(),
+        "bot": services.bot.health(),
+        "token_source": "panel" if org_settings.has_stored_bot_token() else ("environment" if base.bot_token
+                                                                             else ""),
+        "bot_id": services.settings.bot_token.split(":")[0] if services.settings.bot_token else "",
+        "sla": org_settings.sla_rows(),
+        "calendar": calendar,
+        "work_days": {parse_int(d) for d in calendar.work_days.split(",")},
+        "weekdays": WEEKDAYS,
+        "holidays": org_settings.holidays(),
+        "settings": services.settings,
+        "errors": {}, "values": {}, "notice": request.query_params.get("saved"),
+    }
+    context.update(extra)
+    return context
+
+
+def _page(request: Request, status_code: int = 200, **extra: Any) -> Template:
+    return Template("settings.html", context=_context(request, **extra), status_code=status_code)
+
+
+def _error(exc: DomainError) -> dict[str, str]:
+    return {exc.field or "form": exc.text(get_language())}
+
+
+class SettingsPage(Controller):
+    path = "/settings"
+
+    @get("/", sync_to_thread=True)
+    def show(self, request: Request) -> Template:
+        _admin(request)
+        return _page(request)
+
+    @post("/general")
+    async def save_general(self, request: Request, data: Form) -> Template | Redirect:
+        """Async: a new default language must reach the running app (see runtime.reload_panel_settings)."""
+        actor = await anyio.to_thread.run_sync(_admin, request)
+        try:
+            await anyio.to_thread.run_sync(org_settings.save_general, actor, str(data.get("org_name", "")),
+                                           str(data.get("language", "")), str(data.get("timezone", "")))
+        except DomainError as exc:
+            errors = _error(exc)
+            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors, values=dict(data)))
+        await runtime.reload_panel_settings(request.app.state.services, request.app)
+        return Redirect("/settings?saved=general#general", status_code=303)
+
+    @post("/bot")
+    async def bot(self, request: Request, data: Form) -> Template | Redirect:
+        """One form, three buttons: save (and restart the poller), check with getMe, forget."""
+        actor = await anyio.to_thread.run_sync(_admin, request)
+        action = str(data.get("action", "save"))
+        token = str(data.get("bot_token", "")).strip()
+        services = request.app.state.services
+        if action == "check":
+            result = await anyio.to_thread.run_sync(_check_token, services.settings.telegram_api_url,
+                                                    token or services.settings.bot_token)
+            return await anyio.to_thread.run_sync(lambda: _page(request, bot_check=result))
+        try:
+            key = services.settings.secret_key
+            await anyio.to_thread.run_sync(org_settings.save_bot_token, actor, key,
+                                           "" if action == "clear" else token)
+        except DomainError as exc:
+            errors = _error(exc)
+            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors))
+        await runtime.reload_panel_settings(services, request.app)
+        return Redirect("/settings?saved=bot#bot", status_code=303)
+
+    @post("/sla", sync_to_thread=True)
+    def save_sla(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        try:
+            org_settings.save_sla(actor, {k: str(v) for k, v in data.items()})
+        except DomainError as exc:
+            return _page(request, 422, errors=_error(exc), values=dict(data))
+        return Redirect("/settings?saved=sla#sla", status_code=303)
+
+    @post("/calendar", sync_to_thread=True)
+    def save_calendar(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        days = [str(day) for day in WEEKDAYS if data.get(f"work_day_{day}") == "on"]
+        try:
+            org_settings.save_calendar(actor, days, str(data.get("day_start", "")), str(data.get("day_end", "")))
+        except DomainError as exc:
+            return _page(request, 422, errors=_error(exc), values=dict(data))
+        return Redirect("/settings?saved=calendar#calendar", status_code=303)
+
+    @post("/holidays", sync_to_thread=True)
+    def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
+        actor = _admin(request)
+        try:
+            org_settings.add_holiday(actor, str(data.get("day", "")), str(data.get("name", "")))
+        except DomainError as exc:
+            return _page(request, 422, errors=_error(exc), values=dict(data))
+        return Redirect("/settings?saved=calendar#calendar", status_code=303)
+
+    @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
+    def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
+        org_settings.remove_holiday(_admin(request), holiday_id)
+        return Redirect("/settings?saved=calendar#calendar", status_code=303)
+
+
+def _check_token(api_url: str, token: str) -> dict[str, Any]:
+    """getMe with the token typed in (or the current one): what an admin needs to know, translated."""
+    if not token:
+        return {"ok": False, "text": gettext("No token to check: paste one from @BotFather.")}
+    try:
+        username = get_me(api_url, token, timeout=10)
+    except (httpx.HTTPError, ValueError):
+        return {"ok": False, "text": gettext("Telegram cannot be reached from this server. Check its internet "
+                                             "access or proxy.")}
+    if username is None:
+        return {"ok": False, "text": gettext("Telegram does not accept this token.")}
+    return {"ok": True, "text": gettext("The token works: this is @%(username)s.") % {"username": username}}
+
+
+ROUTES = [SettingsPage]

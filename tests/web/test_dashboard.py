@@ -1,0 +1,31 @@
+"""The dashboard's charts: server-rendered SVG whose bars lead to the filtered list."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.testing import TestClient
+
+from helpdesk.core import tickets
+from tests.conftest import Org
+from tests.web.conftest import login
+
+
+def test_charts_are_inline_svg_and_link_to_the_list(client: TestClient, sqlite_org: Org) -> None:
+    for persona in ("bob", "bea", "dan"):
+        tickets.create(sqlite_org.actor(persona), tickets.TicketDraft("repair", description="Замятие бумаги"))
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert page.count('<svg class="chart"') == 3, "per day, by type, by branch"
+    assert "<script" not in page, "no JavaScript on the dashboard"
+    bar = re.search(r'<a href="(/requests\?type=repair[^"]*)"><text[^>]*>Ремонт</text><rect[^>]*><title>Ремонт: 3', page)
+    assert bar, "a bar per type with its count, linked to the list"
+    listing = client.get(bar.group(1).replace("&amp;", "&")).text
+    assert listing.count('class="badge status-new"') == 3
+    assert re.search(r'<title>\d\d\.\d\d: новых заявок 3</title>', page), "today's bar"
+    assert 'id="today"><span class="tile-value">3 / 0</span>' in page
+
+    login(client, sqlite_org.bob)
+    page = client.get("/").text
+    assert page.count('<svg class="chart"') == 2, "a branch sees no branch ranking"
+    assert "Ремонт: 2" in page, "only its own branch's requests"
