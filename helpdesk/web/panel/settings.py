@@ -6,6 +6,7 @@ The token is write-only here: the page says whether one is set, never what it is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -58,6 +59,15 @@ def _error(exc: DomainError) -> dict[str, str]:
     return {exc.field or "form": exc.text(get_language())}
 
 
+def _save(request: Request, data: Form, section: str, save: Callable[[], object]) -> Template | Redirect:
+    """Run a domain save; its error goes back next to the field, success back to the section."""
+    try:
+        save()
+    except DomainError as exc:
+        return _page(request, 422, errors=_error(exc), values=dict(data))
+    return Redirect(f"/settings?saved={section}#{section}", status_code=303)
+
+
 class SettingsPage(Controller):
     path = "/settings"
 
@@ -103,30 +113,20 @@ class SettingsPage(Controller):
     @post("/sla", sync_to_thread=True)
     def save_sla(self, request: Request, data: Form) -> Template | Redirect:
         actor = _admin(request)
-        try:
-            org_settings.save_sla(actor, {k: str(v) for k, v in data.items()})
-        except DomainError as exc:
-            return _page(request, 422, errors=_error(exc), values=dict(data))
-        return Redirect("/settings?saved=sla#sla", status_code=303)
+        return _save(request, data, "sla", lambda: org_settings.save_sla(actor, {k: str(v) for k, v in data.items()}))
 
     @post("/calendar", sync_to_thread=True)
     def save_calendar(self, request: Request, data: Form) -> Template | Redirect:
         actor = _admin(request)
         days = [str(day) for day in WEEKDAYS if data.get(f"work_day_{day}") == "on"]
-        try:
-            org_settings.save_calendar(actor, days, str(data.get("day_start", "")), str(data.get("day_end", "")))
-        except DomainError as exc:
-            return _page(request, 422, errors=_error(exc), values=dict(data))
-        return Redirect("/settings?saved=calendar#calendar", status_code=303)
+        return _save(request, data, "calendar", lambda: org_settings.save_calendar(
+            actor, days, str(data.get("day_start", "")), str(data.get("day_end", ""))))
 
     @post("/holidays", sync_to_thread=True)
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
         actor = _admin(request)
-        try:
-            org_settings.add_holiday(actor, str(data.get("day", "")), str(data.get("name", "")))
-        except DomainError as exc:
-            return _page(request, 422, errors=_error(exc), values=dict(data))
-        return Redirect("/settings?saved=calendar#calendar", status_code=303)
+        return _save(request, data, "calendar", lambda: org_settings.add_holiday(
+            actor, str(data.get("day", "")), str(data.get("name", ""))))
 
     @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
     def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
