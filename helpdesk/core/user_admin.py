@@ -84,3 +84,30 @@ def update_user(actor: Actor, user: User, *, display_name: str | None = None, ro
         if active is not None and active != user.active:
             changed = people.set_active(actor, changed, active)
     return changed
+
+
+def update_contacts(actor: Actor, user: User, *, telegram_id: int | None, username: str | None, email: str | None,
+                    language: str) -> User:
+    """Telegram link, web login, email and language: what `update_user` leaves alone. None unlinks."""
+    require_active(actor)
+    require_admin(actor)
+    username = fields.text(username or "", "username", 64).lower() or None
+    email = fields.text(email or "", "email", 254) or None
+    if telegram_id is not None:
+        fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
+    if username and User.select().where((User.username == username) & (User.id != user.id)).exists():
+        raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
+    if telegram_id is not None and User.select().where((User.telegram_id == telegram_id)
+                                                       & (User.id != user.id)).exists():
+        raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
+    language = language if language in ("ru", "en") else user.language
+    before = {"telegram_id": user.telegram_id, "username": user.username, "email": user.email,
+              "language": user.language}
+    after = {"telegram_id": telegram_id, "username": username, "email": email, "language": language}
+    old, new = audit.diff(before, after)
+    if not new:
+        return user
+    with write_transaction():
+        User.update(**after).where(User.id == user.id).execute()
+        audit.record(actor, "user_update", entity="user", entity_id=user.id, before=old, after=new)
+    return User.get_by_id(user.id)

@@ -39,14 +39,16 @@ def can_see(actor: Actor, ticket: Ticket) -> bool:
 
 
 def get_visible(actor: Actor, number: str) -> Ticket:
-    """The request with this public number, or NotFound when it does not exist or is not the actor's.
+    """The request with this public number: NotFound when there is none, Forbidden when it is not the actor's.
 
-    Another branch's request answers exactly like a missing one, so numbers cannot be probed.
+    Numbers run in sequence, so whether one exists is no secret; its contents are.
     """
     require_active(actor)
     ticket = Ticket.get_or_none(Ticket.number == number)
-    if ticket is None or not can_see(actor, ticket):
+    if ticket is None:
         raise NotFound(N_("Request %(number)s was not found."), number=number)
+    if not can_see(actor, ticket):
+        raise Forbidden(N_("Request %(number)s belongs to another branch or warehouse."), number=number)
     return ticket
 
 

@@ -33,12 +33,14 @@ def test_each_role_sees_its_rows(org: Org) -> None:
     assert _visible(org, "carl") == {made["carl"]}
 
 
-def test_other_branch_request_looks_missing(org: Org) -> None:
+def test_other_branch_request_is_forbidden_and_a_missing_one_not_found(org: Org) -> None:
     made = _make(org)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         get_visible(org.actor("bob"), made["carl"])
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         get_visible(org.actor("sue"), made["bob"])
+    with pytest.raises(NotFound):
+        get_visible(org.actor("alice"), "2001-000001")
     assert get_visible(org.actor("sam"), made["carl"]).number == made["carl"]
 
 

@@ -106,3 +106,28 @@ def test_audit_page_filters(client: TestClient, sqlite_org: Org) -> None:
     assert page.count(f'href="/requests/{ticket.number}"') == 2
     table = client.get("/audit", params={"action": "accept"}).text.split('id="audit"')[1]
     assert "принял(а)" in table and "создал(а)" not in table
+
+
+def test_admin_edits_a_user_and_resets_the_password(client: TestClient, sqlite_org: Org) -> None:
+
+    login(client, sqlite_org.alice)
+    bob = sqlite_org.bob
+    page = client.get(f"/org/users?edit={bob.id}").text
+    assert f'action="/org/users/{bob.id}"' in page and 'value="Bob"' in page
+    token = csrf_token(client, "/org/users")
+    taken = client.post(f"/org/users/{bob.id}", data={
+        "display_name": "Bob", "role": "branch", "branch": str(sqlite_org.b2.id), "telegram_id": "1006",
+        "_csrf_token": token})
+    assert taken.status_code == 422 and "уже привязан" in taken.text
+    assert User.get_by_id(bob.id).branch_id == sqlite_org.b1.id, "nothing of a refused form is kept"
+    moved = client.post(f"/org/users/{bob.id}", data={
+        "display_name": "Bob Builder", "role": "storekeeper", "warehouse": str(sqlite_org.w2.id),
+        "telegram_id": "4242", "username": "bob.b", "email": "bob@example.org", "language": "en",
+        "password": "a brand new secret", "_csrf_token": token}, follow_redirects=False)
+    assert moved.status_code == 303
+    fresh = User.get_by_id(bob.id)
+    assert (fresh.display_name, fresh.role, fresh.branch_id, fresh.warehouse_id, fresh.telegram_id, fresh.username,
+            fresh.language) == ("Bob Builder", "storekeeper", None, sqlite_org.w2.id, 4242, "bob.b", "en")
+    assert fresh.must_change_password and people.authenticate("bob.b", "a brand new secret").id == bob.id
+    actions = [e.action for e in AuditEvent.select().where(AuditEvent.entity == "user")]
+    assert actions.count("user_update") == 2 and "password_change" in actions

@@ -74,14 +74,14 @@ def test_request_page_lifecycle_comments_and_assignment(client: TestClient, sqli
     assert 'data-action="cancel"' not in page
 
 
-def test_other_branch_request_and_files_are_404(client: TestClient, sqlite_org: Org, tmp_path) -> None:  # noqa: ANN001
+def test_other_branch_request_and_files_are_403(client: TestClient, sqlite_org: Org, tmp_path) -> None:  # noqa: ANN001
     made = _make(sqlite_org)
     uploads = client.app.state.settings.uploads_dir
     uploads.mkdir(parents=True, exist_ok=True)
     row = attachments.add(sqlite_org.actor("carl"), made[1], uploads, "photo.jpg", b"\xff\xd8\xff\xd9", "image/jpeg")
     login(client, sqlite_org.bob)
-    assert client.get(f"/requests/{made[1].number}").status_code == 404
-    assert client.get(f"/requests/{made[1].number}/files/{row.id}").status_code == 404
+    assert client.get(f"/requests/{made[1].number}").status_code == 403
+    assert client.get(f"/requests/{made[1].number}/files/{row.id}").status_code == 403
     client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
     login(client, sqlite_org.carl)
     got = client.get(f"/requests/{made[1].number}/files/{row.id}")

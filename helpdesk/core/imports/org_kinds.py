@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpdesk.core import audit, org, people, user_admin
+from helpdesk.core import org, people, user_admin
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Conflict, ValidationError
 from helpdesk.core.imports.base import (
@@ -20,8 +20,6 @@ from helpdesk.core.imports.base import (
     role,
     text,
 )
-from helpdesk.db.database import write_transaction
-from helpdesk.db.models import User
 
 ACTIVE = Column("active", N_("Active"), parse=boolean, example=YES,
                 help=N_("yes or no; an empty cell keeps the current state (new items are active)."))
@@ -189,13 +187,6 @@ class Users(Kind):
                                           branch_code=target["branch"], warehouse_code=target["warehouse"],
                                           active=target["active"])
         if any(before[key] != target[key] for key in CONTACTS):
-            _update_contacts(actor, item, {k: before[k] for k in CONTACTS}, {k: target[k] for k in CONTACTS})
+            user_admin.update_contacts(actor, item, telegram_id=target["telegram_id"], username=target["username"],
+                                       email=target["email"], language=target["language"])
 
-
-def _update_contacts(actor: Actor, user: User, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Telegram ID, login, email and language: what `user_admin.update_user` leaves alone."""
-    with write_transaction():
-        User.update(telegram_id=after["telegram_id"], username=after["username"], email=after["email"] or None,
-                    language=after["language"]).where(User.id == user.id).execute()
-        old, new = audit.diff(before, after)
-        audit.record(actor, "user_update", entity="user", entity_id=user.id, before=old, after=new)

@@ -10,9 +10,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from helpdesk.core import fields, org, people
+from helpdesk.core import fields, org, people, user_admin
 from helpdesk.core.actors import ROLES, Actor, require_admin
-from helpdesk.core.errors import N_, DomainError, NotFound
+from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
+from helpdesk.core.fields import by_id, parse_int
+from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
 from helpdesk.i18n import get_language
 from helpdesk.web.panel.session import Form
@@ -142,7 +144,41 @@ class UsersPage(Controller):
 
 def users(request: Request) -> Template:
     _admin(request)
-    return Template("org/users.html", context=_users_context({"role": "branch"}, {}))
+    editing = by_id(User, _int(request.query_params.get("edit")))
+    values: dict[str, Any] = {"role": "branch"}
+    if editing is not None:
+        values = {"id": editing.id, "display_name": editing.display_name, "role": editing.role,
+                  "branch": str(editing.branch_id or ""), "warehouse": str(editing.warehouse_id or ""),
+                  "telegram_id": editing.telegram_id or "", "username": editing.username or "",
+                  "email": editing.email or "", "language": editing.language}
+    return Template("org/users.html", context=_users_context(values, {}))
+
+
+@post("/org/users/{user_id:int}", sync_to_thread=True)
+def user_update(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
+    """Name, role and place, Telegram link, login, email, language, and a password reset if one is typed."""
+    actor = _admin(request)
+    user = user_admin.get_user(actor, user_id)
+    branch = by_id(Branch, _int(data.get("branch")))
+    warehouse = by_id(Warehouse, _int(data.get("warehouse")))
+    telegram = str(data.get("telegram_id", "")).strip()
+    password = str(data.get("password", ""))
+    try:
+        if telegram and parse_int(telegram) is None:
+            raise ValidationError(N_("A Telegram ID is a number."), field="telegram_id")
+        with write_transaction():  # all of the form or nothing
+            user = user_admin.update_user(actor, user, display_name=str(data.get("display_name", "")),
+                                          role=str(data.get("role", "")), branch_code=branch.code if branch else None,
+                                          warehouse_code=warehouse.code if warehouse else None)
+            user = user_admin.update_contacts(actor, user, telegram_id=parse_int(telegram),
+                                              username=str(data.get("username", "")),
+                                              email=str(data.get("email", "")), language=str(data.get("language", "")))
+            if password:
+                people.change_password(actor, user, password)  # the user sets their own at the next login
+    except DomainError as exc:
+        return Template("org/users.html", context=_users_context({**data, "id": user_id}, _error(exc)),
+                        status_code=422)
+    return Redirect("/org/users", status_code=303)
 
 
 def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
@@ -275,5 +311,5 @@ def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Te
     return Redirect("/org/access", status_code=303)
 
 
-ROUTES = [UsersPage, user_active, InvitesPage, invite_revoke, invite_qr, invite_print, access_requests,
+ROUTES = [UsersPage, user_update, user_active, InvitesPage, invite_revoke, invite_qr, invite_print, access_requests,
           access_decide, PlacesPage]
