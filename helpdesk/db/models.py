@@ -222,7 +222,16 @@ class Ticket(BaseModel):
     client_key = pw.CharField(max_length=64, null=True, unique=True)  # idempotency: e.g. a Telegram update
 
     class Meta:
-        indexes = ((("branch", "status"), False), (("warehouse", "status"), False))
+        # The requests list: visibility scope, archive flag, then its order or status (migration 0006).
+        indexes = (
+            (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
+            (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
+            (("archived", "updated_at"), False), (("type", "created_at"), False),
+        )
+
+
+# The list "by status": status, then newest first (Meta.indexes cannot say DESC).
+Ticket.add_index(Ticket.archived, Ticket.status, Ticket.id.desc(), name="ticket_archived_status_id")
 
 
 class OrderLine(BaseModel):

@@ -1,0 +1,246 @@
+"""The requests list and API create-request throughput with 100k and 1M requests in the database.
+
+    python bench/web_requests.py [--sizes 100k,1M] [--database sqlite|postgres] [--pg-dsn DSN]
+                                 [--samples 20] [--seconds 10] [--concurrency 8] [--cache-dir DIR]
+                                 [--migrate-to NAME] [--no-create]
+
+Each size's database is generated once (see _dataset.py) and cached; every run works on a copy. The list
+is measured in-process on the real app (as tests/web/conftest.py builds it): server time is taken around
+the app's ASGI handler, from a request's arrival to its last body byte, for typical filtered views as an
+admin, a storekeeper and a branch user. Create throughput runs `helpdesk serve` and bench/plain_app.py as
+uvicorn processes, as bench/api_create.py does. `--migrate-to` stops the list's schema at an older
+migration (e.g. 0004_bot_state), to measure the list before a later index migration on the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import _dataset
+from _common import percentiles
+from api_create import load, wait_up
+
+from helpdesk import runtime
+from helpdesk.config import load_settings, prepare_data_dir
+from helpdesk.core import people
+from helpdesk.core.actors import Actor
+from helpdesk.db.database import apply_migrations, close_database, db, init_database
+from helpdesk.db.models import AuditEvent, Branch, Comment, OrderLine, Setting, Ticket, User
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+WARMUP = 2
+ROLES = ("admin", "storekeeper", "branch")
+USERNAMES = dict(zip(ROLES, _dataset.PERSONAS, strict=True))
+OPEN = "status=new&status=accepted&status=in_progress&status=resolved"
+
+
+@dataclass
+class View:
+    persona: str  # admin | storekeeper | branch
+    name: str
+    path: str
+    samples: list[float]
+    matches: int = 0
+
+
+class ServerClock:
+    """Wraps the app's ASGI handler: the time from a request's arrival to its last body chunk."""
+
+    def __init__(self, app: Any) -> None:
+        self.last = 0.0
+        inner = app.asgi_handler
+
+        async def timed(scope: dict, receive: Callable[[], Awaitable[dict]],
+                        send: Callable[[dict], Awaitable[None]]) -> None:
+            started = time.perf_counter()
+
+            async def timed_send(message: dict) -> None:
+                await send(message)
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    self.last = time.perf_counter() - started
+
+            await inner(scope, receive, timed_send)
+
+        app.asgi_handler = timed
+
+
+def views(anchor: dt.date, busy_branch: int, fragment: str) -> list[tuple[str, str, str]]:
+    """(persona, view, path) for the HTML list and the JSON list."""
+    month = f"type=cartridges&from={anchor - dt.timedelta(days=30)}&to={anchor}"
+    html = [("default", ""), ("status=new", "status=new"), ("open statuses", OPEN),
+            ("branch filter", f"branch={busy_branch}"), (f"search {fragment!r}", f"q={fragment}"),
+            ("type + last month", month), ("archived", "archived=yes"), ("sort -updated", "sort=-updated"),
+            ("sort status", "sort=status"), ("page 50", "page=50")]
+    result = []
+    for persona in ROLES:
+        for name, query in html:
+            if persona == "branch" and name == "branch filter":
+                continue  # a branch user sees one branch anyway
+            result.append((persona, name, f"/requests?{query}"))
+    for persona in ROLES:
+        result += [(persona, "api default", "/api/v1/requests"),
+                   (persona, "api status=new", "/api/v1/requests?status=new"),
+                   (persona, f"api search {fragment!r}", f"/api/v1/requests?text={fragment}")]
+    return result
+
+
+def login(client: Any, username: str) -> None:
+    from tests.web.conftest import csrf_token
+
+    client.cookies.clear()
+    response = client.post("/login", data={"username": username, "password": _dataset.PASSWORD,
+                                           "_csrf_token": csrf_token(client)}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+
+
+def measure_list(url: str, samples: int, migrate_to: str | None) -> tuple[list[View], str]:
+    """Every view `samples` times, persona by persona; returns the views and a line on the schema."""
+    from litestar.testing import TestClient
+
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-web-"))
+    settings = load_settings({"data_dir": str(data_dir), "database_url": url}, environ={})
+    prepare_data_dir(settings)
+    started = time.perf_counter()
+    applied = apply_migrations(init_database(url, migrate=False), migrate_to)
+    schema = f"schema: migrations up to {db.execute_sql('SELECT MAX(name) FROM schema_migration').fetchone()[0]}"
+    if applied:
+        schema += f" ({', '.join(applied)} applied to the copy in {time.perf_counter() - started:.1f}s)"
+    tokens = {role: people.issue_token(Actor(None, "cli"), User.get(User.username == name), "bench").secret
+              for role, name in USERNAMES.items()}
+    facts = Setting.get_by_id("bench_dataset").value
+    anchor, busy = facts["now"][:10], facts["busy_branch"]
+    newest = Ticket.select(Ticket.number).where(Ticket.branch == busy).order_by(Ticket.id.desc()).offset(500).get()
+    plan = [View(p, n, path, []) for p, n, path in views(dt.date.fromisoformat(anchor), busy, newest.number[-5:])]
+    app = runtime.build_app(runtime.build_services(settings, with_queue=False))
+    clock = ServerClock(app)
+    with TestClient(app=app) as client:
+        for role in ROLES:
+            login(client, USERNAMES[role])
+            for view in (v for v in plan if v.persona == role):
+                api = view.path.startswith("/api/")
+                headers = {"Authorization": f"Bearer {tokens[role]}"} if api else {}
+                for attempt in range(WARMUP + samples):
+                    response = client.get(view.path, headers=headers)
+                    assert response.status_code == 200, (view.path, response.status_code, response.text[:300])
+                    if attempt >= WARMUP:
+                        view.samples.append(clock.last)
+                view.matches = response.json()["total"] if api else _total(response.text)
+    close_database()
+    return plan, schema
+
+
+def _total(page: str) -> int:
+    match = re.search(r'<h1>[^<]*<span class="muted">(\d+)</span>', page)
+    assert match, "no total on the list page"
+    return int(match.group(1))
+
+
+def measure_create(url: str, seconds: float, concurrency: int) -> tuple[tuple[float, list[float]], ...]:
+    """helpdesk's POST /api/v1/requests (a branch user's token) next to the plain Litestar endpoint."""
+    init_database(url)  # whatever --migrate-to held back: the server runs the current schema
+    secret = people.issue_token(Actor(None, "cli"), User.get(User.username == "bench-branch"), "create").secret
+    close_database()
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-create-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    ports = free_port(), free_port()
+    servers = [
+        subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--data-dir", str(data_dir), "--port",
+                          str(ports[0]), "--host", "127.0.0.1"], cwd=ROOT, env={**env, "HELPDESK_DATABASE_URL": url},
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "plain_app:app",
+                          "--port", str(ports[1]), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env),
+    ]
+    try:
+        wait_up(f"http://127.0.0.1:{ports[0]}/healthz")
+        wait_up(f"http://127.0.0.1:{ports[1]}/items")
+        body = {"type": "it_help", "description": "Mail client does not start"}
+        plain = load(f"http://127.0.0.1:{ports[1]}/items", body, {}, seconds, concurrency)
+        api = load(f"http://127.0.0.1:{ports[0]}/api/v1/requests", body, {"Authorization": f"Bearer {secret}"},
+                   seconds, concurrency)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(15)
+    return plain, api
+
+
+def describe(url: str) -> str:
+    init_database(url, migrate=False)
+    tickets = Ticket.select().count()
+    archived = Ticket.select().where(Ticket.archived).count()
+    parts = (f"{tickets:,} requests ({archived / tickets:.0%} archived), {Branch.select().count()} branches, "
+             f"{OrderLine.select().count():,} order lines, {Comment.select().count():,} comments, "
+             f"{AuditEvent.select().count():,} audit events")
+    db.close()
+    return parts
+
+
+def report(plan: list[View]) -> None:
+    print(f"  {'persona':12s}{'view':28s}{'matches':>10s}{'p50 ms':>9s}{'p95 ms':>9s}")
+    for view in plan:
+        p50, p95 = percentiles(view.samples)
+        print(f"  {view.persona:12s}{view.name:28s}{view.matches:10,d}{p50 * 1000:9.1f}{p95 * 1000:9.1f}")
+    groups = [("HTML list, all personas", [v for v in plan if not v.path.startswith("/api/")]),
+              ("JSON list, all personas", [v for v in plan if v.path.startswith("/api/")])]
+    groups += [(f"HTML list, {role}", [v for v in plan if v.persona == role and not v.path.startswith("/api/")])
+               for role in ROLES]
+    for name, chosen in groups:
+        p50, p95 = percentiles([s for v in chosen for s in v.samples])
+        worst = max(chosen, key=lambda v: percentiles(v.samples)[1])
+        print(f"  overall {name:32s}{'':10s}{p50 * 1000:9.1f}{p95 * 1000:9.1f}   (slowest: {worst.persona} "
+              f"{worst.name})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100k,1M", help="requests in the database, comma-separated")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg-dsn", help="PostgreSQL admin DSN (default: the test server on 127.0.0.1:5432)")
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "helpdesk-bench-cache")
+    parser.add_argument("--samples", type=int, default=20, help="timed requests per list view")
+    parser.add_argument("--seconds", type=float, default=10, help="create-request load per server")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--migrate-to", help="measure the list on the schema up to this migration")
+    parser.add_argument("--no-create", action="store_true", help="skip the create-request throughput")
+    args = parser.parse_args()
+    for size in (_dataset.parse_size(s) for s in args.sizes.split(",")):
+        label = f"{_dataset.size_label(size)} requests, {'SQLite' if args.database == 'sqlite' else 'PostgreSQL'}"
+        print(f"== {label}", flush=True)
+        data = _dataset.prepare(args.database, size, args.cache_dir, args.pg_dsn)
+        try:
+            if data.build_seconds is not None:
+                print(f"  built the cached database in {data.build_seconds:.0f}s")
+            print(f"  {describe(data.url)}")
+            plan, schema = measure_list(data.url, args.samples, args.migrate_to)
+            print(f"  {schema}")
+            print(f"requests list, {label}: server time over {args.samples} samples per view")
+            report(plan)
+            if not args.no_create:
+                (plain_rate, plain_lat), (api_rate, api_lat) = measure_create(data.url, args.seconds,
+                                                                              args.concurrency)
+                print(f"API create-request vs plain Litestar JSON endpoint, {label} ({args.concurrency} clients, "
+                      f"{args.seconds:g}s each)")
+                for name, rate, lat in (("plain Litestar", plain_rate, plain_lat),
+                                        ("helpdesk API", api_rate, api_lat)):
+                    p50, p95 = percentiles(lat)
+                    print(f"  {name:15s} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms")
+                print(f"  ratio API / plain: {api_rate / plain_rate:.2f}")
+        finally:
+            close_database()
+            data.cleanup()
+
+
+if __name__ == "__main__":
+    main()
