@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import statistics
@@ -40,5 +41,6 @@ def fresh_database(engine: str):  # noqa: ANN201 - (url, cleanup)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
+    """Median and nearest-rank 95th percentile (with few samples, the largest rather than the smallest)."""
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+    return statistics.median(ordered), ordered[math.ceil(len(ordered) * 0.95) - 1]

@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from typing import Any
 import _dataset
 from _common import percentiles
 from api_create import load, wait_up
+from litestar.testing import TestClient
 
 from helpdesk import runtime
 from helpdesk.config import load_settings, prepare_data_dir
@@ -107,9 +109,11 @@ def login(client: Any, username: str) -> None:
 
 def measure_list(url: str, samples: int, migrate_to: str | None) -> tuple[list[View], str]:
     """Every view `samples` times, persona by persona; returns the views and a line on the schema."""
-    from litestar.testing import TestClient
+    with tempfile.TemporaryDirectory(prefix="helpdesk-bench-web-") as data_dir:
+        return _measure_list(Path(data_dir), url, samples, migrate_to)
 
-    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-web-"))
+
+def _measure_list(data_dir: Path, url: str, samples: int, migrate_to: str | None) -> tuple[list[View], str]:
     settings = load_settings({"data_dir": str(data_dir), "database_url": url}, environ={})
     prepare_data_dir(settings)
     started = time.perf_counter()
@@ -152,7 +156,7 @@ def measure_create(url: str, seconds: float, concurrency: int) -> tuple[tuple[fl
     init_database(url)  # whatever --migrate-to held back: the server runs the current schema
     secret = people.issue_token(Actor(None, "cli"), User.get(User.username == "bench-branch"), "create").secret
     close_database()
-    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-create-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-create-"))  # the server's queue, logs, uploads
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     ports = free_port(), free_port()
     servers = [
@@ -173,6 +177,7 @@ def measure_create(url: str, seconds: float, concurrency: int) -> tuple[tuple[fl
         for server in servers:
             server.terminate()
             server.wait(15)
+        shutil.rmtree(data_dir, ignore_errors=True)
     return plain, api
 
 
