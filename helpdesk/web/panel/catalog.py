@@ -19,17 +19,12 @@ from helpdesk.db.models import (
     StockMovement,
     Warehouse,
 )
-from helpdesk.i18n import get_language
-from helpdesk.web.panel.org import _admin, _int
+from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
 from helpdesk.web.panel.session import Form
 
 
-def _errors(exc: DomainError) -> dict[str, str]:
-    return {exc.field or "form": exc.text(get_language())}
-
-
 def _edit_id(request: Request) -> int | None:
-    return _int(request.query_params.get("edit"))
+    return form_int(request.query_params.get("edit"))
 
 
 class CartridgesPage(Controller):
@@ -41,7 +36,7 @@ class CartridgesPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        _admin(request)
+        admin_actor(request)
         row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
                   "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
@@ -49,14 +44,14 @@ class CartridgesPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
-        row = CartridgeModel.get_or_none(CartridgeModel.id == _int(data.get("id"))) if data.get("id") else None
+        actor = admin_actor(request)
+        row = CartridgeModel.get_or_none(CartridgeModel.id == form_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_cartridge(actor, str(data.get("name", "")), str(data.get("vendor", "")),
                                          str(data.get("article", "")), str(data.get("onec_key", "")),
                                          active=row is None or data.get("active") == "on", cartridge=row)
         except DomainError as exc:
-            return Template("catalog/cartridges.html", context=self._context(dict(data), _errors(exc)),
+            return Template("catalog/cartridges.html", context=self._context(dict(data), field_errors(exc)),
                             status_code=422)
         return Redirect(self.path, status_code=303)
 
@@ -75,7 +70,7 @@ class PrinterModelsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        _admin(request)
+        admin_actor(request)
         row = PrinterModel.get_or_none(PrinterModel.id == _edit_id(request)) if _edit_id(request) else None
         values: dict[str, Any] = {"active": True, "cartridges": []}
         if row:
@@ -85,16 +80,16 @@ class PrinterModelsPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
-        row = PrinterModel.get_or_none(PrinterModel.id == _int(data.get("id"))) if data.get("id") else None
+        actor = admin_actor(request)
+        row = PrinterModel.get_or_none(PrinterModel.id == form_int(data.get("id"))) if data.get("id") else None
         chosen = data.get("cartridges", [])
-        ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := _int(c)) is not None]
+        ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := form_int(c)) is not None]
         try:
             catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
                                              active=row is None or data.get("active") == "on", model=row)
         except DomainError as exc:
             values = {**dict(data), "cartridges": ids}
-            return Template("catalog/printer_models.html", context=self._context(values, _errors(exc)),
+            return Template("catalog/printer_models.html", context=self._context(values, field_errors(exc)),
                             status_code=422)
         return Redirect(self.path, status_code=303)
 
@@ -103,7 +98,7 @@ class PrintersPage(Controller):
     path = "/catalog/printers"
 
     def _context(self, request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-        branch_filter = _int(request.query_params.get("branch"))
+        branch_filter = form_int(request.query_params.get("branch"))
         query = Printer.select().order_by(Printer.branch, Printer.inventory_number)
         if branch_filter:
             query = query.where(Printer.branch == branch_filter)
@@ -113,7 +108,7 @@ class PrintersPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        _admin(request)
+        admin_actor(request)
         row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
                   "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
@@ -121,14 +116,14 @@ class PrintersPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
-        row = Printer.get_or_none(Printer.id == _int(data.get("id"))) if data.get("id") else None
+        actor = admin_actor(request)
+        row = Printer.get_or_none(Printer.id == form_int(data.get("id"))) if data.get("id") else None
         try:
-            catalog_admin.save_printer(actor, _int(data.get("branch")), _int(data.get("model")),
+            catalog_admin.save_printer(actor, form_int(data.get("branch")), form_int(data.get("model")),
                                        str(data.get("inventory_number", "")), str(data.get("location", "")),
                                        active=row is None or data.get("active") == "on", printer=row)
         except DomainError as exc:
-            return Template("catalog/printers.html", context=self._context(request, dict(data), _errors(exc)),
+            return Template("catalog/printers.html", context=self._context(request, dict(data), field_errors(exc)),
                             status_code=422)
         return Redirect(self.path, status_code=303)
 
@@ -159,21 +154,21 @@ class StockPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         actor = Actor(request.user, "web")
-        return Template("stock.html", context=self._context(actor, _int(request.query_params.get("warehouse")), {}))
+        return Template("stock.html", context=self._context(actor, form_int(request.query_params.get("warehouse")), {}))
 
     @post("/", sync_to_thread=True)
     def adjust(self, request: Request, data: Form) -> Template | Redirect:
         actor = Actor(request.user, "web")
-        warehouse_id = _int(data.get("warehouse"))
+        warehouse_id = form_int(data.get("warehouse"))
         try:
             warehouse, _ = self._warehouse(actor, warehouse_id)
-            cartridge = CartridgeModel.get_or_none(CartridgeModel.id == _int(data.get("cartridge")))
+            cartridge = CartridgeModel.get_or_none(CartridgeModel.id == form_int(data.get("cartridge")))
             if warehouse is None or cartridge is None:
                 raise ValidationError(N_("Unknown cartridge model."), field="cartridge")
             delta = fields.parse_int(data.get("delta"), signed=True) or 0
             stock.adjust(actor, warehouse, cartridge, delta, str(data.get("reason", "")))
         except DomainError as exc:
-            return Template("stock.html", context=self._context(actor, warehouse_id, _errors(exc)), status_code=422)
+            return Template("stock.html", context=self._context(actor, warehouse_id, field_errors(exc)), status_code=422)
         return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
 
 

@@ -10,29 +10,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from helpdesk.core import fields, org, people, user_admin
-from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core import org, people, user_admin
+from helpdesk.core.actors import ROLES, Actor
 from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.i18n import get_language
+from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
 from helpdesk.web.panel.session import Form
-
-
-def _admin(request: Request) -> Actor:
-    actor = Actor(request.user, "web")
-    require_admin(actor)
-    return actor
-
-
-def _int(value: Any) -> int | None:
-    return fields.parse_int(value)
-
-
-def _error(exc: DomainError) -> dict[str, str]:
-    return {exc.field or "form": exc.text(get_language())}
-
 
 # --- branches and warehouses ---------------------------------------------------------------------
 
@@ -77,14 +62,14 @@ class PlacesPage(Controller):
 
 
 def places(request: Request, kind: str) -> Template:
-    _admin(request)
+    admin_actor(request)
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
     return Template("org/places.html", context=_places_context(kind, {"active": True}, {}))
 
 
 def place_edit(request: Request, kind: str, place_id: int) -> Template:
-    _admin(request)
+    admin_actor(request)
     row = _get_place(kind, place_id)
     values = {"code": row.code, "name": row.name, "address": row.address, "active": row.active,
               "warehouse": getattr(row, "warehouse_id", None)}
@@ -95,28 +80,28 @@ def _save_place(actor: Actor, kind: str, data: dict[str, Any], row: Any = None) 
     common = {"code": str(data.get("code", "")), "name": str(data.get("name", "")),
               "address": str(data.get("address", "")), "active": data.get("active") == "on" or row is None}
     if kind == "branches":
-        return org.save_branch(actor, warehouse_id=_int(data.get("warehouse")), branch=row, **common)
+        return org.save_branch(actor, warehouse_id=form_int(data.get("warehouse")), branch=row, **common)
     return org.save_warehouse(actor, warehouse=row, **common)
 
 
 def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template | Redirect:
-    actor = _admin(request)
+    actor = admin_actor(request)
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
     try:
         _save_place(actor, kind, data)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), _error(exc)), status_code=422)
+        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc)), status_code=422)
     return Redirect(f"/org/{kind}", status_code=303)
 
 
 def place_update(request: Request, kind: str, place_id: int, data: dict[str, Any]) -> Template | Redirect:
-    actor = _admin(request)
+    actor = admin_actor(request)
     row = _get_place(kind, place_id)
     try:
         _save_place(actor, kind, data, row)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), _error(exc), editing=row),
+        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc), editing=row),
                         status_code=422)
     return Redirect(f"/org/{kind}", status_code=303)
 
@@ -143,8 +128,8 @@ class UsersPage(Controller):
 
 
 def users(request: Request) -> Template:
-    _admin(request)
-    editing = by_id(User, _int(request.query_params.get("edit")))
+    admin_actor(request)
+    editing = by_id(User, form_int(request.query_params.get("edit")))
     values: dict[str, Any] = {"role": "branch"}
     if editing is not None:
         values = {"id": editing.id, "display_name": editing.display_name, "role": editing.role,
@@ -157,10 +142,10 @@ def users(request: Request) -> Template:
 @post("/org/users/{user_id:int}", sync_to_thread=True)
 def user_update(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
     """Name, role and place, Telegram link, login, email, language, and a password reset if one is typed."""
-    actor = _admin(request)
+    actor = admin_actor(request)
     user = user_admin.get_user(actor, user_id)
-    branch = by_id(Branch, _int(data.get("branch")))
-    warehouse = by_id(Warehouse, _int(data.get("warehouse")))
+    branch = by_id(Branch, form_int(data.get("branch")))
+    warehouse = by_id(Warehouse, form_int(data.get("warehouse")))
     telegram = str(data.get("telegram_id", "")).strip()
     password = str(data.get("password", ""))
     try:
@@ -176,37 +161,37 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
             if password:
                 people.change_password(actor, user, password)  # the user sets their own at the next login
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({**data, "id": user_id}, _error(exc)),
+        return Template("org/users.html", context=_users_context({**data, "id": user_id}, field_errors(exc)),
                         status_code=422)
     return Redirect("/org/users", status_code=303)
 
 
 def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
-    actor = _admin(request)
-    telegram_id = _int(data.get("telegram_id"))
+    actor = admin_actor(request)
+    telegram_id = form_int(data.get("telegram_id"))
     try:
         people.create_user(
             actor, str(data.get("display_name", "")), str(data.get("role", "")),
-            branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))),
-            warehouse=Warehouse.get_or_none(Warehouse.id == _int(data.get("warehouse"))),
+            branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))),
+            warehouse=Warehouse.get_or_none(Warehouse.id == form_int(data.get("warehouse"))),
             telegram_id=telegram_id, username=str(data.get("username", "")) or None,
             password=str(data.get("password", "")) or None, email=str(data.get("email", "")) or None,
             language=str(data.get("language", "ru")), must_change_password=True)
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context(dict(data), _error(exc)), status_code=422)
+        return Template("org/users.html", context=_users_context(dict(data), field_errors(exc)), status_code=422)
     return Redirect("/org/users", status_code=303)
 
 
 @post("/org/users/{user_id:int}/active", sync_to_thread=True)
 def user_active(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
-    actor = _admin(request)
+    actor = admin_actor(request)
     user = User.get_or_none(User.id == user_id)
     if user is None:
         raise NotFound(N_("There is nothing at this address."))
     try:
         people.set_active(actor, user, data.get("active") == "1")
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({"role": "branch"}, _error(exc)), status_code=409)
+        return Template("org/users.html", context=_users_context({"role": "branch"}, field_errors(exc)), status_code=409)
     return Redirect("/org/users", status_code=303)
 
 
@@ -234,20 +219,20 @@ class InvitesPage(Controller):
 
 
 def invites(request: Request) -> Template:
-    _admin(request)
+    admin_actor(request)
     return Template("org/invites.html", context=_invites_context(request, {"role": "branch", "days": 7, "uses": 1},
                                                                  {}))
 
 
 def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
-    actor = _admin(request)
+    actor = admin_actor(request)
     try:
         people.create_invite(actor, str(data.get("role", "")),
-                             branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))),
-                             warehouse=Warehouse.get_or_none(Warehouse.id == _int(data.get("warehouse"))),
-                             days=_int(data.get("days")) or 0, max_uses=_int(data.get("uses")) or None)
+                             branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))),
+                             warehouse=Warehouse.get_or_none(Warehouse.id == form_int(data.get("warehouse"))),
+                             days=form_int(data.get("days")) or 0, max_uses=form_int(data.get("uses")) or None)
     except DomainError as exc:
-        return Template("org/invites.html", context=_invites_context(request, dict(data), _error(exc)),
+        return Template("org/invites.html", context=_invites_context(request, dict(data), field_errors(exc)),
                         status_code=422)
     return Redirect("/org/invites", status_code=303)
 
@@ -261,13 +246,13 @@ def _invite(invite_id: int) -> Invite:
 
 @post("/org/invites/{invite_id:int}/revoke", sync_to_thread=True)
 def invite_revoke(request: Request, invite_id: FromPath[int]) -> Redirect:
-    people.revoke_invite(_admin(request), _invite(invite_id))
+    people.revoke_invite(admin_actor(request), _invite(invite_id))
     return Redirect("/org/invites", status_code=303)
 
 
 @get("/org/invites/{invite_id:int}/qr.svg", sync_to_thread=True)
 def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
-    _admin(request)
+    admin_actor(request)
     link = people.invite_link(_invite(invite_id), request.app.state.services.bot.username)
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title="invite")
@@ -276,7 +261,7 @@ def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
 
 @get("/org/invites/{invite_id:int}/print", sync_to_thread=True)
 def invite_print(request: Request, invite_id: FromPath[int]) -> Template:
-    _admin(request)
+    admin_actor(request)
     invite = _invite(invite_id)
     return Template("org/invite_print.html", context={
         "invite": invite, "link": people.invite_link(invite, request.app.state.services.bot.username)})
@@ -293,21 +278,21 @@ def _access_context(errors: dict[str, str]) -> dict:
 
 @get("/org/access", sync_to_thread=True)
 def access_requests(request: Request) -> Template:
-    _admin(request)
+    admin_actor(request)
     return Template("org/access.html", context=_access_context({}))
 
 
 @post("/org/access/{request_id:int}", sync_to_thread=True)
 def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Template | Redirect:
-    actor = _admin(request)
+    actor = admin_actor(request)
     access = AccessRequest.get_or_none(AccessRequest.id == request_id)
     if access is None:
         raise NotFound(N_("There is nothing at this address."))
     try:
         people.decide_access(actor, access, data.get("decision") == "approve", role="branch",
-                             branch=Branch.get_or_none(Branch.id == _int(data.get("branch"))))
+                             branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))))
     except DomainError as exc:
-        return Template("org/access.html", context=_access_context(_error(exc)), status_code=422)
+        return Template("org/access.html", context=_access_context(field_errors(exc)), status_code=422)
     return Redirect("/org/access", status_code=303)
 
 

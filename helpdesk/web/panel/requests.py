@@ -17,6 +17,7 @@ from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, AuditEvent, Ticket
 from helpdesk.i18n import N_, get_language, gettext
+from helpdesk.web.panel.forms import field_errors
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
@@ -124,7 +125,7 @@ def _act(request: Request, number: str, change: Any, field: str) -> Template | R
     try:
         change(actor, ticket)
     except DomainError as exc:
-        context = _page_context(actor, Ticket.get_by_id(ticket.id), {exc.field or field: exc.text(get_language())})
+        context = _page_context(actor, Ticket.get_by_id(ticket.id), field_errors(exc, field))
         return Template("requests/page.html", context=context, status_code=422)
     return Redirect(f"/requests/{number}", status_code=303)
 
@@ -195,7 +196,7 @@ class NewRequestPage(Controller):
         try:
             ticket = tickets.create(actor, draft)
         except DomainError as exc:
-            errors = {exc.field or "type": exc.text(get_language())}
+            errors = field_errors(exc, "type")
             return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
         return Redirect(f"/requests/{ticket.number}", status_code=303)
 

@@ -20,8 +20,8 @@ from helpdesk.checks import get_me
 from helpdesk.core import org_settings
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
-from helpdesk.i18n import LANGUAGES, get_language, gettext
-from helpdesk.web.panel.org import _admin
+from helpdesk.i18n import LANGUAGES, gettext
+from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
 WEEKDAYS = range(1, 8)
@@ -55,16 +55,12 @@ def _page(request: Request, status_code: int = 200, **extra: Any) -> Template:
     return Template("settings.html", context=_context(request, **extra), status_code=status_code)
 
 
-def _error(exc: DomainError) -> dict[str, str]:
-    return {exc.field or "form": exc.text(get_language())}
-
-
 def _save(request: Request, data: Form, section: str, save: Callable[[], object]) -> Template | Redirect:
     """Run a domain save; its error goes back next to the field, success back to the section."""
     try:
         save()
     except DomainError as exc:
-        return _page(request, 422, errors=_error(exc), values=dict(data))
+        return _page(request, 422, errors=field_errors(exc), values=dict(data))
     return Redirect(f"/settings?saved={section}#{section}", status_code=303)
 
 
@@ -73,18 +69,18 @@ class SettingsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        _admin(request)
+        admin_actor(request)
         return _page(request)
 
     @post("/general")
     async def save_general(self, request: Request, data: Form) -> Template | Redirect:
         """Async: a new default language must reach the running app (see runtime.reload_panel_settings)."""
-        actor = await anyio.to_thread.run_sync(_admin, request)
+        actor = await anyio.to_thread.run_sync(admin_actor, request)
         try:
             await anyio.to_thread.run_sync(org_settings.save_general, actor, str(data.get("org_name", "")),
                                            str(data.get("language", "")), str(data.get("timezone", "")))
         except DomainError as exc:
-            errors = _error(exc)
+            errors = field_errors(exc)
             return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors, values=dict(data)))
         await runtime.reload_panel_settings(request.app.state.services, request.app)
         return Redirect("/settings?saved=general#general", status_code=303)
@@ -92,7 +88,7 @@ class SettingsPage(Controller):
     @post("/bot")
     async def bot(self, request: Request, data: Form) -> Template | Redirect:
         """One form, three buttons: save (and restart the poller), check with getMe, forget."""
-        actor = await anyio.to_thread.run_sync(_admin, request)
+        actor = await anyio.to_thread.run_sync(admin_actor, request)
         action = str(data.get("action", "save"))
         token = str(data.get("bot_token", "")).strip()
         services = request.app.state.services
@@ -105,32 +101,32 @@ class SettingsPage(Controller):
             await anyio.to_thread.run_sync(org_settings.save_bot_token, actor, key,
                                            "" if action == "clear" else token)
         except DomainError as exc:
-            errors = _error(exc)
+            errors = field_errors(exc)
             return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors))
         await runtime.reload_panel_settings(services, request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
     @post("/sla", sync_to_thread=True)
     def save_sla(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
+        actor = admin_actor(request)
         return _save(request, data, "sla", lambda: org_settings.save_sla(actor, {k: str(v) for k, v in data.items()}))
 
     @post("/calendar", sync_to_thread=True)
     def save_calendar(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
+        actor = admin_actor(request)
         days = [str(day) for day in WEEKDAYS if data.get(f"work_day_{day}") == "on"]
         return _save(request, data, "calendar", lambda: org_settings.save_calendar(
             actor, days, str(data.get("day_start", "")), str(data.get("day_end", ""))))
 
     @post("/holidays", sync_to_thread=True)
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
-        actor = _admin(request)
+        actor = admin_actor(request)
         return _save(request, data, "calendar", lambda: org_settings.add_holiday(
             actor, str(data.get("day", "")), str(data.get("name", ""))))
 
     @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
     def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
-        org_settings.remove_holiday(_admin(request), holiday_id)
+        org_settings.remove_holiday(admin_actor(request), holiday_id)
         return Redirect("/settings?saved=calendar#calendar", status_code=303)
 
 
