@@ -19,8 +19,8 @@ from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import BusinessCalendar, Holiday, Setting, SlaPolicy, TicketType, utcnow
+from helpdesk.i18n import LANGUAGES
 
-LANGUAGES = ("ru", "en")
 BOT_TOKEN_KEY = "bot_token_sealed"
 # What @BotFather issues: the bot's numeric id, a colon, 35 characters (we allow some slack).
 BOT_TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
@@ -46,7 +46,8 @@ def _put(key: str, value: object) -> None:
         Setting.create(key=key, value=value)
 
 
-def _calendar_row() -> BusinessCalendar:
+def calendar_row() -> BusinessCalendar:
+    """The business calendar's one row (made with the defaults if it is missing)."""
     row = BusinessCalendar.select().order_by(BusinessCalendar.id).first()
     return row if row is not None else BusinessCalendar.create()
 
@@ -81,7 +82,7 @@ def save_general(actor: Actor, org_name: str, language: str, timezone: str) -> G
     with write_transaction():
         _put("org_name", org_name)
         _put("language", language)
-        BusinessCalendar.update(timezone=timezone).where(BusinessCalendar.id == _calendar_row().id).execute()
+        BusinessCalendar.update(timezone=timezone).where(BusinessCalendar.id == calendar_row().id).execute()
         after = {"org_name": org_name, "language": language, "timezone": timezone}
         old, new = audit.diff(before.__dict__, after)
         if new:
@@ -171,10 +172,6 @@ def save_sla(actor: Actor, values: dict[str, str]) -> None:
     invalidate()
 
 
-def calendar_row() -> BusinessCalendar:
-    return _calendar_row()
-
-
 def holidays() -> list[Holiday]:
     return list(Holiday.select().order_by(Holiday.day.desc()))
 
@@ -189,7 +186,7 @@ def save_calendar(actor: Actor, work_days: list[str], day_start: str, day_end: s
             raise ValidationError(N_("Enter a time as HH:MM, e.g. 09:00."), field=field)
     if day_end <= day_start:
         raise ValidationError(N_("The working day must end after it starts."), field="day_end")
-    row = _calendar_row()
+    row = calendar_row()
     before = {"work_days": row.work_days, "day_start": row.day_start, "day_end": row.day_end}
     after = {"work_days": ",".join(map(str, days)), "day_start": day_start, "day_end": day_end}
     old, new = audit.diff(before, after)

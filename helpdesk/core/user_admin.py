@@ -15,6 +15,7 @@ from helpdesk.core.errors import N_, Conflict, NotFound
 from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Branch, User, Warehouse
+from helpdesk.i18n import LANGUAGES
 
 
 def users(actor: Actor, role: str | None = None, active: bool | None = None) -> list[User]:
@@ -100,7 +101,7 @@ def update_contacts(actor: Actor, user: User, *, telegram_id: int | None, userna
     if telegram_id is not None and User.select().where((User.telegram_id == telegram_id)
                                                        & (User.id != user.id)).exists():
         raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
-    language = language if language in ("ru", "en") else user.language
+    language = language if language in LANGUAGES else user.language
     before = {"telegram_id": user.telegram_id, "username": user.username, "email": user.email,
               "language": user.language}
     after = {"telegram_id": telegram_id, "username": username, "email": email, "language": language}
