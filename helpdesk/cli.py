@@ -55,7 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("serve", "user", "invite", "check")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `helpdesk --port 9000 --demo` is `helpdesk serve --port 9000 --demo`, as the operator contract says.
+    if argv and not any(word in COMMANDS or word in ("-h", "--help", "--version") for word in argv):
+        argv.insert(0, "serve")
     args = build_parser().parse_args(argv)
     setup_logging(level=logging.WARNING)  # quiet for one-shot commands; `serve` logs at INFO
     command = args.command or "serve"

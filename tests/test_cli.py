@@ -86,3 +86,10 @@ def test_demo_loads_once_into_an_empty_database(database: str) -> None:
     assert Branch.select().count() == 5 and Ticket.select().count() == 42
     assert {t.status for t in Ticket.select()} >= {"new", "accepted", "in_progress", "resolved", "closed"}
     assert load_demo() is False
+
+
+def test_serve_flags_work_without_the_word_serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(cli, "cmd_serve", lambda args, settings: seen.update(port=settings.port, demo=settings.demo) or 0)
+    assert cli.main(["--data-dir", str(tmp_path), "--port", "9123", "--demo"]) == 0
+    assert seen == {"port": 9123, "demo": True}
