@@ -11,13 +11,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import catalog, fields, lifecycle, tickets
+from helpdesk.core import catalog, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, AuditEvent, Ticket
 from helpdesk.i18n import N_, get_language, gettext
-from helpdesk.web.panel.forms import field_errors
+from helpdesk.web.panel.forms import field_errors, form_int
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
@@ -25,10 +25,6 @@ PER_PAGE = 25
 
 def _actor(request: Request) -> Actor:
     return Actor(request.user, "web")
-
-
-def _int(value: str | None) -> int | None:
-    return fields.parse_int(value)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -45,9 +41,9 @@ def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
     archived = {"yes": True, "all": None}.get(q.get("archived", ""), False)
     sort = q.get("sort", "-created") if q.get("sort", "-created") in tickets.SORTS else "-created"
     flt = tickets.TicketFilter(
-        branch_id=_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
-        created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=_int(q.get("assignee")),
-        text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=_int(q.get("page")) or 1,
+        branch_id=form_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
+        created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=form_int(q.get("assignee")),
+        text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=form_int(q.get("page")) or 1,
         per_page=PER_PAGE)
     form = {"branch": q.get("branch", ""), "type": q.get("type", ""), "status": statuses, "from": q.get("from", ""),
             "to": q.get("to", ""), "assignee": q.get("assignee", ""), "q": q.get("q", ""),
@@ -145,7 +141,7 @@ def request_comment(request: Request, number: FromPath[str], data: Form) -> Temp
 
 @post("/requests/{number:str}/assign", sync_to_thread=True)
 def request_assign(request: Request, number: FromPath[str], data: Form) -> Template | Redirect:
-    return _act(request, number, lambda actor, t: tickets.assign(actor, t, _int(str(data.get("assignee", "")))),
+    return _act(request, number, lambda actor, t: tickets.assign(actor, t, form_int(str(data.get("assignee", "")))),
                 "assignee")
 
 
@@ -186,11 +182,11 @@ class NewRequestPage(Controller):
         lines = []
         for key, value in data.items():
             if key.startswith("qty_") and str(value).strip() not in ("", "0"):
-                quantity = _int(str(value).strip())
+                quantity = form_int(str(value).strip())
                 lines.append((int(key[4:]), quantity if quantity is not None else -1))
         draft = tickets.TicketDraft(type_code=str(data.get("type", "")),
                                     description=str(data.get("description", "")),
-                                    branch_id=_int(str(data.get("branch", ""))),
+                                    branch_id=form_int(str(data.get("branch", ""))),
                                     priority=str(data.get("priority", "normal")), lines=lines,
                                     client_key=str(data.get("client_key", ""))[:64] or None)
         try:
