@@ -40,7 +40,7 @@ def run_bot(emulator: BotApiEmulator, tmp_path: Path, scenario) -> None:  # noqa
 
 
 def test_invite_binds_the_telegram_account(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path) -> None:
-    invite = people.create_invite(Actor(None, "cli"), "branch", branch=sqlite_org.b2)
+    invite = people.create_invite(Actor.system("cli"), "branch", branch=sqlite_org.b2)
 
     def scenario() -> None:
         emulator.user_sends(5001, f"/start {invite.code}", first_name="Вера", language_code="ru")
