@@ -28,6 +28,10 @@ class Actor:
     channel: str = "web"
     trusted: bool = False  # set only by Actor.system(): never granted by leaving the user out
 
+    def __post_init__(self) -> None:
+        if self.channel not in CHANNELS:  # audited as is: a typo would file changes under a channel no one reads
+            raise ValueError(f"unknown channel {self.channel!r}")
+
     @classmethod
     def system(cls, channel: str = "system") -> Actor:
         """The program itself (CLI commands, jobs, first run): acts with every right, audited as such."""
