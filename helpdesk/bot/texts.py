@@ -66,7 +66,8 @@ def ticket_card(ticket: Ticket, actor: Actor, lang: str) -> str:
         for item in events:
             label = translate(item.label, lang)
             if item.status:
-                label += f" → {translate(STATUS_LABELS[item.status], lang)}"
+                status_label = translate(STATUS_LABELS[item.status], lang)
+                label += f" → {status_label}"
             who = item.who or translate("system", lang)
             parts.append(f"{local_time(item.at, '%d.%m %H:%M')} — {escape(label)} ({escape(who)})")
     comments = history.comments(actor, ticket)
