@@ -10,11 +10,10 @@ from litestar.response import Template
 from helpdesk.core import setup_steps, stats, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import type_name
-from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, AWAITING_LABEL, OPEN_STATUSES
+from helpdesk.core.lifecycle import AWAITING_LABEL
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web import charts
-
-OPEN_QUERY = [("status", s) for s in OPEN_STATUSES]
+from helpdesk.web.panel.requests import AWAITING_QUERY, OPEN_QUERY
 
 
 @get("/", sync_to_thread=True)
@@ -29,8 +28,8 @@ def dashboard(request: Request) -> Template:
     return Template("dashboard.html", context={
         "steps": steps if not all(step.done for step in steps) else [],
         "counts": counts,
-        "open_query": urlencode(OPEN_QUERY),
-        "awaiting_query": urlencode([("status", s) for s in AWAITING_CONFIRMATION]),
+        "open_query": OPEN_QUERY,
+        "awaiting_query": AWAITING_QUERY,
         "awaiting_label": AWAITING_LABEL,
         "recent": tickets.search(actor, tickets.TicketFilter(per_page=10)).items,
         "sla": stats.sla_watch(actor),
@@ -40,10 +39,10 @@ def dashboard(request: Request) -> Template:
                                          gettext("new requests"), gettext("resolved requests")),
         "type_chart": charts.horizontal_bars(
             [(type_name(t, lang), n) for t, n in by_type], gettext("Open requests by type"),
-            [f"/requests?{urlencode([('type', t.code), *OPEN_QUERY])}" for t, _ in by_type]),
+            [f"/requests?{urlencode([('type', t.code)])}&{OPEN_QUERY}" for t, _ in by_type]),
         "branch_chart": charts.horizontal_bars(
             [(b.name, n) for b, n in by_branch], gettext("Branches with most open requests"),
-            [f"/requests?{urlencode([('branch', b.id), *OPEN_QUERY])}" for b, _ in by_branch]),
+            [f"/requests?{urlencode([('branch', b.id)])}&{OPEN_QUERY}" for b, _ in by_branch]),
     })
 
 

@@ -22,6 +22,9 @@ from helpdesk.web.panel.forms import field_errors
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
+# The list's two status groups, as the domain defines them; the dashboard's tiles link to them too.
+OPEN_QUERY = urlencode([("status", s) for s in lifecycle.OPEN_STATUSES])
+AWAITING_QUERY = urlencode([("status", s) for s in lifecycle.AWAITING_CONFIRMATION])
 
 
 def _actor(request: Request) -> Actor:
@@ -68,6 +71,7 @@ def request_list(request: Request) -> Template:
         "page": page, "form": form, "query": lambda **kw: _query(form, **kw),
         "branches": visible_branches(actor), "types": catalog.active_types(), "statuses": lifecycle.STATUSES,
         "assignees": staff_members(actor), "sorts": list(tickets.SORTS),
+        "open_query": OPEN_QUERY, "awaiting_query": AWAITING_QUERY, "awaiting_label": lifecycle.AWAITING_LABEL,
     })
 
 
