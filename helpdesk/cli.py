@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from helpdesk import __version__
 from helpdesk.config import ConfigError, Settings, check_port_free, load_settings, prepare_data_dir
+from helpdesk.core.actors import ROLES
 from helpdesk.logs import setup_logging
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = user.add_parser("add", help="create a user")
     _common(add)
     add.add_argument("name", help="display name")
-    add.add_argument("--role", required=True, choices=["admin", "storekeeper", "branch"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--branch", help="branch code (role branch)")
     add.add_argument("--warehouse", help="warehouse code (role storekeeper)")
     add.add_argument("--telegram-id", type=int)
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     invite = sub.add_parser("invite", help="make an invite link for the bot")
     _common(invite)
-    invite.add_argument("--role", required=True, choices=["admin", "storekeeper", "branch"])
+    invite.add_argument("--role", required=True, choices=ROLES)
     invite.add_argument("--branch")
     invite.add_argument("--warehouse")
     invite.add_argument("--days", type=int, default=7)
@@ -133,7 +134,7 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
         args.username = args.name.split()[0].lower()
     try:
         user = people.create_user(
-            Actor(None, "cli"), args.name, args.role, branch=_lookup(Branch, args.branch, "branch"),
+            Actor.system("cli"), args.name, args.role, branch=_lookup(Branch, args.branch, "branch"),
             warehouse=_lookup(Warehouse, args.warehouse, "warehouse"), telegram_id=args.telegram_id,
             username=args.username, password=password, email=args.email, language=settings.lang)
     except DomainError as exc:
@@ -153,7 +154,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     _open_db(settings)
     try:
         invite = people.create_invite(
-            Actor(None, "cli"), args.role, branch=_lookup(Branch, args.branch, "branch"),
+            Actor.system("cli"), args.role, branch=_lookup(Branch, args.branch, "branch"),
             warehouse=_lookup(Warehouse, args.warehouse, "warehouse"), days=args.days,
             max_uses=args.uses or None)
     except DomainError as exc:

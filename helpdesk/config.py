@@ -1,7 +1,8 @@
 """Typed settings: defaults < `.env` file < environment < CLI flags, validated once at start.
 
-Every setting is one row in `SETTINGS` (name, env var, default, help); the same table feeds
-validation, `.env.example` and `helpdesk check`.
+Every setting is one row in `SETTINGS` (name, env var, default, help); the same table feeds loading
+and `.env.example` (a test keeps the file equal to `env_example()`). Values are checked one by one in
+`load_settings`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 from dotenv import dotenv_values
+
+from helpdesk.i18n import LANGUAGES
 
 APP_NAME = "helpdesk"
 
@@ -159,8 +162,8 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
     _check_database_url(database_url)
     lang = raw["lang"].lower()
-    if lang not in ("ru", "en"):
-        raise ConfigError(f"HELPDESK_LANG must be ru or en, not {raw['lang']!r}")
+    if lang not in LANGUAGES:
+        raise ConfigError(f"HELPDESK_LANG must be {' or '.join(LANGUAGES)}, not {raw['lang']!r}")
     security = raw["smtp_security"].lower()
     if security not in ("starttls", "ssl", "none"):
         raise ConfigError(f"HELPDESK_SMTP_SECURITY must be starttls, ssl or none, not {raw['smtp_security']!r}")

@@ -110,21 +110,6 @@ def N_(message: str) -> str:
     return message
 
 
-class LazyString:
-    """Translates when turned into text, in the language current at that moment."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        self.message = message
-        self.params = params
-
-    def __str__(self) -> str:
-        return gettext(self.message, **self.params)
-
-
-def lazy_gettext(message: str, **params: Any) -> LazyString:
-    return LazyString(message, **params)
-
-
 def count_requests(n: int) -> str:
     """'1 заявка', '2 заявки', '5 заявок' — Russian needs three plural forms."""
     return ngettext("%(num)d request", "%(num)d requests", n)

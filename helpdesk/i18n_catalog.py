@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from helpdesk.i18n import LANGUAGES, catalog_path
 
 PACKAGE_DIR = Path(__file__).parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "translate": None, "lazy_gettext": None, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "translate": None, "N_": None}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 

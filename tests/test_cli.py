@@ -31,6 +31,7 @@ def test_user_add_with_password_from_stdin(data_dir: Path, monkeypatch: pytest.M
     assert "web login olga" in capsys.readouterr().out
     user = User.get(User.username == "olga")
     assert user.password_hash.startswith("$argon2") and user.role == "admin"
+    assert user.must_change_password, "a password the operator typed for someone is changed at first login"
 
 
 def test_user_add_errors_are_one_clear_line(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,6 +85,7 @@ def test_demo_organisation(org: object) -> None:
 def test_demo_loads_once_into_an_empty_database(database: str) -> None:
     assert load_demo() is True
     assert Branch.select().count() == 5 and Ticket.select().count() == 42
+    assert not User.select().where(User.must_change_password).exists(), "the demo's shared logins keep working"
     assert {t.status for t in Ticket.select()} >= {"new", "accepted", "in_progress", "resolved", "closed"}
     assert load_demo() is False
 
@@ -93,3 +95,9 @@ def test_serve_flags_work_without_the_word_serve(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(cli, "cmd_serve", lambda args, settings: seen.update(port=settings.port, demo=settings.demo) or 0)
     assert cli.main(["--data-dir", str(tmp_path), "--port", "9123", "--demo"]) == 0
     assert seen == {"port": 9123, "demo": True}
+
+
+def test_env_example_is_generated_from_the_settings_table() -> None:
+    from helpdesk.config import env_example
+
+    assert (Path(__file__).parent.parent / ".env.example").read_text(encoding="utf-8") == env_example()

@@ -14,7 +14,7 @@ from helpdesk.bot.fsm_storage import DatabaseStorage
 from helpdesk.bot.middleware import IsMember, OncePerUpdate, RetryAfter
 from helpdesk.bot.routers import access, common, issues, orders, start, tickets
 from helpdesk.config import Settings
-from helpdesk.i18n import N_, translate
+from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
 COMMANDS = (("start", N_("Start")), ("my", N_("My requests")), ("cancel", N_("Cancel the form")),
@@ -53,7 +53,7 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
 
 
 async def set_commands(bot: Bot) -> None:
-    for lang in ("ru", "en"):
+    for lang in LANGUAGES:
         commands = [BotCommand(command=name, description=translate(label, lang)) for name, label in COMMANDS]
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                  language_code=None if lang == "ru" else lang)
+                                  language_code=None if lang == DEFAULT_LANGUAGE else lang)

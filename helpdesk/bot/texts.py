@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from helpdesk.core import history
 from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import type_name
 from helpdesk.core.lifecycle import STATUS_LABELS
-from helpdesk.core.tickets import comments_for
-from helpdesk.db.models import AuditEvent, CartridgeModel, Ticket
+from helpdesk.db.models import CartridgeModel, Ticket
 from helpdesk.formatting import local_time
 from helpdesk.i18n import translate
 
@@ -60,16 +60,17 @@ def ticket_card(ticket: Ticket, actor: Actor, lang: str) -> str:
         parts.append(escape(ticket.description))
     if ticket.reject_reason:
         parts.append(translate("Reason: %(reason)s", lang, reason=escape(ticket.reject_reason)))
-    history = (AuditEvent.select().where((AuditEvent.ticket == ticket) & AuditEvent.action.in_(
-        ["accept", "start", "resolve", "reject", "cancel", "confirm"])).order_by(AuditEvent.id))
-    if history:
+    events = history.for_request(actor, ticket)
+    if events:
         parts.append("\n" + translate("History:", lang))
-        for event in history:
-            who = event.actor.display_name if event.actor_id else translate("system", lang)
-            msgid = STATUS_LABELS[event.after["status"]] if event.after else event.action
-            label = translate(msgid, lang)
-            parts.append(f"{local_time(event.created_at, '%d.%m %H:%M')} — {label} ({escape(who)})")
-    comments = comments_for(actor, ticket)
+        for item in events:
+            label = translate(item.label, lang)
+            if item.status:
+                status_label = translate(STATUS_LABELS[item.status], lang)
+                label += f" → {status_label}"
+            who = item.who or translate("system", lang)
+            parts.append(f"{local_time(item.at, '%d.%m %H:%M')} — {escape(label)} ({escape(who)})")
+    comments = history.comments(actor, ticket)
     if comments:
         parts.append("\n" + translate("Comments:", lang))
         for comment in comments[-10:]:

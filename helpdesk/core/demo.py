@@ -48,7 +48,7 @@ def load_demo(seed: int = 7) -> bool:
     if Branch.select().exists():
         return False
     rnd = random.Random(seed)
-    system = Actor(None, "system")
+    system = Actor.system()
     with write_transaction():
         main = Warehouse.create(code="WH-MSK", name="Центральный склад", address="Москва, ул. Складская, 1")
         north = Warehouse.create(code="WH-SPB", name="Склад Северо-Запад", address="Санкт-Петербург, ул. Заводская, 5")
@@ -70,12 +70,15 @@ def load_demo(seed: int = 7) -> bool:
                 Stock.create(warehouse=warehouse, cartridge=cartridge, quantity=rnd.randint(5, 25))
     keeper = people.create_user(system, "Ирина Кладовщикова", "storekeeper", warehouse=main, username="store",
                                 password=DEMO_PASSWORD)
-    people.create_user(system, "Олег Складской", "storekeeper", warehouse=north, username="store-spb",
-                       password=DEMO_PASSWORD)
+    keeper_spb = people.create_user(system, "Олег Складской", "storekeeper", warehouse=north, username="store-spb",
+                                    password=DEMO_PASSWORD)
     staff = [people.create_user(system, name, "branch", branch=branches[i], username=login, password=DEMO_PASSWORD)
              for i, (name, login) in enumerate([("Анна Филиалова", "anna"), ("Пётр Арбатов", "petr"),
                                                 ("Мария Невская", "maria"), ("Ильдар Казанский", "ildar"),
                                                 ("Елена Уральская", "elena")])]
+    # The demo's logins are published and shared: a forced change by the first visitor would lock out the rest.
+    demo_ids = [keeper.id, keeper_spb.id, *(u.id for u in staff)]
+    User.update(must_change_password=False).where(User.id.in_(demo_ids)).execute()
     descriptions = ["Принтер зажёвывает бумагу", "Не включается монитор на ресепшене",
                     "Нужна настройка почты для нового сотрудника", "Плановое обслуживание МФУ",
                     "Не работает сканер в бухгалтерии"]

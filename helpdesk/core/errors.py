@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+from helpdesk.i18n import N_ as N_  # the one N_, re-exported: domain modules import it from here
 
 
 class Label(str):

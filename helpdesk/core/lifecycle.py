@@ -6,21 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 
 from helpdesk.core import audit, outbox, stock
-from helpdesk.core.actors import Actor
+from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, require_active
 from helpdesk.db.models import Ticket, User, utcnow
 
 STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "cancelled")
-OPEN_STATUSES = ("new", "accepted", "in_progress", "resolved")
+# Open: someone on the staff side still has to act. A resolved request waits for its author's
+# confirmation (or the auto-close) and is counted apart from the open ones, in every channel.
+OPEN_STATUSES = ("new", "accepted", "in_progress")
+AWAITING_CONFIRMATION = ("resolved",)
+AWAITING_LABEL = N_("Awaiting the author's confirmation")
+MAX_REASON = 2000
 TERMINAL_STATUSES = ("closed", "rejected", "cancelled")
 STATUS_LABELS = {
     "new": N_("New"), "accepted": N_("Accepted"), "in_progress": N_("In progress"),
     "resolved": N_("Resolved"), "closed": N_("Closed"), "rejected": N_("Rejected"),
     "cancelled": N_("Cancelled"),
 }
-STAFF = frozenset({"admin", "storekeeper"})
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,10 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition("accept", ("new",), "accepted", STAFF, N_("Accept")),
-    Transition("start", ("accepted",), "in_progress", STAFF, N_("Start work")),
-    Transition("resolve", ("accepted", "in_progress"), "resolved", STAFF, N_("Resolve")),
-    Transition("reject", ("new", "accepted", "in_progress"), "rejected", STAFF, N_("Reject"), needs_reason=True),
+    Transition("accept", ("new",), "accepted", STAFF_ROLES, N_("Accept")),
+    Transition("start", ("accepted",), "in_progress", STAFF_ROLES, N_("Start work")),
+    Transition("resolve", ("accepted", "in_progress"), "resolved", STAFF_ROLES, N_("Resolve")),
+    Transition("reject", ("new", "accepted", "in_progress"), "rejected", STAFF_ROLES, N_("Reject"), needs_reason=True),
     Transition("cancel", ("new",), "cancelled", frozenset({"admin", "branch"}), N_("Cancel"), author_only=True),
     Transition("confirm", ("resolved",), "closed", frozenset({"admin", "branch"}), N_("Confirm receipt")),
 )}
@@ -83,10 +87,13 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
     reason = (reason or "").strip()
     if tr.needs_reason and not reason:
         raise ValidationError(N_("Give a reason for rejecting."), field="reason")
-    if len(reason) > 2000:
-        raise ValidationError(N_("The reason is too long (2000 characters at most)."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError(N_("The reason is too long (%(max)s characters at most)."), field="reason",
+                              max=MAX_REASON)
     with outbox.changes():
-        fresh = Ticket.get_by_id(ticket.id)  # re-read under the write lock: a stale copy must not win
+        # Re-read inside the transaction so a stale copy cannot win. SQLite holds its write lock here;
+        # PostgreSQL does not, and there the compare-and-set below is what refuses a lost race.
+        fresh = Ticket.get_by_id(ticket.id)
         refusal = _refusal(actor, fresh, tr)
         if refusal is not None:
             raise refusal

@@ -6,11 +6,7 @@ SQLite's write lock (BEGIN IMMEDIATE) serialise creators, so no two get the same
 
 from __future__ import annotations
 
-import re
-
 from helpdesk.db.models import TicketCounter
-
-NUMBER_RE = re.compile(r"^\d{4}-\d{6,}$")
 
 
 def next_number(year: int) -> str:
@@ -25,7 +21,3 @@ def next_number(year: int) -> str:
 def _increment(year: int) -> list[TicketCounter]:
     query = TicketCounter.update(last=TicketCounter.last + 1).where(TicketCounter.year == year)
     return list(query.returning(TicketCounter.last).execute())
-
-
-def looks_like_number(text: str) -> bool:
-    return bool(NUMBER_RE.match(text.strip()))

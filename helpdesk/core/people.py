@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +16,7 @@ from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
+from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -50,11 +52,37 @@ def validate_password(password: str) -> None:
                               min=MIN_PASSWORD)
 
 
+def check_unique(username: str | None, telegram_id: int | None, user: User | None = None) -> None:
+    """A login and a Telegram account belong to one user at most (`user` may keep its own)."""
+    others = User.select().where(User.id != user.id) if user is not None else User.select()
+    if username and others.where(User.username == username).exists():
+        raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
+    if telegram_id is not None and others.where(User.telegram_id == telegram_id).exists():
+        raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
+
+
+def _insert(actor: Actor | None, via: str, **values: Any) -> User:
+    """Write a checked user and its one audit event, inside the caller's transaction.
+
+    No actor: the person creates their own account (an invite redeemed in the bot).
+    """
+    user = User.create(**values)
+    audit.record(actor or Actor(user, "bot"), "user_create", entity="user", entity_id=user.id,
+                 after={"display_name": user.display_name, "role": user.role, "username": user.username,
+                        "branch": user.branch.code if user.branch_id else None,
+                        "warehouse": user.warehouse.code if user.warehouse_id else None, "via": via})
+    return user
+
+
 def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | None = None,
                 warehouse: Warehouse | None = None, telegram_id: int | None = None,
                 username: str | None = None, password: str | None = None, email: str | None = None,
-                language: str = "ru", must_change_password: bool = False) -> User:
-    """Create a user (admins only). Branch users need a branch, storekeepers a warehouse."""
+                language: str = DEFAULT_LANGUAGE) -> User:
+    """Create a user (admins only). Branch users need a branch, storekeepers a warehouse.
+
+    A password given here is set by someone else (an admin, the CLI's operator), so it must be changed
+    at the first login, whichever channel created the account.
+    """
     require_admin(actor)
     display_name = clean_display_name(display_name)
     check_placement(role, branch, warehouse)
@@ -63,23 +91,16 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
     email = fields.text(email, "email", 254)
     if telegram_id is not None:
         fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
-    if username and User.select().where(User.username == username).exists():
-        raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
-    if telegram_id is not None and User.select().where(User.telegram_id == telegram_id).exists():
-        raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
+    check_unique(username, telegram_id)
     if password is not None:
         validate_password(password)
     with write_transaction():
-        user = User.create(display_name=display_name, role=role, branch=branch if role == "branch" else None,
-                           warehouse=warehouse if role == "storekeeper" else None, telegram_id=telegram_id,
-                           username=username, password_hash=hash_password(password) if password else None,
-                           email=email or None, language=language if language in ("ru", "en")
-                           else "ru", must_change_password=must_change_password)
-        audit.record(actor, "user_create", entity="user", entity_id=user.id,
-                     after={"display_name": display_name, "role": role, "username": username,
-                            "branch": branch.code if branch else None,
-                            "warehouse": warehouse.code if warehouse else None})
-    return user
+        return _insert(actor, "admin", display_name=display_name, role=role,
+                       branch=branch if role == "branch" else None,
+                       warehouse=warehouse if role == "storekeeper" else None, telegram_id=telegram_id,
+                       username=username, password_hash=hash_password(password) if password else None,
+                       email=email or None, language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+                       must_change_password=password is not None)
 
 
 def authenticate(username: str, password: str, now: dt.datetime | None = None) -> User:
@@ -176,15 +197,11 @@ def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_usern
                        & ((Invite.max_uses.is_null()) | (Invite.uses < Invite.max_uses))).execute())
         if used != 1:
             raise Conflict(N_("This invite has already been used."))
-        existing = by_telegram_id(telegram_id)
-        if existing is not None:
-            raise Conflict(N_("This Telegram account is already registered."))
-        user = User.create(display_name=display_name.strip() or str(telegram_id), role=invite.role,
-                           branch=invite.branch_id, warehouse=invite.warehouse_id, telegram_id=telegram_id,
-                           telegram_username=telegram_username, language=language if language in ("ru", "en")
-                           else "ru")
-        audit.record(Actor(user, "bot"), "invite_redeem", entity="user", entity_id=user.id,
-                     after={"invite_id": invite.id, "role": invite.role})
+        check_unique(None, telegram_id)
+        user = _insert(None, f"invite {invite.id}", display_name=display_name.strip()[:200] or str(telegram_id),
+                       role=invite.role, branch=invite.branch_id, warehouse=invite.warehouse_id,
+                       telegram_id=telegram_id, telegram_username=telegram_username,
+                       language=language if language in LANGUAGES else DEFAULT_LANGUAGE)
     return user
 
 
@@ -221,13 +238,13 @@ def decide_access(actor: Actor, request: AccessRequest, approve: bool, *, role: 
     with outbox.changes():
         if approve:
             check_placement(role, branch, warehouse)
-            if by_telegram_id(request.telegram_id) is not None:
-                raise Conflict(N_("This Telegram account is already registered."))
-            user = User.create(display_name=request.full_name or str(request.telegram_id), role=role,
-                               branch=branch if role == "branch" else None,
-                               warehouse=warehouse if role == "storekeeper" else None,
-                               telegram_id=request.telegram_id, telegram_username=request.telegram_username,
-                               language=request.language)
+            check_unique(None, request.telegram_id)
+            user = _insert(actor, f"access request {request.id}",
+                           display_name=request.full_name or str(request.telegram_id), role=role,
+                           branch=branch if role == "branch" else None,
+                           warehouse=warehouse if role == "storekeeper" else None,
+                           telegram_id=request.telegram_id, telegram_username=request.telegram_username,
+                           language=request.language if request.language in LANGUAGES else DEFAULT_LANGUAGE)
         changed = (AccessRequest.update(status="approved" if approve else "rejected", decided_by=actor.user,
                                         decided_at=utcnow(), user=user)
                    .where((AccessRequest.id == request.id) & (AccessRequest.status == "pending")).execute())
@@ -293,10 +310,8 @@ def ensure_first_admin() -> str | None:
         return None
     password = secrets.token_urlsafe(12)
     with write_transaction():
-        user = User.create(display_name="Administrator", role="admin", username="admin",
-                           password_hash=hash_password(password), must_change_password=True)
-        audit.record(Actor.system(), "user_create", entity="user", entity_id=user.id,
-                     after={"username": "admin", "role": "admin"})
+        _insert(Actor.system(), "first run", display_name="Administrator", role="admin", username="admin",
+                password_hash=hash_password(password), must_change_password=True)
     return password
 
 
@@ -304,7 +319,7 @@ def set_language(actor: Actor, user: User, lang: str) -> None:
     """A user's own choice of interface language (ru or en)."""
     if actor.user_id != user.id:
         require_admin(actor)
-    if lang not in ("ru", "en"):
+    if lang not in LANGUAGES:
         raise ValidationError(N_("Unknown language."), field="lang")
     if user.language != lang:
         User.update(language=lang).where(User.id == user.id).execute()

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import peewee as pw
 
 from helpdesk.core.actors import Actor
-from helpdesk.core.lifecycle import OPEN_STATUSES
+from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, OPEN_STATUSES
+from helpdesk.core.tickets import counts_by_status
 from helpdesk.core.visibility import scope
 from helpdesk.db.models import Branch, Ticket, TicketType, utcnow
 from helpdesk.formatting import organisation_zone
@@ -26,6 +27,16 @@ WORKING = ("accepted", "in_progress")  # accepted, not yet resolved: the resolve
 class SlaWatch:
     breached: int  # accept or resolve deadline passed
     due_soon: int  # a deadline comes within DUE_SOON
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    by_status: dict[str, int]  # each open status, in lifecycle order
+    awaiting: int  # resolved, waiting for the author's confirmation: counted apart from the open ones
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,12 @@ def _local_midnight_utc(day: dt.date) -> dt.datetime:
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
     return (now or utcnow()).replace(tzinfo=dt.UTC).astimezone(organisation_zone()).date()
+
+
+def open_counts(actor: Actor) -> OpenCounts:
+    """Open requests per status, and apart from them those awaiting the author's confirmation."""
+    counts = counts_by_status(actor)
+    return OpenCounts({s: counts[s] for s in OPEN_STATUSES}, sum(counts[s] for s in AWAITING_CONFIRMATION))
 
 
 def sla_watch(actor: Actor, now: dt.datetime | None = None) -> SlaWatch:

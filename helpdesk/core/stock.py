@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpdesk.core import audit, fields, org
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import CartridgeModel, OrderLine, Stock, StockMovement, Ticket, Warehouse, utcnow
@@ -62,20 +62,42 @@ def adjust(actor: Actor, warehouse: Warehouse | None, cartridge: CartridgeModel 
     return row
 
 
-def warehouse_in_view(actor: Actor, warehouse_code: str | None) -> Warehouse | None:
-    """The warehouse whose stock the actor asks about: a storekeeper's own when none is named.
+def warehouses_in_view(actor: Actor) -> list[Warehouse]:
+    """The warehouses whose stock the actor may see: a storekeeper's own, every active one for an admin.
 
-    None means every warehouse (admins only). Branch staff see stock only while ordering.
+    Branch staff see stock only while ordering (the catalog's offers), never these lists.
     """
     require_active(actor)
     if actor.role == "storekeeper":
-        own = actor.user.warehouse
-        if own is None or (warehouse_code and warehouse_code.strip().upper() != own.code):
+        if actor.user.warehouse_id is None:
             raise Forbidden(N_("You may see stock of your own warehouse only."))
-        return own
+        return [actor.user.warehouse]
     if not actor.is_admin:
         raise Forbidden(N_("Only staff may see stock levels."))
-    return org.warehouse_by_code(warehouse_code) if warehouse_code else None
+    return list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))
+
+
+def warehouse_in_view(actor: Actor, warehouse_code: str | None = None, *,
+                      warehouse_id: int | None = None) -> Warehouse | None:
+    """The warehouse whose stock the actor asks about, by code or id: a storekeeper's own when none is named.
+
+    None means every warehouse (admins only).
+    """
+    allowed = warehouses_in_view(actor)
+    if actor.role == "storekeeper":
+        own = allowed[0]
+        if (warehouse_code and warehouse_code.strip().upper() != own.code) or (
+                warehouse_id is not None and warehouse_id != own.id):
+            raise Forbidden(N_("You may see stock of your own warehouse only."))
+        return own
+    if warehouse_code:
+        return org.warehouse_by_code(warehouse_code)
+    if warehouse_id is not None:
+        warehouse = fields.by_id(Warehouse, warehouse_id)
+        if warehouse is None:
+            raise NotFound(N_("Warehouse %(id)s was not found."), id=warehouse_id)
+        return warehouse
+    return None
 
 
 def levels(actor: Actor, warehouse_code: str | None = None) -> list[Stock]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from helpdesk.core import audit, fields, outbox, sla
-from helpdesk.core.actors import Actor
+from helpdesk.core.actors import ROLES, Actor
 from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
@@ -31,7 +31,8 @@ from helpdesk.db.models import (
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_LABELS = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # a description or a comment, in every channel (the bot's forms and the panel's read it)
+MIN_DESCRIPTION = 3  # a problem described in fewer characters says nothing
 MAX_QUANTITY = 100
 MAX_LINES = 30
 
@@ -90,10 +91,22 @@ def _validate_lines(lines: list[tuple[int, int]]) -> list[tuple[CartridgeModel, 
     return result
 
 
+def clean_description(text: str | None, *, required: bool = True) -> str:
+    """A request's description as stored: trimmed, MAX_TEXT at most; an order's may be empty."""
+    description = (text or "").strip()
+    if len(description) > MAX_TEXT:
+        raise ValidationError(N_("The description is too long (%(max)s characters at most)."),
+                              field="description", max=MAX_TEXT)
+    if required and len(description) < MIN_DESCRIPTION:
+        raise ValidationError(N_("Describe the problem (%(min)s characters at least)."), field="description",
+                              min=MIN_DESCRIPTION)
+    return description
+
+
 def create(actor: Actor, draft: TicketDraft) -> Ticket:
     """Validate a draft and create the request with its number, SLA deadlines, audit and notices."""
     require_active(actor)
-    if actor.role not in ("admin", "storekeeper", "branch", "system"):
+    if actor.role not in ROLES:  # the system and nobody have no name to put on a request
         raise Forbidden(N_("You may not create requests."))
     if draft.client_key:
         existing = Ticket.get_or_none(Ticket.client_key == draft.client_key)
@@ -103,15 +116,10 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     if ticket_type is None:
         raise ValidationError(N_("Unknown request type."), field="type")
     branch = _resolve_branch(actor, draft.branch_id)
-    description = (draft.description or "").strip()
-    if len(description) > MAX_TEXT:
-        raise ValidationError(N_("The description is too long (%(max)s characters at most)."),
-                              field="description", max=MAX_TEXT)
+    description = clean_description(draft.description, required=ticket_type.kind != "cartridges")
     if draft.priority not in PRIORITIES:
         raise ValidationError(N_("Unknown priority."), field="priority")
     lines = _validate_lines(draft.lines) if ticket_type.kind == "cartridges" else []
-    if ticket_type.kind != "cartridges" and len(description) < 3:
-        raise ValidationError(N_("Describe the problem (3 characters at least)."), field="description")
     printer = None
     if draft.printer_id is not None:
         printer = Printer.get_or_none((Printer.id == fields.db_id(draft.printer_id)) & (Printer.branch == branch))
@@ -283,13 +291,6 @@ def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False)
     return comment
 
 
-def comments_for(actor: Actor, ticket: Ticket) -> list[Comment]:
-    query = Comment.select().where(Comment.ticket == ticket)
-    if not actor.is_staff:
-        query = query.where(~Comment.internal)
-    return list(query.order_by(Comment.id))
-
-
 def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
     """Give a request to a staff member of its warehouse (or an admin), or take it back."""
     require_active(actor)
@@ -314,21 +315,6 @@ def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
         if assignee is not None:
             outbox.notify([assignee], "assigned", {"number": ticket.number}, ticket=ticket, exclude=actor.user)
     return ticket
-
-
-def set_priority(actor: Actor, ticket: Ticket, priority: str) -> Ticket:
-    require_active(actor)
-    if not actor.is_staff or not can_see(actor, ticket):
-        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
-    if priority not in PRIORITIES:
-        raise ValidationError(N_("Unknown priority."), field="priority")
-    if ticket.archived:
-        raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
-    with outbox.changes():
-        old = ticket.priority
-        Ticket.update(priority=priority, updated_at=utcnow()).where(Ticket.id == ticket.id).execute()
-        audit.record(actor, "edit", ticket=ticket, before={"priority": old}, after={"priority": priority})
-    return Ticket.get_by_id(ticket.id)
 
 
 DEFAULT_ARCHIVE_POLICY = {"closed": 90, "rejected": 90, "cancelled": 90}
@@ -363,10 +349,3 @@ def counts_by_status(actor: Actor) -> dict[str, int]:
     for row in query:
         result[row.status] = row.n
     return result
-
-
-def count_accept_breaches(actor: Actor, now: dt.datetime | None = None) -> int:
-    """New requests the actor may see whose time to accept has passed."""
-    query = scope(Ticket.select(), actor).where((Ticket.status == "new") & (~Ticket.archived)
-                                                & (Ticket.accept_due_at < (now or utcnow())))
-    return query.count()

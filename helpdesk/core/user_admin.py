@@ -1,6 +1,7 @@
 """Keeping users (admins): the list, one user, and changes to name, role, placement and activity.
 
-Passwords, invites and access requests live in `people`, and so does the one way a user is created.
+Creating users, passwords, invites and access requests live in `people`; so do the checks this module
+shares with them (placement, unique login and Telegram account, no self-deactivation).
 """
 
 from __future__ import annotations
@@ -71,8 +72,6 @@ def update_user(actor: Actor, user: User, *, display_name: str | None = None, ro
     people.check_placement(new_role, branch, warehouse)
     if actor.user_id == user.id and new_role != "admin":
         raise Conflict(N_("You cannot take the administrator role away from yourself."), field="role")
-    if active is False and actor.user_id == user.id:
-        raise Conflict(N_("You cannot deactivate yourself."))
     before = _placement(user)
     with write_transaction():
         (User.update(display_name=name, role=new_role, branch=branch if new_role == "branch" else None,
@@ -82,7 +81,7 @@ def update_user(actor: Actor, user: User, *, display_name: str | None = None, ro
         old, new = audit.diff(before, _placement(changed))
         if new:
             audit.record(actor, "user_update", entity="user", entity_id=user.id, before=old, after=new)
-        if active is not None and active != user.active:
+        if active is not None and active != user.active:  # refuses self-deactivation: all of this rolls back
             changed = people.set_active(actor, changed, active)
     return changed
 
@@ -96,11 +95,7 @@ def update_contacts(actor: Actor, user: User, *, telegram_id: int | None, userna
     email = fields.text(email or "", "email", 254) or None
     if telegram_id is not None:
         fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
-    if username and User.select().where((User.username == username) & (User.id != user.id)).exists():
-        raise Conflict(N_("The login %(username)s is taken."), field="username", username=username)
-    if telegram_id is not None and User.select().where((User.telegram_id == telegram_id)
-                                                       & (User.id != user.id)).exists():
-        raise Conflict(N_("This Telegram account is already linked to a user."), field="telegram_id")
+    people.check_unique(username, telegram_id, user)
     language = language if language in LANGUAGES else user.language
     before = {"telegram_id": user.telegram_id, "username": user.username, "email": user.email,
               "language": user.language}

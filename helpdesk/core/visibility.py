@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from helpdesk.core.actors import Actor
+from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, NotFound
 from helpdesk.db.models import Branch, Ticket, User
 
@@ -59,12 +59,14 @@ def visible_branches(actor: Actor) -> list[Branch]:
         query = query.where(Branch.warehouse == actor.user.warehouse_id)
     elif actor.role == "branch":
         query = query.where(Branch.id == actor.user.branch_id)
+    elif not actor.is_admin:
+        return []
     return list(query)
 
 
 def staff_members(actor: Actor) -> list[User]:
     """People a request can be assigned to, as the actor sees them."""
-    query = User.select().where(User.active & User.role.in_(("admin", "storekeeper"))).order_by(User.display_name)
+    query = User.select().where(User.active & User.role.in_(STAFF_ROLES)).order_by(User.display_name)
     if actor.role == "storekeeper":
         query = query.where((User.role == "admin") | (User.warehouse == actor.user.warehouse_id))
     return list(query) if actor.is_staff else []

@@ -249,3 +249,24 @@ def test_edited_message_gets_a_clear_answer(bot: BotHarness, emulator: BotApiEmu
     emulator.wait_for_message(BOB, contains="/cancel")
     emulator.user_edits(BOB, sent["message"]["message_id"], "/help please")
     emulator.wait_for_message(BOB, contains="Правки отправленных сообщений не учитываются")
+
+
+def test_the_order_comment_has_the_domains_limit(bot: BotHarness, emulator: BotApiEmulator) -> None:
+    """The bot's forms read the domain's limit: what the panel and API take, the bot takes too."""
+    from helpdesk.core.tickets import MAX_TEXT
+
+    emulator.user_sends(BOB, "🖨 Заказать картриджи")
+    menu = last_message(emulator, BOB, "Выберите картридж")
+    emulator.user_presses(BOB, menu["message_id"], button(menu, "★ HP 85A"))
+    wait_edit(emulator, BOB, "Сколько «HP 85A»")
+    emulator.user_sends(BOB, "1")
+    summary = last_message(emulator, BOB, "HP 85A × 1")
+    emulator.user_presses(BOB, summary["message_id"], button(summary, "➡"))
+    wait_edit(emulator, BOB, "комментарий для склада")
+    emulator.user_sends(BOB, "x" * (MAX_TEXT + 1))
+    emulator.wait_for_message(BOB, contains=f"не более {MAX_TEXT} символов")
+    emulator.user_sends(BOB, "y" * 1500)  # over the bot's old private limit of 1,000
+    confirm = last_message(emulator, BOB, "y" * 100)
+    emulator.user_presses(BOB, confirm["message_id"], button(confirm, "✅"))
+    wait_edit(emulator, BOB, "отправлена на склад")
+    assert Ticket.get().description == "y" * 1500

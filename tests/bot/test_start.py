@@ -40,7 +40,7 @@ def run_bot(emulator: BotApiEmulator, tmp_path: Path, scenario) -> None:  # noqa
 
 
 def test_invite_binds_the_telegram_account(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path) -> None:
-    invite = people.create_invite(Actor(None, "cli"), "branch", branch=sqlite_org.b2)
+    invite = people.create_invite(Actor.system("cli"), "branch", branch=sqlite_org.b2)
 
     def scenario() -> None:
         emulator.user_sends(5001, f"/start {invite.code}", first_name="Вера", language_code="ru")
@@ -52,7 +52,8 @@ def test_invite_binds_the_telegram_account(sqlite_org: Org, emulator: BotApiEmul
     user = User.get(User.telegram_id == 5001)
     assert (user.role, user.branch_id) == ("branch", sqlite_org.b2.id)
     assert User.get_or_none(User.telegram_id == 5002) is None
-    assert AuditEvent.select().where(AuditEvent.action == "invite_redeem").count() == 1
+    created = AuditEvent.get((AuditEvent.action == "user_create") & (AuditEvent.entity_id == str(user.id)))
+    assert created.after["via"] == f"invite {invite.id}" and created.channel == "bot"
     assert {c["command"] for c in emulator.commands[""]} == {"start", "my", "cancel", "help"}
 
 

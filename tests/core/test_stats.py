@@ -56,3 +56,14 @@ def test_open_requests_by_type_and_branch(org: Org) -> None:
     assert by_type == [("repair", 3), ("it_help", 1)]
     assert [(b.code, n) for b, n in stats.open_by_branch(org.actor("sam"))] == [("B1", 2), ("B2", 1)]
     assert [(b.code, n) for b, n in stats.open_by_branch(org.actor("bob"))] == [("B1", 2)]
+
+
+def test_resolved_is_counted_apart_from_open(org: Org) -> None:
+    """Open = new, accepted, in progress; a resolved request awaits its author and is counted on its own."""
+    for status in ("new", "accepted", "in_progress", "resolved", "resolved", "closed"):
+        _set(_make(org, "bob"), status=status)
+    counts = stats.open_counts(org.actor("alice"))
+    assert counts.by_status == {"new": 1, "accepted": 1, "in_progress": 1} and counts.total == 3
+    assert counts.awaiting == 2
+    assert sum(n for _, n in stats.open_by_type(org.actor("alice"))) == 3
+    assert stats.open_counts(org.actor("dan")).total == 0  # another branch's requests are not counted

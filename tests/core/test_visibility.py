@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.core import tickets
+from helpdesk.core import history, tickets
 from helpdesk.core.errors import Forbidden, NotFound
 from helpdesk.core.visibility import get_visible
 from tests.conftest import Org
@@ -54,8 +54,8 @@ def test_internal_notes_hidden_from_branch(org: Org) -> None:
     ticket = get_visible(org.actor("sam"), made["bob"])
     tickets.add_comment(org.actor("sam"), ticket, "Customer is difficult", internal=True)
     tickets.add_comment(org.actor("sam"), ticket, "We are on it")
-    assert [c.body for c in tickets.comments_for(org.actor("bob"), ticket)] == ["We are on it"]
-    assert len(tickets.comments_for(org.actor("alice"), ticket)) == 2
+    assert [c.body for c in history.comments(org.actor("bob"), ticket)] == ["We are on it"]
+    assert len(history.comments(org.actor("alice"), ticket)) == 2
     with pytest.raises(Forbidden):
         tickets.add_comment(org.actor("bob"), ticket, "sneaky", internal=True)
 

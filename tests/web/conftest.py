@@ -48,5 +48,5 @@ def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
 
 
 def api_token(org: Org, persona: str) -> dict[str, str]:
-    issued = people.issue_token(Actor(None, "cli"), getattr(org, persona), f"{persona} test token")
+    issued = people.issue_token(Actor.system("cli"), getattr(org, persona), f"{persona} test token")
     return {"Authorization": f"Bearer {issued.secret}"}

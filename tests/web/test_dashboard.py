@@ -7,6 +7,7 @@ import re
 from litestar.testing import TestClient
 
 from helpdesk.core import tickets
+from helpdesk.db.models import Ticket
 from tests.conftest import Org
 from tests.web.conftest import login
 
@@ -29,3 +30,16 @@ def test_charts_are_inline_svg_and_link_to_the_list(client: TestClient, sqlite_o
     page = client.get("/").text
     assert page.count('<svg class="chart"') == 2, "a branch sees no branch ranking"
     assert "Ремонт: 2" in page, "only its own branch's requests"
+
+
+def test_open_tiles_leave_out_resolved_which_has_its_own(client: TestClient, sqlite_org: Org) -> None:
+    for _ in range(3):
+        tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Замятие бумаги"))
+    Ticket.update(status="resolved").where(Ticket.id == Ticket.select(Ticket.id).limit(1)).execute()
+    login(client, sqlite_org.sam)
+    page = client.get("/").text
+    assert re.search(r'<span class="tile-value">2</span><span class="tile-label">Открытые заявки', page), page
+    assert re.search(r'id="awaiting" href="/requests\?status=resolved"><span class="tile-value">1</span>'
+                     r'<span class="tile-label">Ждут подтверждения автора', page)
+    assert 'href="/requests?status=resolved"><span class="tile-value">1</span><span class="tile-label">Выполнена' \
+        not in page

@@ -38,7 +38,7 @@ def test_each_page_for_each_role(client: TestClient, sqlite_org: Org, persona: s
         assert "Доступ запрещён" in forbidden.text and "Traceback" not in forbidden.text
 
 
-def test_nothing_but_login_health_and_the_mini_app_without_a_session(client: TestClient, sqlite_org: Org) -> None:
+def test_nothing_but_login_and_health_without_a_session(client: TestClient, sqlite_org: Org) -> None:
     for path in ADMIN_ONLY + STAFF + EVERYONE:
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login"), path

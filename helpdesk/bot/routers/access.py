@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from helpdesk.bot.callbacks import AccessDecision
 from helpdesk.core import people
-from helpdesk.core.actors import Actor
+from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import DomainError
 from helpdesk.db.models import AccessRequest, Branch, User
 from helpdesk.i18n import translate
@@ -44,8 +44,10 @@ def _decide(admin: User, data: AccessDecision) -> tuple[AccessRequest, User | No
 
 
 async def decide(query: CallbackQuery, callback_data: AccessDecision, user: User, lang: str) -> None:
-    if user.role != "admin":
-        await query.answer(translate("Only an administrator may do this.", lang), show_alert=True)
+    try:
+        require_admin(Actor(user, "bot"))  # before offering branches; decide_access checks again
+    except DomainError as exc:
+        await query.answer(exc.text(lang), show_alert=True)
         return
     if callback_data.action == "approve":
         markup = await asyncio.to_thread(_branches_keyboard, callback_data.request_id, callback_data.page, lang)

@@ -74,13 +74,10 @@ def _file_of(message: Message) -> dict | None:
 
 
 async def describe(message: Message, state: FSMContext, lang: str) -> None:
-    text = (message.text or message.caption or "").strip()
-    if len(text) < 3:
-        await message.answer(translate("Describe the problem (3 characters at least).", lang))
-        return
-    if len(text) > tickets.MAX_TEXT:
-        await message.answer(translate("The description is too long (%(max)s characters at most).", lang,
-                                       max=tickets.MAX_TEXT))
+    try:
+        text = tickets.clean_description(message.text or message.caption)
+    except DomainError as exc:
+        await message.answer(exc.text(lang))
         return
     data = await state.get_data()
     files = list(data.get("files", []))

@@ -21,8 +21,6 @@ from helpdesk.core.tickets import MAX_QUANTITY
 from helpdesk.db.models import CartridgeModel, User
 from helpdesk.i18n import N_, translate
 
-MAX_COMMENT = 1000
-
 
 async def _offers(user: User) -> list[catalog.CartridgeOffer]:
     return await asyncio.to_thread(catalog.offers_for_branch, user.branch)
@@ -122,9 +120,13 @@ async def _show_confirm(target: Message, state: FSMContext, lang: str, edit: boo
 
 
 async def comment_typed(message: Message, state: FSMContext, lang: str) -> None:
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_COMMENT:
-        await message.answer(translate("The comment must have 1 to %(max)s characters.", lang, max=MAX_COMMENT))
+    try:  # the order's comment is its description: the domain's limit, not one of the bot's own
+        text = tickets.clean_description(message.text, required=False)
+    except DomainError as exc:
+        await message.answer(exc.text(lang))
+        return
+    if not text:
+        await message.answer(translate("Write a comment or press Skip.", lang))
         return
     await state.update_data(comment=text)
     await _show_confirm(message, state, lang, edit=False)

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from helpdesk.bot import keyboards, texts
 from helpdesk.bot.callbacks import MyPage, OpenTicket, TicketAction
 from helpdesk.bot.states import CommentForm, RejectForm
-from helpdesk.core import lifecycle, tickets
+from helpdesk.core import lifecycle, stats, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible
@@ -27,12 +27,18 @@ PER_PAGE = 8
 def _my_page(user: User, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     actor = Actor(user, "bot")
     flt = tickets.TicketFilter(author_id=None if user.role != "branch" else user.id, per_page=PER_PAGE, page=page,
-                               statuses=() if user.role == "branch" else ("new", "accepted", "in_progress"))
+                               statuses=() if user.role == "branch" else lifecycle.OPEN_STATUSES)
     result = tickets.search(actor, flt)
     if not result.total:
         return translate("You have no requests yet.", lang), None
-    title = (translate("Your requests: %(n)s", lang, n=result.total) if user.role == "branch"
-             else translate("Open requests: %(n)s", lang, n=result.total))
+    if user.role == "branch":
+        title = translate("Your requests: %(n)s", lang, n=result.total)
+    else:  # resolved requests wait for their authors, not for staff: counted apart, as on the dashboard
+        awaiting = stats.open_counts(actor).awaiting
+        title = translate("Open requests: %(n)s", lang, n=result.total)
+        if awaiting:
+            awaiting_label = translate(lifecycle.AWAITING_LABEL, lang)
+            title += f"\n{awaiting_label}: {awaiting}"
     markup = keyboards.my_list(result.items, result.page, result.pages, lang, lambda t: texts.list_line(t, lang))
     return title, markup
 
@@ -52,7 +58,7 @@ async def my_page(query: CallbackQuery, callback_data: MyPage, user: User, lang:
 def _card(user: User, number: str, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     actor = Actor(user, "bot")
     ticket = get_visible(actor, number)
-    actions = [a for a in lifecycle.allowed_actions(actor, ticket) if a != "start"]
+    actions = lifecycle.allowed_actions(actor, ticket)
     return texts.ticket_card(ticket, actor, lang), keyboards.ticket_actions(ticket, actions, lang)
 
 

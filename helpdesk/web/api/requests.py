@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from helpdesk.core import lifecycle, org, tickets
+from helpdesk.core import history, lifecycle, org, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.visibility import get_visible
 from helpdesk.db.models import Comment, Ticket
@@ -62,6 +62,15 @@ class CommentOut:
 
 
 @dataclass
+class HistoryItemOut:
+    at: dt.datetime
+    action: str  # the audit action: create, accept, comment, assign, …
+    who: str | None  # None: the system (auto-close, archiving)
+    channel: str
+    status: str | None = None  # the status the event moved the request to
+
+
+@dataclass
 class TicketOut:
     number: str
     type: str
@@ -79,6 +88,7 @@ class TicketOut:
     reject_reason: str = ""
     lines: list[OrderLineOut] = field(default_factory=list)
     comments: list[CommentOut] | None = None
+    history: list[HistoryItemOut] | None = None
     allowed_actions: list[str] | None = None
 
 
@@ -106,7 +116,9 @@ def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
         lines=[OrderLineOut(line.cartridge_id, line.cartridge.name, line.quantity) for line in ticket.lines],
     )
     if actor is not None:
-        out.comments = [comment_out(c) for c in tickets.comments_for(actor, ticket)]
+        out.comments = [comment_out(c) for c in history.comments(actor, ticket)]
+        out.history = [HistoryItemOut(utc(i.at), i.action, i.who, i.channel, i.status)
+                       for i in history.for_request(actor, ticket)]
         out.allowed_actions = lifecycle.allowed_actions(actor, ticket)
     return out
 
@@ -151,7 +163,7 @@ class RequestsController(ApiController):
         return ticket_out(tickets.create(actor, draft), actor)
 
     @get("/{number:str}", sync_to_thread=True, responses=ERRORS,
-         summary="One request with comments and allowed actions")
+         summary="One request with its comments, history and allowed actions")
     def get_request(self, request: Request, number: FromPath[str]) -> TicketOut:
         actor = api_actor(request)
         return ticket_out(get_visible(actor, number), actor)

@@ -10,10 +10,13 @@ from litestar import Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from helpdesk.core import user_admin
+from helpdesk.core.actors import ROLES
 from helpdesk.db.models import User
+from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
 
-Role = Literal["admin", "storekeeper", "branch"]
+Role = Literal[ROLES]  # type: ignore[valid-type]  # the schema's enum is the domain's tuple
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 
 
 @dataclass
@@ -45,7 +48,7 @@ class UserIn:
     username: str | None = None  # web login; with a password, which must be changed at first login
     password: str | None = None
     email: str | None = None
-    language: Literal["ru", "en"] = "ru"
+    language: Language = DEFAULT_LANGUAGE
 
 
 @dataclass
@@ -85,8 +88,7 @@ class UsersController(ApiController):
         user = user_admin.create_user(
             api_actor(request), data.display_name, data.role, branch_code=data.branch,
             warehouse_code=data.warehouse, telegram_id=data.telegram_id, username=data.username,
-            password=data.password or None, email=data.email, language=data.language,
-            must_change_password=bool(data.password))
+            password=data.password or None, email=data.email, language=data.language)
         return user_out(user)
 
     @get("/{user_id:int}", sync_to_thread=True, responses=ERRORS, summary="One user (admins)")

@@ -7,8 +7,8 @@ from litestar.response import Template
 
 from helpdesk.core import audit
 from helpdesk.core.actors import Actor
+from helpdesk.core.fields import parse_int
 from helpdesk.db.models import AuditEvent, User
-from helpdesk.web.panel.forms import form_int
 from helpdesk.web.panel.requests import _date
 
 PER_PAGE = 50
@@ -18,8 +18,8 @@ PER_PAGE = 50
 def audit_page(request: Request) -> Template:
     q = request.query_params
     form = {k: q.get(k, "") for k in ("action", "actor", "number", "from", "to")}
-    page = form_int(q.get("page")) or 1
-    events, total = audit.search(Actor(request.user, "web"), action=form["action"], actor_id=form_int(form["actor"]),
+    page = parse_int(q.get("page")) or 1
+    events, total = audit.search(Actor(request.user, "web"), action=form["action"], actor_id=parse_int(form["actor"]),
                                  number=form["number"][:64], since=_date(form["from"]), until=_date(form["to"]),
                                  page=page, per_page=PER_PAGE)
     actions = [row.action for row in AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)]

@@ -9,7 +9,8 @@ from litestar.response import Redirect, Template
 
 from helpdesk.core import catalog_admin, fields, stock
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, DomainError, Forbidden, ValidationError
+from helpdesk.core.errors import N_, DomainError, ValidationError
+from helpdesk.core.fields import parse_int
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -19,12 +20,12 @@ from helpdesk.db.models import (
     StockMovement,
     Warehouse,
 )
-from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
+from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
 
 def _edit_id(request: Request) -> int | None:
-    return form_int(request.query_params.get("edit"))
+    return parse_int(request.query_params.get("edit"))
 
 
 class CartridgesPage(Controller):
@@ -45,7 +46,7 @@ class CartridgesPage(Controller):
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
         actor = admin_actor(request)
-        row = CartridgeModel.get_or_none(CartridgeModel.id == form_int(data.get("id"))) if data.get("id") else None
+        row = CartridgeModel.get_or_none(CartridgeModel.id == parse_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_cartridge(actor, str(data.get("name", "")), str(data.get("vendor", "")),
                                          str(data.get("article", "")), str(data.get("onec_key", "")),
@@ -81,9 +82,9 @@ class PrinterModelsPage(Controller):
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
         actor = admin_actor(request)
-        row = PrinterModel.get_or_none(PrinterModel.id == form_int(data.get("id"))) if data.get("id") else None
+        row = PrinterModel.get_or_none(PrinterModel.id == parse_int(data.get("id"))) if data.get("id") else None
         chosen = data.get("cartridges", [])
-        ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := form_int(c)) is not None]
+        ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := parse_int(c)) is not None]
         try:
             catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
                                              active=row is None or data.get("active") == "on", model=row)
@@ -98,7 +99,7 @@ class PrintersPage(Controller):
     path = "/catalog/printers"
 
     def _context(self, request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-        branch_filter = form_int(request.query_params.get("branch"))
+        branch_filter = parse_int(request.query_params.get("branch"))
         query = Printer.select().order_by(Printer.branch, Printer.inventory_number)
         if branch_filter:
             query = query.where(Printer.branch == branch_filter)
@@ -117,9 +118,9 @@ class PrintersPage(Controller):
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
         actor = admin_actor(request)
-        row = Printer.get_or_none(Printer.id == form_int(data.get("id"))) if data.get("id") else None
+        row = Printer.get_or_none(Printer.id == parse_int(data.get("id"))) if data.get("id") else None
         try:
-            catalog_admin.save_printer(actor, form_int(data.get("branch")), form_int(data.get("model")),
+            catalog_admin.save_printer(actor, parse_int(data.get("branch")), parse_int(data.get("model")),
                                        str(data.get("inventory_number", "")), str(data.get("location", "")),
                                        active=row is None or data.get("active") == "on", printer=row)
         except DomainError as exc:
@@ -134,13 +135,10 @@ class StockPage(Controller):
     path = "/stock"
 
     def _warehouse(self, actor: Actor, requested: int | None) -> tuple[Warehouse | None, list[Warehouse]]:
-        if actor.role == "storekeeper":
-            return actor.user.warehouse, [actor.user.warehouse]
-        if not actor.is_admin:
-            raise Forbidden(N_("Only staff may change stock."))
-        warehouses = list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))
-        chosen = next((w for w in warehouses if w.id == requested), warehouses[0] if warehouses else None)
-        return chosen, warehouses
+        warehouses = stock.warehouses_in_view(actor)
+        chosen = stock.warehouse_in_view(actor, warehouse_id=requested)
+        # The page lists one warehouse at a time, so "every warehouse" (an admin's default) opens the first.
+        return chosen or (warehouses[0] if warehouses else None), warehouses
 
     def _context(self, actor: Actor, requested: int | None, errors: dict[str, str]) -> dict[str, Any]:
         warehouse, warehouses = self._warehouse(actor, requested)
@@ -154,15 +152,15 @@ class StockPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         actor = Actor(request.user, "web")
-        return Template("stock.html", context=self._context(actor, form_int(request.query_params.get("warehouse")), {}))
+        return Template("stock.html", context=self._context(actor, parse_int(request.query_params.get("warehouse")), {}))
 
     @post("/", sync_to_thread=True)
     def adjust(self, request: Request, data: Form) -> Template | Redirect:
         actor = Actor(request.user, "web")
-        warehouse_id = form_int(data.get("warehouse"))
+        warehouse_id = parse_int(data.get("warehouse"))
         try:
             warehouse, _ = self._warehouse(actor, warehouse_id)
-            cartridge = CartridgeModel.get_or_none(CartridgeModel.id == form_int(data.get("cartridge")))
+            cartridge = CartridgeModel.get_or_none(CartridgeModel.id == parse_int(data.get("cartridge")))
             if warehouse is None or cartridge is None:
                 raise ValidationError(N_("Unknown cartridge model."), field="cartridge")
             delta = fields.parse_int(data.get("delta"), signed=True) or 0

@@ -10,17 +10,16 @@ from litestar.response import Template
 from helpdesk.core import setup_steps, stats, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import type_name
-from helpdesk.core.lifecycle import OPEN_STATUSES
+from helpdesk.core.lifecycle import AWAITING_LABEL
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web import charts
-
-OPEN_QUERY = [("status", s) for s in OPEN_STATUSES]
+from helpdesk.web.panel.requests import AWAITING_QUERY, OPEN_QUERY
 
 
 @get("/", sync_to_thread=True)
 def dashboard(request: Request) -> Template:
     actor = Actor(request.user, "web")
-    counts = tickets.counts_by_status(actor)
+    counts = stats.open_counts(actor)
     bot = request.app.state.services.bot.health()
     steps = setup_steps.checklist(bot["state"]) if actor.is_admin else []
     lang = get_language()
@@ -29,21 +28,21 @@ def dashboard(request: Request) -> Template:
     return Template("dashboard.html", context={
         "steps": steps if not all(step.done for step in steps) else [],
         "counts": counts,
-        "open_statuses": OPEN_STATUSES,
-        "open_query": urlencode(OPEN_QUERY),
+        "open_query": OPEN_QUERY,
+        "awaiting_query": AWAITING_QUERY,
+        "awaiting_label": AWAITING_LABEL,
         "recent": tickets.search(actor, tickets.TicketFilter(per_page=10)).items,
         "sla": stats.sla_watch(actor),
         "today": stats.today(actor),
         "bot": bot,
-        "total": sum(counts[s] for s in OPEN_STATUSES),
         "daily_chart": charts.daily_bars(stats.per_day(actor), gettext("Requests per day, last 30 days"),
                                          gettext("new requests"), gettext("resolved requests")),
         "type_chart": charts.horizontal_bars(
             [(type_name(t, lang), n) for t, n in by_type], gettext("Open requests by type"),
-            [f"/requests?{urlencode([('type', t.code), *OPEN_QUERY])}" for t, _ in by_type]),
+            [f"/requests?{urlencode([('type', t.code)])}&{OPEN_QUERY}" for t, _ in by_type]),
         "branch_chart": charts.horizontal_bars(
             [(b.name, n) for b, n in by_branch], gettext("Branches with most open requests"),
-            [f"/requests?{urlencode([('branch', b.id), *OPEN_QUERY])}" for b, _ in by_branch]),
+            [f"/requests?{urlencode([('branch', b.id)])}&{OPEN_QUERY}" for b, _ in by_branch]),
     })
 
 

@@ -1,12 +1,9 @@
-"""What every panel form handler needs: the admin check, numbers from fields, errors next to fields."""
+"""What every panel form handler needs: the admin check and errors next to fields."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request
 
-from helpdesk.core import fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import DomainError
 from helpdesk.i18n import get_language
@@ -16,10 +13,6 @@ def admin_actor(request: Request) -> Actor:
     actor = Actor(request.user, "web")
     require_admin(actor)
     return actor
-
-
-def form_int(value: Any) -> int | None:
-    return fields.parse_int(value)
 
 
 def field_errors(exc: DomainError, default: str = "form") -> dict[str, str]:

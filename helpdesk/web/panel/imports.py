@@ -17,9 +17,10 @@ from litestar.response import Redirect, Template
 
 from helpdesk.core import imports
 from helpdesk.core.errors import N_, ValidationError
+from helpdesk.core.fields import parse_int
 from helpdesk.core.imports import drafts
 from helpdesk.i18n import get_language
-from helpdesk.web.panel.forms import admin_actor, form_int
+from helpdesk.web.panel.forms import admin_actor
 from helpdesk.web.panel.session import Form
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -36,7 +37,7 @@ def _index(request: Request, kind: str | None, error: str | None = None, status:
     query = request.query_params
     done = None
     if query.get("done") in imports.KINDS:
-        done = {"kind": imports.KINDS[query["done"]], **{k: form_int(query.get(k)) or 0
+        done = {"kind": imports.KINDS[query["done"]], **{k: parse_int(query.get(k)) or 0
                                                           for k in ("created", "updated", "unchanged")}}
     return Template("imports/index.html", status_code=status, context={
         "kinds": list(imports.KINDS.values()), "selected": kind if kind in imports.KINDS else "branches",

@@ -16,7 +16,7 @@ from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
+from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
 # --- branches and warehouses ---------------------------------------------------------------------
@@ -80,7 +80,7 @@ def _save_place(actor: Actor, kind: str, data: dict[str, Any], row: Any = None) 
     common = {"code": str(data.get("code", "")), "name": str(data.get("name", "")),
               "address": str(data.get("address", "")), "active": data.get("active") == "on" or row is None}
     if kind == "branches":
-        return org.save_branch(actor, warehouse_id=form_int(data.get("warehouse")), branch=row, **common)
+        return org.save_branch(actor, warehouse_id=parse_int(data.get("warehouse")), branch=row, **common)
     return org.save_warehouse(actor, warehouse=row, **common)
 
 
@@ -129,7 +129,7 @@ class UsersPage(Controller):
 
 def users(request: Request) -> Template:
     admin_actor(request)
-    editing = by_id(User, form_int(request.query_params.get("edit")))
+    editing = by_id(User, parse_int(request.query_params.get("edit")))
     values: dict[str, Any] = {"role": "branch"}
     if editing is not None:
         values = {"id": editing.id, "display_name": editing.display_name, "role": editing.role,
@@ -144,8 +144,8 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
     """Name, role and place, Telegram link, login, email, language, and a password reset if one is typed."""
     actor = admin_actor(request)
     user = user_admin.get_user(actor, user_id)
-    branch = by_id(Branch, form_int(data.get("branch")))
-    warehouse = by_id(Warehouse, form_int(data.get("warehouse")))
+    branch = by_id(Branch, parse_int(data.get("branch")))
+    warehouse = by_id(Warehouse, parse_int(data.get("warehouse")))
     telegram = str(data.get("telegram_id", "")).strip()
     password = str(data.get("password", ""))
     try:
@@ -168,15 +168,15 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
 
 def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
     actor = admin_actor(request)
-    telegram_id = form_int(data.get("telegram_id"))
+    telegram_id = parse_int(data.get("telegram_id"))
     try:
         people.create_user(
             actor, str(data.get("display_name", "")), str(data.get("role", "")),
-            branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))),
-            warehouse=Warehouse.get_or_none(Warehouse.id == form_int(data.get("warehouse"))),
+            branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))),
+            warehouse=Warehouse.get_or_none(Warehouse.id == parse_int(data.get("warehouse"))),
             telegram_id=telegram_id, username=str(data.get("username", "")) or None,
             password=str(data.get("password", "")) or None, email=str(data.get("email", "")) or None,
-            language=str(data.get("language", "ru")), must_change_password=True)
+            language=str(data.get("language", "ru")))
     except DomainError as exc:
         return Template("org/users.html", context=_users_context(dict(data), field_errors(exc)), status_code=422)
     return Redirect("/org/users", status_code=303)
@@ -228,9 +228,9 @@ def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect
     actor = admin_actor(request)
     try:
         people.create_invite(actor, str(data.get("role", "")),
-                             branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))),
-                             warehouse=Warehouse.get_or_none(Warehouse.id == form_int(data.get("warehouse"))),
-                             days=form_int(data.get("days")) or 0, max_uses=form_int(data.get("uses")) or None)
+                             branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))),
+                             warehouse=Warehouse.get_or_none(Warehouse.id == parse_int(data.get("warehouse"))),
+                             days=parse_int(data.get("days")) or 0, max_uses=parse_int(data.get("uses")) or None)
     except DomainError as exc:
         return Template("org/invites.html", context=_invites_context(request, dict(data), field_errors(exc)),
                         status_code=422)
@@ -290,7 +290,7 @@ def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Te
         raise NotFound(N_("There is nothing at this address."))
     try:
         people.decide_access(actor, access, data.get("decision") == "approve", role="branch",
-                             branch=Branch.get_or_none(Branch.id == form_int(data.get("branch"))))
+                             branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))))
     except DomainError as exc:
         return Template("org/access.html", context=_access_context(field_errors(exc)), status_code=422)
     return Redirect("/org/access", status_code=303)

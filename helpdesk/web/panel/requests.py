@@ -11,16 +11,20 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import catalog, lifecycle, tickets
+from helpdesk.core import catalog, history, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
+from helpdesk.core.fields import parse_int
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
-from helpdesk.db.models import Attachment, AuditEvent, Ticket
+from helpdesk.db.models import Attachment, Ticket
 from helpdesk.i18n import N_, get_language, gettext
-from helpdesk.web.panel.forms import field_errors, form_int
+from helpdesk.web.panel.forms import field_errors
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
+# The list's two status groups, as the domain defines them; the dashboard's tiles link to them too.
+OPEN_QUERY = urlencode([("status", s) for s in lifecycle.OPEN_STATUSES])
+AWAITING_QUERY = urlencode([("status", s) for s in lifecycle.AWAITING_CONFIRMATION])
 
 
 def _actor(request: Request) -> Actor:
@@ -41,9 +45,9 @@ def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
     archived = {"yes": True, "all": None}.get(q.get("archived", ""), False)
     sort = q.get("sort", "-created") if q.get("sort", "-created") in tickets.SORTS else "-created"
     flt = tickets.TicketFilter(
-        branch_id=form_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
-        created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=form_int(q.get("assignee")),
-        text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=form_int(q.get("page")) or 1,
+        branch_id=parse_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
+        created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=parse_int(q.get("assignee")),
+        text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=parse_int(q.get("page")) or 1,
         per_page=PER_PAGE)
     form = {"branch": q.get("branch", ""), "type": q.get("type", ""), "status": statuses, "from": q.get("from", ""),
             "to": q.get("to", ""), "assignee": q.get("assignee", ""), "q": q.get("q", ""),
@@ -67,6 +71,7 @@ def request_list(request: Request) -> Template:
         "page": page, "form": form, "query": lambda **kw: _query(form, **kw),
         "branches": visible_branches(actor), "types": catalog.active_types(), "statuses": lifecycle.STATUSES,
         "assignees": staff_members(actor), "sorts": list(tickets.SORTS),
+        "open_query": OPEN_QUERY, "awaiting_query": AWAITING_QUERY, "awaiting_label": lifecycle.AWAITING_LABEL,
     })
 
 
@@ -96,12 +101,12 @@ def request_export(request: Request) -> Response[bytes]:
 
 
 def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    history = list(AuditEvent.select().where(AuditEvent.ticket == ticket).order_by(AuditEvent.id))
     return {
         "ticket": ticket, "actor": actor, "errors": errors or {},
         "actions": [(a, lifecycle.action_label(ticket, a), lifecycle.TRANSITIONS[a].needs_reason)
                     for a in lifecycle.allowed_actions(actor, ticket)],
-        "comments": tickets.comments_for(actor, ticket), "history": history,
+        "comments": history.comments(actor, ticket), "history": history.for_request(actor, ticket),
+        "max_text": tickets.MAX_TEXT, "max_reason": lifecycle.MAX_REASON,
         "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
         "assignees": staff_members(actor) if actor.is_staff else [],
         "type_label": catalog.type_name(ticket.type, get_language()),
@@ -141,7 +146,7 @@ def request_comment(request: Request, number: FromPath[str], data: Form) -> Temp
 
 @post("/requests/{number:str}/assign", sync_to_thread=True)
 def request_assign(request: Request, number: FromPath[str], data: Form) -> Template | Redirect:
-    return _act(request, number, lambda actor, t: tickets.assign(actor, t, form_int(str(data.get("assignee", "")))),
+    return _act(request, number, lambda actor, t: tickets.assign(actor, t, parse_int(str(data.get("assignee", "")))),
                 "assignee")
 
 
@@ -163,7 +168,7 @@ def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -
     offers = catalog.offers_for_branch(branches[0]) if len(branches) == 1 else [
         catalog.CartridgeOffer(c, False, None, None) for c in catalog.active_cartridges()]
     return {"types": catalog.active_types(), "branches": branches, "offers": offers, "values": values,
-            "errors": errors, "priorities": tickets.PRIORITIES}
+            "errors": errors, "priorities": tickets.PRIORITIES, "max_text": tickets.MAX_TEXT}
 
 
 class NewRequestPage(Controller):
@@ -182,11 +187,11 @@ class NewRequestPage(Controller):
         lines = []
         for key, value in data.items():
             if key.startswith("qty_") and str(value).strip() not in ("", "0"):
-                quantity = form_int(str(value).strip())
+                quantity = parse_int(str(value).strip())
                 lines.append((int(key[4:]), quantity if quantity is not None else -1))
         draft = tickets.TicketDraft(type_code=str(data.get("type", "")),
                                     description=str(data.get("description", "")),
-                                    branch_id=form_int(str(data.get("branch", ""))),
+                                    branch_id=parse_int(str(data.get("branch", ""))),
                                     priority=str(data.get("priority", "normal")), lines=lines,
                                     client_key=str(data.get("client_key", ""))[:64] or None)
         try:
