@@ -1,7 +1,8 @@
 """The one database handle: SQLite (embedded default) or PostgreSQL, chosen by URL.
 
 Models bind to `db`, a proxy initialised at start. Connections are per thread (peewee's default),
-which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need.
+which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need; each unit
+of work gives its connection back (`scope.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 import peewee
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase
+
+from helpdesk.db.pool import POOL_SIZE, Pool
 
 db = peewee.DatabaseProxy()
 
@@ -35,13 +38,13 @@ def open_database(url: str) -> peewee.Database:
         if path != ":memory:":
             path = "/" + path.lstrip("/") if not _is_windows_path(path) else path
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
-    return PooledPostgresqlDatabase(
+    return Pool(
         unquote(parts.path.lstrip("/")),
         user=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         host=parts.hostname or None,
         port=parts.port or None,
-        max_connections=32,
+        max_connections=POOL_SIZE,
         stale_timeout=300,
         timeout=10,
         prefer_psycopg3=True,
