@@ -141,6 +141,9 @@ def test_bot_off_without_token(tmp_path: Path) -> None:
     server = Server(tmp_path / "data", free_port(), _env())
     health = server.wait_healthy()
     assert health["bot"]["state"] == "off" and health["database"]["engine"] == "sqlite"
+    assert health["version"], "a check from this machine sees the version"
+    relayed = httpx.get(f"{server.url}/healthz", headers={"X-Forwarded-For": "203.0.113.9"}).json()
+    assert "version" not in relayed, "a request relayed by a proxy is not local"
     assert "HELPDESK_BOT_TOKEN" in server.output()
     code, _ = server.terminate()
     assert code == 0
