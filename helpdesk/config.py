@@ -36,6 +36,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "HELPDESK_DATA_DIR", "", "Data directory (database, queue, backups, logs, uploads)"),
     Setting("database_url", "HELPDESK_DATABASE_URL", "", "sqlite:///path or postgresql://user@host/db"),
+    Setting("database_owner_url", "HELPDESK_DATABASE_OWNER_URL", "",
+            "PostgreSQL only: a role that owns the tables, used just to apply migrations; the database URL's "
+            "role then only reads and writes rows (empty: the database URL's role owns them)"),
     Setting("host", "HELPDESK_HOST", "0.0.0.0", "Address the web panel listens on"),
     Setting("port", "HELPDESK_PORT", "8080", "Port the web panel listens on"),
     Setting("public_url", "HELPDESK_PUBLIC_URL", "", "Public HTTPS URL (needed for the Mini App)"),
@@ -76,6 +79,7 @@ class OneCSettings:
 class Settings:
     data_dir: Path
     database_url: str
+    database_owner_url: str = ""
     host: str = "0.0.0.0"
     port: int = 8080
     public_url: str = ""
@@ -118,6 +122,7 @@ class Settings:
             if s.secret and flat[s.name]:
                 flat[s.name] = "***"
         flat["database_url"] = redact_dsn(flat["database_url"])
+        flat["database_owner_url"] = redact_dsn(flat["database_owner_url"])
         return flat
 
 
@@ -158,6 +163,11 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     data_dir = Path(raw["data_dir"]).expanduser() if raw["data_dir"] else default_data_dir()
     database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
     _check_database_url(database_url)
+    owner_url = raw["database_owner_url"].strip()
+    if owner_url:
+        if not database_url.startswith("postgres"):
+            raise ConfigError("HELPDESK_DATABASE_OWNER_URL is for PostgreSQL only: set HELPDESK_DATABASE_URL too")
+        _check_database_url(owner_url)
     lang = raw["lang"].lower()
     if lang not in ("ru", "en"):
         raise ConfigError(f"HELPDESK_LANG must be ru or en, not {raw['lang']!r}")
@@ -170,6 +180,7 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
+        database_owner_url=owner_url,
         host=raw["host"],
         port=_port(raw["port"], "HELPDESK_PORT"),
         public_url=raw["public_url"].rstrip("/"),

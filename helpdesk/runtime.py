@@ -37,7 +37,7 @@ class Services:
 def prepare(settings: Settings) -> str | None:
     """Data dir, database and schema; on first run returns the new admin's password (print it once)."""
     prepare_data_dir(settings)
-    init_database(settings.database_url)
+    init_database(settings.database_url, owner_url=settings.database_owner_url)
     password = people.ensure_first_admin()
     if settings.demo:
         from helpdesk.core.demo import load_demo

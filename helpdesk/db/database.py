@@ -2,7 +2,8 @@
 
 Models bind to `db`, a proxy initialised at start. Connections are per thread (peewee's default),
 which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need; each unit
-of work gives its connection back (`scope.py`).
+of work gives its connection back (`scope.py`). On PostgreSQL an owner URL may apply the migrations,
+so that the running program connects as a role that owns nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import peewee
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase
+from psycopg import sql
 
 from helpdesk.db.pool import POOL_SIZE, Pool
 
@@ -27,6 +29,8 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": "normal",
     "cache_size": -16_000,
+    # REPLACE's implicit delete fires DELETE triggers too, so it cannot remove a request.
+    "recursive_triggers": 1,
 }
 
 
@@ -69,9 +73,17 @@ def _query_options(query: str) -> dict[str, str]:
     return options
 
 
-def init_database(url: str, migrate: bool = True) -> peewee.Database:
-    """Point the models at the database of `url`, connect and apply pending migrations."""
+def init_database(url: str, migrate: bool = True, owner_url: str = "") -> peewee.Database:
+    """Point the models at the database of `url`, connect and apply pending migrations.
+
+    With an `owner_url` (PostgreSQL), the migrations run over that connection, which then grants
+    the role of `url` the right to read and write rows: never to change or drop the schema, nor to
+    TRUNCATE (which would skip the triggers that refuse deleting requests).
+    """
     real = open_database(url)
+    if migrate and owner_url and owner_url != url and not is_sqlite(real):
+        _migrate_as_owner(owner_url, real)
+        migrate = False
     db.initialize(real)
     real.connect(reuse_if_open=True)
     if migrate:
@@ -79,9 +91,41 @@ def init_database(url: str, migrate: bool = True) -> peewee.Database:
     return real
 
 
+def _migrate_as_owner(owner_url: str, runtime: peewee.Database) -> None:
+    owner = open_database(owner_url)
+    runtime_role = runtime.connect_params.get("user") or _current_user(runtime)
+    db.initialize(owner)
+    try:
+        with owner.connection_context():
+            apply_migrations(owner)
+            grant_rows(owner, runtime_role)
+    finally:
+        owner.close_all()
+
+
+def _current_user(database: peewee.Database) -> str:
+    with database.connection_context():
+        return database.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def grant_rows(owner: peewee.Database, role: str) -> None:
+    """Let `role` select, insert, update and delete rows (the DELETE triggers still guard requests)."""
+    schema = owner.execute_sql("SELECT current_schema()").fetchone()[0]
+    names = {"schema": sql.Identifier(schema), "role": sql.Identifier(role)}
+    for statement in (
+        "GRANT USAGE ON SCHEMA {schema} TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+    ):
+        owner.execute_sql(sql.SQL(statement).format(**names).as_string(owner.connection()))
+
+
 def apply_migrations(database: peewee.Database, target: str | None = None) -> list[str]:
     """Apply the numbered migrations in `db/migrations` (all, or up to `target`)."""
-    return Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration").up(target)
+    runner = Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration")
+    if target is None and all(m.applied for m in runner.status()):
+        return []  # nothing to create: a role that owns nothing starts too
+    return runner.up(target)
 
 
 def is_sqlite(database: peewee.Database | None = None) -> bool:
