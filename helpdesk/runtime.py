@@ -96,6 +96,9 @@ async def reload_panel_settings(services: Services, app: Litestar) -> None:
 
 async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
+        reclaimed = await asyncio.to_thread(outbox.reclaim_at_start)
+        if reclaimed:
+            log.info("%s notices left 'sending' by the last run are pending again", reclaimed)
         services.queue.start()
         deliver = services.jobs.deliver_outbox
         outbox.add_listener(deliver)
