@@ -12,10 +12,12 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import platformdirs
 from dotenv import dotenv_values
+
+from helpdesk.file_modes import make_private
 
 APP_NAME = "helpdesk"
 
@@ -94,6 +96,10 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(unquote(self.database_url[len("sqlite:///"):])) if self.is_sqlite else None
 
     @property
     def queue_path(self) -> Path:
@@ -218,10 +224,12 @@ def _check_database_url(url: str) -> None:
 
 
 def prepare_data_dir(settings: Settings) -> None:
-    """Create the data dir and its subfolders; fail in one line when it is not writable."""
+    """Create the data dir and its subfolders, private to this user; fail in one line when it is not
+    writable."""
     try:
         for path in (settings.data_dir, settings.uploads_dir, settings.backups_dir, settings.logs_dir):
             path.mkdir(parents=True, exist_ok=True)
+        make_private(settings.data_dir, [p for p in (settings.sqlite_path, settings.queue_path) if p])
         probe = settings.data_dir / ".write-test"
         probe.write_text("ok")
         probe.unlink()

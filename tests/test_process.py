@@ -144,6 +144,12 @@ def test_bot_off_without_token(tmp_path: Path) -> None:
     assert health["version"], "a check from this machine sees the version"
     relayed = httpx.get(f"{server.url}/healthz", headers={"X-Forwarded-For": "203.0.113.9"}).json()
     assert "version" not in relayed, "a request relayed by a proxy is not local"
+    if os.name == "posix":  # the data is private to the service user
+        data = tmp_path / "data"
+        for path in (data, data / "uploads", data / "backups", data / "logs"):
+            assert path.stat().st_mode & 0o777 == 0o700, path
+        for path in (data / "helpdesk.db", data / "helpdesk.db-wal", data / "queue.db", data / "logs/helpdesk.log"):
+            assert path.stat().st_mode & 0o777 == 0o600, path
     assert "HELPDESK_BOT_TOKEN" in server.output()
     code, _ = server.terminate()
     assert code == 0
