@@ -8,6 +8,8 @@ never sees more connections than the pool's size.
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 import time
 from pathlib import Path
@@ -160,3 +162,20 @@ def test_healthz_says_degraded_when_the_pool_gives_no_connection(pg_db: str, tmp
     assert body["database"]["pool"] == {"in_use": POOL_SIZE, "idle": 0, "max": POOL_SIZE}
     assert "error" not in body["database"] and "version" not in body, "details are not public"
     assert recovered.status_code == 200 and recovered.json()["database"]["pool"]["in_use"] <= 1
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_sqlite_threads_that_come_and_go_leave_no_descriptors(sqlite_org: object) -> None:
+    def descriptors() -> int:
+        gc.collect()  # a finished thread's connection is freed with its thread-local state
+        return len(os.listdir("/proc/self/fd"))
+
+    before = descriptors()
+    for _ in range(10):
+        batch = [threading.Thread(target=lambda: tickets.Ticket.select().count()) for _ in range(50)]
+        for thread in batch:
+            thread.start()
+        for thread in batch:
+            thread.join()
+    # 500 threads each opened the database; SQLite may keep a few closed descriptors for reuse.
+    assert descriptors() - before < 100
