@@ -83,7 +83,7 @@ def _open_db(settings: Settings) -> None:
 
     prepare_data_dir(settings)
     try:
-        init_database(settings.database_url)
+        init_database(settings.database_url, owner_url=settings.database_owner_url)
     except Exception as exc:  # bad DSN, server down, unreadable file: one line, not a traceback
         raise ConfigError(f"cannot open the database: {str(exc).strip().splitlines()[0]}") from None
 

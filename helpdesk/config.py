@@ -13,11 +13,12 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import platformdirs
 from dotenv import dotenv_values
 
+from helpdesk.file_modes import make_private
 from helpdesk.i18n import LANGUAGES
 
 APP_NAME = "helpdesk"
@@ -39,6 +40,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "HELPDESK_DATA_DIR", "", "Data directory (database, queue, backups, logs, uploads)"),
     Setting("database_url", "HELPDESK_DATABASE_URL", "", "sqlite:///path or postgresql://user@host/db"),
+    Setting("database_owner_url", "HELPDESK_DATABASE_OWNER_URL", "",
+            "PostgreSQL only: a role that owns the tables, used just to apply migrations; the database URL's "
+            "role then only reads and writes rows (empty: the database URL's role owns them)"),
     Setting("host", "HELPDESK_HOST", "0.0.0.0", "Address the web panel listens on"),
     Setting("port", "HELPDESK_PORT", "8080", "Port the web panel listens on"),
     Setting("public_url", "HELPDESK_PUBLIC_URL", "", "Public HTTPS URL (needed for the Mini App)"),
@@ -79,6 +83,7 @@ class OneCSettings:
 class Settings:
     data_dir: Path
     database_url: str
+    database_owner_url: str = ""
     host: str = "0.0.0.0"
     port: int = 8080
     public_url: str = ""
@@ -93,6 +98,10 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(unquote(self.database_url[len("sqlite:///"):])) if self.is_sqlite else None
 
     @property
     def queue_path(self) -> Path:
@@ -121,6 +130,7 @@ class Settings:
             if s.secret and flat[s.name]:
                 flat[s.name] = "***"
         flat["database_url"] = redact_dsn(flat["database_url"])
+        flat["database_owner_url"] = redact_dsn(flat["database_owner_url"])
         return flat
 
 
@@ -161,6 +171,11 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     data_dir = Path(raw["data_dir"]).expanduser() if raw["data_dir"] else default_data_dir()
     database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
     _check_database_url(database_url)
+    owner_url = raw["database_owner_url"].strip()
+    if owner_url:
+        if not database_url.startswith("postgres"):
+            raise ConfigError("HELPDESK_DATABASE_OWNER_URL is for PostgreSQL only: set HELPDESK_DATABASE_URL too")
+        _check_database_url(owner_url)
     lang = raw["lang"].lower()
     if lang not in LANGUAGES:
         raise ConfigError(f"HELPDESK_LANG must be {' or '.join(LANGUAGES)}, not {raw['lang']!r}")
@@ -173,6 +188,7 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
+        database_owner_url=owner_url,
         host=raw["host"],
         port=_port(raw["port"], "HELPDESK_PORT"),
         public_url=raw["public_url"].rstrip("/"),
@@ -210,10 +226,12 @@ def _check_database_url(url: str) -> None:
 
 
 def prepare_data_dir(settings: Settings) -> None:
-    """Create the data dir and its subfolders; fail in one line when it is not writable."""
+    """Create the data dir and its subfolders, private to this user; fail in one line when it is not
+    writable."""
     try:
         for path in (settings.data_dir, settings.uploads_dir, settings.backups_dir, settings.logs_dir):
             path.mkdir(parents=True, exist_ok=True)
+        make_private(settings.data_dir, [p for p in (settings.sqlite_path, settings.queue_path) if p])
         probe = settings.data_dir / ".write-test"
         probe.write_text("ok")
         probe.unlink()

@@ -37,7 +37,7 @@ class Services:
 def prepare(settings: Settings) -> str | None:
     """Data dir, database and schema; on first run returns the new admin's password (print it once)."""
     prepare_data_dir(settings)
-    init_database(settings.database_url)
+    init_database(settings.database_url, owner_url=settings.database_owner_url)
     password = people.ensure_first_admin()
     if settings.demo:
         from helpdesk.core.demo import load_demo
@@ -96,6 +96,9 @@ async def reload_panel_settings(services: Services, app: Litestar) -> None:
 
 async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
+        reclaimed = await asyncio.to_thread(outbox.reclaim_at_start)
+        if reclaimed:
+            log.info("%s notices left 'sending' by the last run are pending again", reclaimed)
         services.queue.start()
         deliver = services.jobs.deliver_outbox
         outbox.add_listener(deliver)

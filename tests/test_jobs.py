@@ -7,6 +7,7 @@ from pathlib import Path
 
 from helpdesk.config import load_settings
 from helpdesk.core import tickets
+from helpdesk.db.database import db
 from helpdesk.db.models import OutboxMessage, ProcessedUpdate, Ticket, utcnow
 from helpdesk.tasks.jobs import register_jobs
 from helpdesk.tasks.queue import create_huey
@@ -35,3 +36,19 @@ def test_jobs_deliver_sweep_and_tidy(sqlite_org: Org, tmp_path: Path) -> None:
         jobs.nightly()
         assert [u.update_id for u in ProcessedUpdate.select()] == [2]
         assert Ticket.get_by_id(ticket.id).archived
+
+
+def test_every_minute_truncates_the_wal(sqlite_org: Org, sqlite_db: str, tmp_path: Path) -> None:
+    wal = Path(sqlite_db[len("sqlite:///"):] + "-wal")
+    assert db.execute_sql("PRAGMA journal_size_limit").fetchone()[0] == 16 * 1024 * 1024
+    db.execute_sql("PRAGMA wal_autocheckpoint = 0")  # as when readers keep autocheckpoints from finishing
+    try:
+        for index in range(200):
+            tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description=f"Broken {index}"))
+        assert wal.stat().st_size > 500_000
+        settings = load_settings({"data_dir": str(tmp_path)}, environ={})
+        register_jobs(create_huey(settings, immediate=True), settings).every_minute()
+        assert wal.stat().st_size == 0
+        assert Ticket.select().count() == 200
+    finally:
+        db.execute_sql("PRAGMA wal_autocheckpoint = 1000")

@@ -6,6 +6,7 @@ the same checks prove the built binary.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +23,7 @@ import httpx
 import pytest
 
 from tests.support.botapi import BotApiEmulator
-from tests.support.postgres import free_port
+from tests.support.postgres import free_port, get_pg_server
 
 COMMAND = shlex.split(os.environ.get("HELPDESK_TEST_COMMAND", "")) or [sys.executable, "-m", "helpdesk"]
 ADMIN_CHAT = 4242
@@ -141,6 +143,15 @@ def test_bot_off_without_token(tmp_path: Path) -> None:
     server = Server(tmp_path / "data", free_port(), _env())
     health = server.wait_healthy()
     assert health["bot"]["state"] == "off" and health["database"]["engine"] == "sqlite"
+    assert health["version"], "a check from this machine sees the version"
+    relayed = httpx.get(f"{server.url}/healthz", headers={"X-Forwarded-For": "203.0.113.9"}).json()
+    assert "version" not in relayed, "a request relayed by a proxy is not local"
+    if os.name == "posix":  # the data is private to the service user
+        data = tmp_path / "data"
+        for path in (data, data / "uploads", data / "backups", data / "logs"):
+            assert path.stat().st_mode & 0o777 == 0o700, path
+        for path in (data / "helpdesk.db", data / "helpdesk.db-wal", data / "queue.db", data / "logs/helpdesk.log"):
+            assert path.stat().st_mode & 0o777 == 0o600, path
     assert "HELPDESK_BOT_TOKEN" in server.output()
     code, _ = server.terminate()
     assert code == 0
@@ -176,3 +187,117 @@ def test_unusable_data_dir(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     line = _fails_in_one_line(["serve", "--data-dir", str(blocker / "data"), "--port", str(free_port())])
     assert "data dir" in line
+
+
+WRITERS = 16
+
+
+def _prepare_org(url: str) -> str:
+    """The test personas in a migrated database; returns bob's API token (branch B1, served by sam)."""
+    from helpdesk.core import people
+    from helpdesk.core.actors import Actor
+    from helpdesk.db.database import close_database, init_database
+    from tests.conftest import make_org
+
+    init_database(url)
+    try:
+        org = make_org()
+        return people.issue_token(Actor(None, "cli"), org.bob, "writers").secret
+    finally:
+        close_database()
+
+
+def _writers(url: str, secret: str, stop: threading.Event, acked: dict[str, str]) -> list[threading.Thread]:
+    def write(index: int) -> None:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {secret}"}, timeout=20) as client:
+            for step in itertools.count():
+                if stop.is_set():
+                    return
+                description = f"writer {index} step {step}"
+                try:
+                    response = client.post("/api/v1/requests", json={"type": "it_help", "description": description})
+                except httpx.HTTPError:
+                    return  # the server is gone
+                assert response.status_code == 201, response.text
+                acked[response.json()["number"]] = description
+
+    return [threading.Thread(target=write, args=(i,), daemon=True) for i in range(WRITERS)]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_kill_9_under_writers_loses_nothing_acknowledged(engine: str, tmp_path: Path, emulator: BotApiEmulator) -> None:
+    data = tmp_path / "data"
+    env = _env(emulator)
+    server_pg = get_pg_server() if engine == "postgres" else None
+    if engine == "postgres":
+        if server_pg is None:
+            pytest.skip("no PostgreSQL server available")
+        name = f"hd_kill_{os.getpid()}"
+        server_pg.drop_database(name)
+        url = server_pg.create_database(name)
+        env["HELPDESK_DATABASE_URL"] = url
+    else:
+        url = f"sqlite:///{data / 'helpdesk.db'}"
+        data.mkdir()
+    try:
+        secret = _prepare_org(url)
+        port = free_port()
+        first = Server(data, port, env)
+        first.wait_healthy()
+        stop, acked = threading.Event(), {}
+        writers = _writers(first.url, secret, stop, acked)
+        for thread in writers:
+            thread.start()
+        deadline = time.monotonic() + 15
+        while len(acked) < 60 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first.proc.send_signal(signal.SIGKILL)  # mid-load: requests are in flight
+        first.proc.wait(10)
+        for thread in writers:
+            thread.join(20)
+        assert len(acked) >= 10, first.output()
+
+        second = Server(data, port, env)
+        second.wait_healthy()
+        stop.clear()
+        after: dict[str, str] = {}
+        for thread in _writers(second.url, secret, stop, after)[:4]:
+            thread.start()
+        while len(after) < 8:
+            time.sleep(0.05)
+        stop.set()
+        time.sleep(0.5)  # let the last writes answer
+        _check_after_kill(url, acked, after, emulator)
+    finally:
+        if server_pg is not None:
+            from helpdesk.db.database import close_database
+
+            close_database()
+            server_pg.drop_database(name)
+
+
+def _check_after_kill(url: str, acked: dict[str, str], after: dict[str, str], emulator: BotApiEmulator) -> None:
+    from helpdesk.db.database import close_database, init_database
+    from helpdesk.db.models import OutboxMessage, Ticket
+
+    init_database(url, migrate=False)
+    try:
+        stored = {t.number: t.description for t in Ticket.select(Ticket.number, Ticket.description)}
+        for number, description in {**acked, **after}.items():
+            assert stored.get(number) == description, f"acknowledged {number} is missing or changed"
+        serials = sorted(int(number.split("-")[1]) for number in stored)
+        assert serials == list(range(1, len(serials) + 1)), "numbers have a gap"
+        notices = [(m.ticket_id, m.user_id, m.kind) for m in OutboxMessage.select()]
+        assert len(notices) == len(set(notices)), "a notice was queued twice"
+        assert len(notices) >= len(stored), "every request told its storekeeper"
+        # Delivered ones reached Telegram once, the rest wait their turn (Telegram allows a chat one message
+        # a second, and the first delivery waits for aiogram's import): none is sent twice.
+        texts = emulator.texts_for(1002)
+        for number in stored:
+            assert sum(number in text for text in texts) <= 1, f"{number} was announced twice"
+        sent = OutboxMessage.select(OutboxMessage, Ticket).join(Ticket).where(OutboxMessage.status == "sent")
+        for message in sent:
+            assert sum(message.ticket.number in text for text in texts) == 1
+        assert {m.status for m in OutboxMessage.select()} <= {"pending", "sending", "sent"}
+    finally:
+        close_database()

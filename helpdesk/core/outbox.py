@@ -99,12 +99,21 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
     return count
 
 
-def release_stuck(now: dt.datetime | None = None) -> int:
+def release_stuck(now: dt.datetime | None = None, stuck_after: dt.timedelta = STUCK_AFTER) -> int:
     """Rows left 'sending' by a crash go back to 'pending'."""
     now = now or utcnow()
     return (OutboxMessage.update(status="pending")
-            .where((OutboxMessage.status == "sending") & (OutboxMessage.due_at < now - STUCK_AFTER))
+            .where((OutboxMessage.status == "sending") & (OutboxMessage.due_at < now - stuck_after))
             .execute())
+
+
+def reclaim_at_start() -> int:
+    """At start nothing is being sent yet: whatever a crash left 'sending' is pending again at once.
+
+    (One process delivers: the one that owns the data dir. Instances sharing a database would each
+    need to know which rows are theirs.)
+    """
+    return release_stuck(utcnow() + dt.timedelta(seconds=1), stuck_after=dt.timedelta(0))
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:

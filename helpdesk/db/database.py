@@ -1,7 +1,9 @@
 """The one database handle: SQLite (embedded default) or PostgreSQL, chosen by URL.
 
 Models bind to `db`, a proxy initialised at start. Connections are per thread (peewee's default),
-which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need.
+which is what Litestar's thread pool, huey's worker threads and `asyncio.to_thread` need; each unit
+of work gives its connection back (`scope.py`). On PostgreSQL an owner URL may apply the migrations,
+so that the running program connects as a role that owns nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 import peewee
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase
+from psycopg import sql
+
+from helpdesk.db.pool import POOL_SIZE, Pool
 
 db = peewee.DatabaseProxy()
 
@@ -24,6 +29,10 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": "normal",
     "cache_size": -16_000,
+    # After a checkpoint the WAL file shrinks back to this size instead of keeping its peak.
+    "journal_size_limit": 16 * 1024 * 1024,
+    # REPLACE's implicit delete fires DELETE triggers too, so it cannot remove a request.
+    "recursive_triggers": 1,
 }
 
 
@@ -35,13 +44,13 @@ def open_database(url: str) -> peewee.Database:
         if path != ":memory:":
             path = "/" + path.lstrip("/") if not _is_windows_path(path) else path
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
-    return PooledPostgresqlDatabase(
+    return Pool(
         unquote(parts.path.lstrip("/")),
         user=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
         host=parts.hostname or None,
         port=parts.port or None,
-        max_connections=32,
+        max_connections=POOL_SIZE,
         stale_timeout=300,
         timeout=10,
         prefer_psycopg3=True,
@@ -66,9 +75,17 @@ def _query_options(query: str) -> dict[str, str]:
     return options
 
 
-def init_database(url: str, migrate: bool = True) -> peewee.Database:
-    """Point the models at the database of `url`, connect and apply pending migrations."""
+def init_database(url: str, migrate: bool = True, owner_url: str = "") -> peewee.Database:
+    """Point the models at the database of `url`, connect and apply pending migrations.
+
+    With an `owner_url` (PostgreSQL), the migrations run over that connection, which then grants
+    the role of `url` the right to read and write rows: never to change or drop the schema, nor to
+    TRUNCATE (which would skip the triggers that refuse deleting requests).
+    """
     real = open_database(url)
+    if migrate and owner_url and owner_url != url and not is_sqlite(real):
+        _migrate_as_owner(owner_url, real)
+        migrate = False
     db.initialize(real)
     real.connect(reuse_if_open=True)
     if migrate:
@@ -76,9 +93,41 @@ def init_database(url: str, migrate: bool = True) -> peewee.Database:
     return real
 
 
+def _migrate_as_owner(owner_url: str, runtime: peewee.Database) -> None:
+    owner = open_database(owner_url)
+    runtime_role = runtime.connect_params.get("user") or _current_user(runtime)
+    db.initialize(owner)
+    try:
+        with owner.connection_context():
+            apply_migrations(owner)
+            grant_rows(owner, runtime_role)
+    finally:
+        owner.close_all()
+
+
+def _current_user(database: peewee.Database) -> str:
+    with database.connection_context():
+        return database.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def grant_rows(owner: peewee.Database, role: str) -> None:
+    """Let `role` select, insert, update and delete rows (the DELETE triggers still guard requests)."""
+    schema = owner.execute_sql("SELECT current_schema()").fetchone()[0]
+    names = {"schema": sql.Identifier(schema), "role": sql.Identifier(role)}
+    for statement in (
+        "GRANT USAGE ON SCHEMA {schema} TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+    ):
+        owner.execute_sql(sql.SQL(statement).format(**names).as_string(owner.connection()))
+
+
 def apply_migrations(database: peewee.Database, target: str | None = None) -> list[str]:
     """Apply the numbered migrations in `db/migrations` (all, or up to `target`)."""
-    return Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration").up(target)
+    runner = Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration")
+    if target is None and all(m.applied for m in runner.status()):
+        return []  # nothing to create: a role that owns nothing starts too
+    return runner.up(target)
 
 
 def is_sqlite(database: peewee.Database | None = None) -> bool:
@@ -103,6 +152,16 @@ def write_transaction() -> Iterator[None]:
     else:
         with db.atomic():
             yield
+
+
+def checkpoint_wal() -> None:
+    """SQLite: copy the WAL into the database and truncate it to zero bytes (no-op on PostgreSQL).
+
+    Autocheckpoints never shrink the file, and under steady load they can keep failing to reach its
+    end; a periodic TRUNCATE checkpoint keeps the WAL small.
+    """
+    if db.obj is not None and is_sqlite():
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
 
 def close_database() -> None:

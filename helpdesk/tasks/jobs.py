@@ -1,4 +1,4 @@
-"""Background jobs: outbox delivery, SLA sweep, auto-close and archiving.
+"""Background jobs: outbox delivery, SLA sweep, auto-close and archiving, WAL checkpoints.
 
 Jobs are registered on a huey instance made at start (the data dir is known only then). Each job
 is idempotent: it claims rows with compare-and-set updates, so a rerun after a crash is harmless.
@@ -18,6 +18,7 @@ from huey import Huey, crontab
 from helpdesk.config import Settings
 from helpdesk.core import lifecycle, outbox, sla, tickets
 from helpdesk.core.outbox import Transport
+from helpdesk.db.database import checkpoint_wal
 from helpdesk.db.models import ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
 from helpdesk.notify.telegram import TelegramTransport
@@ -73,6 +74,7 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         outbox.release_stuck()
         sla.sweep()
         outbox.deliver_due(transports)
+        checkpoint_wal()  # keeps SQLite's WAL from growing under steady load
 
     @huey.periodic_task(crontab(minute="15", hour="3"), name="nightly")
     def nightly() -> None:

@@ -13,6 +13,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from helpdesk.config import Settings
+from helpdesk.db.scope import release_connection
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +25,19 @@ class EmbeddedConsumer(Consumer):
 
 def create_huey(settings: Settings, immediate: bool = False) -> Huey:
     url = settings.queue_url
+    huey: Huey
     if url.startswith(("redis://", "rediss://")):
-        return RedisHuey("helpdesk", url=url, immediate=immediate)
-    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(settings.queue_path)
-    return SqliteHuey("helpdesk", filename=path, immediate=immediate, timeout=10)
+        huey = RedisHuey("helpdesk", url=url, immediate=immediate)
+    else:
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(settings.queue_path)
+        huey = SqliteHuey("helpdesk", filename=path, immediate=immediate, timeout=10)
+    huey.post_execute()(_give_connection_back)
+    return huey
+
+
+def _give_connection_back(task: Any, value: Any, exc: BaseException | None) -> None:
+    # Runs in the worker thread that ran the task, success or failure.
+    release_connection()
 
 
 class QueueRunner:

@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from helpdesk import __version__
+from helpdesk.db.scope import use_scoped_threads
 from helpdesk.i18n import get_language, jinja_install
 from helpdesk.web import errors, filters
 from helpdesk.web.api import CONTROLLERS as API_CONTROLLERS
@@ -41,7 +42,7 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
     secret = services.settings.secret_key
     session_config = CookieBackendConfig(secret=secret[:32], max_age=SESSION_MAX_AGE, httponly=True,
                                          samesite="lax", secure=services.settings.public_url.startswith("https"),
-                                         exclude=["/api/", "/healthz", "/static/"])
+                                         exclude=["/api/", "/static/"])  # /healthz: details for an admin
     csrf_config = CSRFConfig(secret=secret.hex(), cookie_name="helpdesk_csrf", cookie_samesite="lax",
                              cookie_httponly=False, exclude=["/api/", "/miniapp/api/"])
     template_config = TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
@@ -66,6 +67,8 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
         template_config=template_config,
         openapi_config=openapi_config,
         exception_handlers=errors.HANDLERS,
+        # Sync handlers run in the loop's executor: each one gives its database connection back.
+        on_startup=[use_scoped_threads],
         lifespan=list(lifespan),
         state=State({"services": services, "settings": services.settings}),
         logging_config=None,  # helpdesk.logs configures logging once, with secrets masked
