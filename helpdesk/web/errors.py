@@ -49,10 +49,19 @@ def domain_error(request: Request, exc: DomainError) -> Response:
                     exc.field)
 
 
+def _fields(extra: object) -> object:
+    """Which fields Litestar refused, with our translated words instead of its English ones."""
+    if not isinstance(extra, list):
+        return extra
+    message = gettext("The value has the wrong type or format.")
+    return [{**item, "message": message} if isinstance(item, dict) and "message" in item else item
+            for item in extra]
+
+
 def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        extra = {"detail": exc.extra} if _wants_json(request) and exc.extra else None
+        extra = {"detail": _fields(exc.extra)} if _wants_json(request) and exc.extra else None
         return _respond(request, 400, gettext("The request has invalid fields."), "ValidationError", extra=extra)
     if isinstance(exc, NotFoundException):
         return _respond(request, 404, gettext("There is nothing at this address."), "NotFound")

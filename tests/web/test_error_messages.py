@@ -36,3 +36,10 @@ def test_wrong_method_unknown_page_and_expired_form_speak_russian(client: TestCl
     login(client, sqlite_org.bob)
     expired = client.post("/requests/new", data={"type": "repair", "_csrf_token": "stale"})
     assert expired.status_code == 403 and "Форма устарела" in expired.text
+
+
+def test_litestars_field_errors_come_translated(client: TestClient, sqlite_org: Org) -> None:
+    response = client.get("/api/v1/requests?page=abc", headers=api_token(sqlite_org, "bob"))
+    assert response.status_code == 400
+    assert response.json()["detail"] == [{"key": "page", "source": "query",
+                                          "message": "Значение неверного типа или формата."}]
