@@ -45,7 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
             "role then only reads and writes rows (empty: the database URL's role owns them)"),
     Setting("host", "HELPDESK_HOST", "0.0.0.0", "Address the web panel listens on"),
     Setting("port", "HELPDESK_PORT", "8080", "Port the web panel listens on"),
+    Setting("panel_url", "HELPDESK_PANEL_URL", "",
+            "The panel's address for links in messages (empty: http://<this computer's name>:<port>)"),
     Setting("public_url", "HELPDESK_PUBLIC_URL", "", "Public HTTPS URL (needed for the Mini App)"),
+    Setting("trusted_proxies", "HELPDESK_TRUSTED_PROXIES", "127.0.0.1",
+            "Proxy addresses whose X-Forwarded-Proto/For are believed (comma-separated, * for any)"),
     Setting("queue_url", "HELPDESK_QUEUE_URL", "", "Task queue: empty = SQLite file in the data dir"),
     Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en"),
     Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True),
@@ -86,7 +90,9 @@ class Settings:
     database_owner_url: str = ""
     host: str = "0.0.0.0"
     port: int = 8080
+    panel_url: str = ""
     public_url: str = ""
+    trusted_proxies: str = "127.0.0.1"
     queue_url: str = ""
     lang: str = "ru"
     bot_token: str = ""
@@ -185,13 +191,16 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     queue_url = raw["queue_url"]
     if queue_url and not queue_url.startswith(("redis://", "rediss://", "sqlite:")):
         raise ConfigError(f"HELPDESK_QUEUE_URL must be empty, sqlite:///FILE or redis://…, not {queue_url!r}")
+    port = _port(raw["port"], "HELPDESK_PORT")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         database_owner_url=owner_url,
         host=raw["host"],
-        port=_port(raw["port"], "HELPDESK_PORT"),
+        port=port,
+        panel_url=_url(raw["panel_url"], "HELPDESK_PANEL_URL") or default_panel_url(raw["host"], port),
         public_url=raw["public_url"].rstrip("/"),
+        trusted_proxies=raw["trusted_proxies"].strip(),
         queue_url=queue_url,
         lang=lang,
         bot_token=raw["bot_token"].strip(),
@@ -211,6 +220,24 @@ def _port(value: str, name: str) -> int:
     if not 1 <= port <= 65535:
         raise ConfigError(f"{name} must be between 1 and 65535, not {port}")
     return port
+
+
+def _url(value: str, name: str) -> str:
+    """An http(s) base address without query or fragment, or empty; trailing slash dropped."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"{name} must be an address like http://helpdesk.local:8080, not {value!r}")
+    return value
+
+
+def default_panel_url(host: str, port: int) -> str:
+    """Where people on the LAN reach the panel: never derived from a request's Host header."""
+    name = socket.gethostname() if host in ("", "0.0.0.0", "::") else host
+    name = f"[{name}]" if ":" in name else name
+    return f"http://{name}:{port}"
 
 
 def _check_database_url(url: str) -> None:

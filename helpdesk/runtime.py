@@ -143,7 +143,11 @@ def serve(settings: Settings, app: Litestar) -> None:
     _Server = _server_class()
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", lifespan="on",
                             timeout_graceful_shutdown=3, server_header=False, access_log=False,
-                            log_config=None)
+                            log_config=None,
+                            # The request's scheme (hence the cookies' Secure flag) and client address
+                            # come from X-Forwarded-* only when a trusted proxy sent them.
+                            proxy_headers=bool(settings.trusted_proxies),
+                            forwarded_allow_ips=settings.trusted_proxies or None)
     server = _Server(config)
     server.run()
     if not server.started:

@@ -18,6 +18,23 @@ MAX_SIZE = 20 * 1024 * 1024  # what the Bot API lets a bot download
 _unsafe = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
+# Raster formats a browser may show in the page, told apart by their first bytes. The stored type and the
+# name come from whoever uploaded the file (an SVG or HTML page can carry script), so they never decide.
+_RASTER_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                      (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+SNIFF_BYTES = 12
+
+
+def inline_type(head: bytes) -> str | None:
+    """The media type to show a file inline with, when its first bytes are PNG, JPEG, GIF or WebP."""
+    for signature, kind in _RASTER_SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def safe_name(name: str) -> str:
     cleaned = _unsafe.sub("_", Path(name).name).strip(" .") or "file"
     return cleaned[:120]

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "bot_token_clear": N_("removed the bot token"), "sla_save": N_("changed the SLA"),
     "calendar_save": N_("changed the business calendar"), "holiday_add": N_("added a holiday"),
     "holiday_remove": N_("removed a holiday"),
+    "sessions_end": N_("ended the panel sessions"),
 }
 
 

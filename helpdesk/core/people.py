@@ -147,7 +147,8 @@ def set_active(actor: Actor, user: User, active: bool) -> User:
     if actor.user_id == user.id and not active:
         raise Conflict(N_("You cannot deactivate yourself."))
     with write_transaction():
-        User.update(active=active).where(User.id == user.id).execute()
+        # A new session version: cookies from before a deactivation stay dead after a reactivation.
+        User.update(active=active, session_version=User.session_version + 1).where(User.id == user.id).execute()
         audit.record(actor, "user_activate" if active else "user_deactivate", entity="user", entity_id=user.id,
                      before={"active": user.active}, after={"active": active})
     return User.get_by_id(user.id)

@@ -24,6 +24,8 @@ CODE_TTL = dt.timedelta(minutes=10)
 RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 WRONG = N_("The code is wrong or has expired. Ask for a new one.")
+OTHER_BROWSER = N_("This link works only in the browser where the code was asked for. Open the panel there, "
+                   "or enter the 6-digit code from the bot's message on the page that asked for it.")
 
 
 def _digest(value: str) -> str:
@@ -42,9 +44,16 @@ def find_user(identifier: str) -> User | None:
     return query.where(fn.LOWER(User.telegram_username) == text.lower()).first()
 
 
-def send_code(identifier: str, panel_url: str, now: dt.datetime | None = None) -> int | None:
+def new_browser_key() -> str:
+    """A random key the asking browser keeps (in its session); only its hash is stored with the code."""
+    return secrets.token_urlsafe(24)
+
+
+def send_code(identifier: str, panel_url: str, browser_key: str, now: dt.datetime | None = None) -> int | None:
     """Queue a code and a link for the user; returns the challenge id to keep in the browser's session.
 
+    `panel_url` is the configured panel address (never a request's Host). The link only works together
+    with `browser_key`, so a link that leaks (a forwarded message, a poisoned address) logs nobody in.
     A second request within a minute re-uses the pending challenge instead of sending again.
     """
     user = find_user(identifier)
@@ -60,7 +69,7 @@ def send_code(identifier: str, panel_url: str, now: dt.datetime | None = None) -
         code = f"{secrets.randbelow(1_000_000):06d}"
         link_token = secrets.token_urlsafe(24)
         challenge = LoginCode.create(user=user, code_hash=_digest(code), link_hash=_digest(link_token),
-                                     created_at=now, expires_at=now + CODE_TTL)
+                                     browser_hash=_digest(browser_key), created_at=now, expires_at=now + CODE_TTL)
         link = f"{panel_url.rstrip('/')}/login/telegram/link/{link_token}"
         outbox.notify([user], "login_code", {"code": code, "link": link,
                                              "minutes": int(CODE_TTL.total_seconds() // 60)}, telegram_only=True)
@@ -96,10 +105,17 @@ def check_code(challenge_id: int | None, code: str, now: dt.datetime | None = No
     raise Forbidden(WRONG)
 
 
-def check_link(token: str, now: dt.datetime | None = None) -> User:
+def check_link(token: str, browser_key: str | None, now: dt.datetime | None = None) -> User:
+    """The user of a link opened in the browser that asked for it (its `browser_key`).
+
+    In another browser the link is refused but not used up: the code still works where it was asked.
+    """
     now = now or utcnow()
     with write_transaction():
         challenge = LoginCode.get_or_none(LoginCode.link_hash == _digest(token or ""))
         if challenge is None or challenge.used_at is not None or challenge.expires_at < now:
             raise Forbidden(WRONG)
+        if not browser_key or not challenge.browser_hash or not hmac.compare_digest(challenge.browser_hash,
+                                                                                      _digest(browser_key)):
+            raise Forbidden(OTHER_BROWSER)
         return _consume(challenge, "link", now)

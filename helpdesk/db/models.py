@@ -71,6 +71,7 @@ class User(BaseModel):
     locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    session_version = pw.IntegerField(default=0)  # bumped to end every panel session of the user
 
 
 class Invite(BaseModel):
@@ -327,6 +328,7 @@ class LoginCode(BaseModel):
     expires_at = pw.DateTimeField()
     attempts = pw.IntegerField(default=0)
     used_at = pw.DateTimeField(null=True)
+    browser_hash = pw.CharField(max_length=64, null=True)  # the link works only in the browser that asked
 
 
 ALL_MODELS: list[type[BaseModel]] = [

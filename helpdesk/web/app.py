@@ -19,7 +19,7 @@ from litestar.template.config import TemplateConfig
 from helpdesk import __version__
 from helpdesk.db.scope import use_scoped_threads
 from helpdesk.i18n import get_language, jinja_install
-from helpdesk.web import errors, filters
+from helpdesk.web import errors, filters, security
 from helpdesk.web.api import CONTROLLERS as API_CONTROLLERS
 from helpdesk.web.api.docs import ApiDocsPlugin
 from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
@@ -41,7 +41,8 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
     """`services` carries settings, queue and bot runners (see helpdesk.runtime.Services)."""
     secret = services.settings.secret_key
     session_config = CookieBackendConfig(secret=secret[:32], max_age=SESSION_MAX_AGE, httponly=True,
-                                         samesite="lax", secure=services.settings.public_url.startswith("https"),
+                                         # Secure is added per request on HTTPS (web.security), not here.
+                                         samesite="lax", secure=False,
                                          exclude=["/api/", "/static/"])  # /healthz: details for an admin
     csrf_config = CSRFConfig(secret=secret.hex(), cookie_name="helpdesk_csrf", cookie_samesite="lax",
                              cookie_httponly=False, exclude=["/api/", "/miniapp/api/"])
@@ -69,6 +70,7 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
         exception_handlers=errors.HANDLERS,
         # Sync handlers run in the loop's executor: each one gives its database connection back.
         on_startup=[use_scoped_threads],
+        before_send=[security.add_security_headers],
         lifespan=list(lifespan),
         state=State({"services": services, "settings": services.settings}),
         logging_config=None,  # helpdesk.logs configures logging once, with secrets masked

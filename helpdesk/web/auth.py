@@ -14,7 +14,7 @@ from urllib.parse import quote
 import anyio
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from helpdesk.core import people
+from helpdesk.core import people, sessions
 from helpdesk.db.models import User
 from helpdesk.i18n import gettext, normalize_language, set_language
 
@@ -37,8 +37,8 @@ def new_session(user: User) -> dict[str, Any]:
 
 
 def session_version(user: User) -> str:
-    """Changes with the password, so a new password ends every other session."""
-    return (user.password_hash or "")[-12:]
+    """Changes at logout, deactivation, a new role or password: those end every session (core.sessions)."""
+    return sessions.fingerprint(user)
 
 
 def is_public(path: str) -> bool:

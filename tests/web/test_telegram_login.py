@@ -112,9 +112,9 @@ def test_the_link_asks_before_it_logs_in_and_expires(client: TestClient, sqlite_
     assert used.status_code == 303 and client.get("/stock").status_code == 200
 
     with pytest.raises(Forbidden):
-        telegram_login.check_link(path.rsplit("/", 1)[1])
+        telegram_login.check_link(path.rsplit("/", 1)[1], None)
     # A code asked for now is dead eleven minutes later.
-    challenge = telegram_login.send_code(str(sqlite_org.dan.telegram_id), "http://panel")
+    challenge = telegram_login.send_code(str(sqlite_org.dan.telegram_id), "http://panel", "browser key")
     assert challenge is not None
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=11)
     with pytest.raises(Forbidden):
@@ -129,3 +129,32 @@ def test_no_bot_no_codes(sqlite_org: Org, sqlite_db: str, tmp_path: Path) -> Non
         token = csrf_token(client, "/login")
         refused = client.post("/login/telegram", data={"identifier": "bob", "_csrf_token": token})
         assert refused.status_code == 503 and LoginCode.select().count() == 0
+
+
+def test_the_link_goes_to_the_configured_panel_whatever_the_host_header(
+        client: TestClient, sqlite_org: Org, emulator: BotApiEmulator, settings: Settings) -> None:
+    assert settings.panel_url.startswith("http://") and settings.panel_url.endswith(":8080")
+    token = csrf_token(client, "/login/telegram")
+    sent = client.post("/login/telegram", data={"identifier": str(sqlite_org.bob.telegram_id), "_csrf_token": token},
+                       headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"}, follow_redirects=False)
+    assert sent.status_code == 303
+    _, link = _code_sent_to(sqlite_org.bob, emulator, settings)
+    assert link.startswith(f"{settings.panel_url}/login/telegram/link/") and "evil" not in link
+
+
+def test_a_link_opened_in_another_browser_is_refused_and_the_code_still_works(
+        client: TestClient, sqlite_org: Org, emulator: BotApiEmulator, settings: Settings) -> None:
+    token = csrf_token(client, "/login/telegram")
+    client.post("/login/telegram", data={"identifier": str(sqlite_org.bob.telegram_id), "_csrf_token": token})
+    code, link = _code_sent_to(sqlite_org.bob, emulator, settings)
+    path = link[link.index("/login/telegram/link/"):]
+    with TestClient(app=client.app) as other:  # the phone's browser, or whoever got hold of the link
+        shown = other.get(path)
+        assert shown.status_code == 403 and "только в том браузере" in shown.text
+        replay = other.post(path, data={"_csrf_token": csrf_token(other, "/login/telegram")},
+                            follow_redirects=False)
+        assert replay.status_code == 401 and "только в том браузере" in replay.text
+        assert other.get("/requests", follow_redirects=False).status_code == 303
+    assert LoginCode.get().used_at is None, "a refused link is not used up"
+    ok = client.post("/login/telegram/code", data={"code": code, "_csrf_token": token}, follow_redirects=False)
+    assert ok.status_code == 303 and client.get("/requests").status_code == 200

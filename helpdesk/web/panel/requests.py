@@ -18,6 +18,7 @@ from helpdesk.core.fields import parse_int
 from helpdesk.core.visibility import get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, Ticket
 from helpdesk.i18n import N_, get_language, gettext
+from helpdesk.web.downloads import file_response
 from helpdesk.web.panel.forms import field_errors
 from helpdesk.web.panel.session import Form
 
@@ -159,8 +160,7 @@ def request_file(request: Request, number: FromPath[str], file_id: FromPath[int]
     path = (uploads / row.storage_path).resolve() if row else None
     if row is None or not path.is_file() or uploads.resolve() not in path.parents:
         raise NotFoundException()
-    return File(path=path, filename=row.file_name, media_type=row.content_type,
-                content_disposition_type="inline" if row.content_type.startswith("image/") else "attachment")
+    return file_response(path, row.file_name)
 
 
 def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from helpdesk.core import people
+from helpdesk.core import people, sessions
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.db.models import User
@@ -45,8 +45,11 @@ def login_submit(request: Request, data: Form) -> Template | Redirect:
     return Redirect("/password" if user.must_change_password else next_url, status_code=303)
 
 
-@post("/logout", sync_to_thread=False, status_code=303)
+@post("/logout", sync_to_thread=True, status_code=303)
 def logout(request: Request) -> Redirect:
+    if request.user is not None:
+        # A copy of this cookie (another browser, a stolen one) must stop working too.
+        sessions.end_sessions(Actor(request.user, "web"), request.user, "logout")
     request.clear_session()
     return Redirect("/login", status_code=303)
 

@@ -11,11 +11,12 @@ from litestar.response import Redirect, Template
 from helpdesk.core import telegram_login
 from helpdesk.core.errors import DomainError
 from helpdesk.db.models import User
-from helpdesk.i18n import get_language
+from helpdesk.i18n import get_language, gettext
 from helpdesk.web.auth import new_session
 from helpdesk.web.panel.session import Form, safe_next
 
 CHALLENGE = "tg_challenge"
+BROWSER = "tg_browser"  # the key that binds the bot's link to this browser (the session cookie is encrypted)
 
 
 def _page(request: Request, step: str, status_code: int = 200, **extra: Any) -> Template:
@@ -42,9 +43,12 @@ class TelegramLogin(Controller):
         identifier = str(data.get("identifier", ""))[:100]
         if request.app.state.services.bot.health()["state"] != "running":
             return _page(request, "ask", 503, identifier=identifier)
-        challenge = telegram_login.send_code(identifier, str(request.base_url))
+        session = request.session or {}
+        browser_key = session.get(BROWSER) or telegram_login.new_browser_key()
+        # The link's address comes from the settings: a request's Host header is the asker's to choose.
+        challenge = telegram_login.send_code(identifier, request.app.state.settings.panel_url, browser_key)
         # Unknown accounts get the same answer and a dead challenge: nobody can probe who exists.
-        request.set_session({**(request.session or {}), CHALLENGE: challenge or 0})
+        request.set_session({**session, CHALLENGE: challenge or 0, BROWSER: browser_key})
         return Redirect(f"/login/telegram/code?next={safe_next(str(data.get('next', '/')))}", status_code=303)
 
     @get("/code", sync_to_thread=False)
@@ -62,14 +66,16 @@ class TelegramLogin(Controller):
     @get("/link/{token:str}", sync_to_thread=False)
     def link(self, request: Request, token: FromPath[str]) -> Template:
         # A button, not an instant login: Telegram fetches link previews, and a GET must not use the link up.
+        if not (request.session or {}).get(BROWSER):
+            return _page(request, "other_browser", 403, error=gettext(telegram_login.OTHER_BROWSER))
         return _page(request, "link", token=token)
 
     @post("/link/{token:str}", sync_to_thread=True)
     def follow(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         try:
-            user = telegram_login.check_link(token)
+            user = telegram_login.check_link(token, (request.session or {}).get(BROWSER))
         except DomainError as exc:
-            return _page(request, "link", 401, token=token, error=exc.text(get_language()))
+            return _page(request, "other_browser", 401, error=exc.text(get_language()))
         return _log_in(request, user, "/")
 
 
