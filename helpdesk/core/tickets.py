@@ -201,7 +201,8 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     if flt.archived is not None:
         query = query.where(Ticket.archived == flt.archived)
     if flt.text.strip():
-        query = query.where(Ticket.id.in_(text_search.ranked(actor, flt.text, query)))
+        query = query.where(Ticket.id.in_(text_search.ranked(actor, flt.text, query, branch_id=flt.branch_id,
+                                                             archived=flt.archived)))
     return query.order_by(SORTS.get(flt.sort, Ticket.id.desc()), Ticket.id.desc())
 
 
@@ -228,7 +229,8 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
     page = max(flt.page, 1)
     offset = (page - 1) * per_page
     if flt.text.strip():
-        ids = text_search.ranked(actor, flt.text, filtered(actor, replace(flt, text="")))
+        ids = text_search.ranked(actor, flt.text, filtered(actor, replace(flt, text="")), branch_id=flt.branch_id,
+                                 archived=flt.archived)
         if flt.sort != RELEVANCE and len(ids) > 1:
             ids = [row[0] for row in Ticket.select(Ticket.id).where(Ticket.id.in_(ids))
                    .order_by(SORTS[flt.sort], Ticket.id.desc()).tuples()]

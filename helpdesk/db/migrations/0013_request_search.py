@@ -22,9 +22,10 @@ SQLITE_TRIGGER_TARGETS = {
     # trigger name: (event, which tickets to rebuild)
     "ticket_search_ticket_insert": ("AFTER INSERT ON ticket", "t.id = NEW.id"),
     "ticket_search_ticket_update": (
-        "AFTER UPDATE OF number, description, branch_id, author_id, assignee_id ON ticket WHEN "
-        "OLD.number IS NOT NEW.number OR OLD.description IS NOT NEW.description OR OLD.branch_id IS NOT "
-        "NEW.branch_id OR OLD.author_id IS NOT NEW.author_id OR OLD.assignee_id IS NOT NEW.assignee_id",
+        "AFTER UPDATE OF number, description, branch_id, warehouse_id, author_id, assignee_id, archived ON ticket "
+        "WHEN OLD.number IS NOT NEW.number OR OLD.description IS NOT NEW.description OR OLD.branch_id IS NOT "
+        "NEW.branch_id OR OLD.warehouse_id IS NOT NEW.warehouse_id OR OLD.author_id IS NOT NEW.author_id "
+        "OR OLD.assignee_id IS NOT NEW.assignee_id OR OLD.archived IS NOT NEW.archived",
         "t.id = NEW.id"),
     "ticket_search_comment_insert": ("AFTER INSERT ON comment", "t.id = NEW.ticket_id"),
     "ticket_search_comment_update": (
@@ -44,13 +45,19 @@ def _yo(expression: str) -> str:
     return f"replace(replace({expression}, 'ё', 'е'), 'Ё', 'Е')"
 
 
+# Where a request is and whether it is archived, as words (b12 w3 archived0): a search narrows by them
+# inside the full-text index and reads only the newest matches (see core/search.py).
+FACETS = "'b' || t.branch_id || ' w' || coalesce(t.warehouse_id, 0) || ' archived' || t.archived"
+
+
 def _sqlite_document(where: str) -> str:
     return (
-        "INSERT INTO ticket_search (rowid, number, description, people, comments, notes) "
+        "INSERT INTO ticket_search (rowid, number, description, people, comments, notes, facets) "
         f"SELECT t.id, t.number || ' ' || ltrim(substr(t.number, 6), '0'), {_yo('t.description')}, "
         + _yo("b.code || ' ' || b.name || ' ' || a.display_name || ' ' || coalesce(s.display_name, '')") + ", "
         + _yo("(SELECT group_concat(c.body, ' ') FROM comment c WHERE c.ticket_id = t.id AND NOT c.internal)") + ", "
-        + _yo("(SELECT group_concat(c.body, ' ') FROM comment c WHERE c.ticket_id = t.id AND c.internal)") + " "
+        + _yo("(SELECT group_concat(c.body, ' ') FROM comment c WHERE c.ticket_id = t.id AND c.internal)") + ", "
+        + FACETS + " "
         'FROM ticket t JOIN branch b ON b.id = t.branch_id JOIN "user" a ON a.id = t.author_id '
         f'LEFT JOIN "user" s ON s.id = t.assignee_id WHERE {where}'
     )
@@ -58,9 +65,9 @@ def _sqlite_document(where: str) -> str:
 
 def _up_sqlite(db: pw.Database) -> None:
     db.execute_sql(
-        "CREATE VIRTUAL TABLE ticket_search USING fts5(number, description, people, comments, notes, "
+        "CREATE VIRTUAL TABLE ticket_search USING fts5(number, description, people, comments, notes, facets, "
         "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')")
-    db.execute_sql("INSERT INTO ticket_search (ticket_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 3.0, 2.0, 1.0)')")
+    db.execute_sql("INSERT INTO ticket_search (ticket_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 3.0, 2.0, 1.0, 0.0)')")
     for name, (event, where) in SQLITE_TRIGGER_TARGETS.items():
         db.execute_sql(
             f'CREATE TRIGGER "{name}" {event} BEGIN '
