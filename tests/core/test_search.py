@@ -37,8 +37,7 @@ def _names(found: dict[str, Ticket], numbers: list[str]) -> list[str]:
 
 def test_ranked_description_before_comment_any_case(org: Org, found: dict[str, Ticket]) -> None:
     for text in ("принтер", "ПРИНТЕР", "Принтер"):
-        hits = _names(found, _numbers(org, "alice", text))
-        assert set(hits[:2]) == {"jam", "hp"} and hits[2:] == ["scanner"], text
+        assert _names(found, _numbers(org, "alice", text)) == ["hp", "jam", "scanner"], text
     assert _names(found, _numbers(org, "alice", "принтер бухгалтерии")) == ["jam"]  # every word must match
     assert _names(found, _numbers(org, "alice", "ЗАЖЕВЫВАЕТ")) == ["jam"]  # ё typed as е
     assert _numbers(org, "alice", "факс") == [] and _numbers(org, "alice", " ,. ") == []
@@ -89,5 +88,14 @@ def test_the_list_ranks_and_keeps_its_other_filters(org: Org, found: dict[str, T
     Ticket.update(archived=True).where(Ticket.id == found["hp"].id).execute()
     assert tickets.search(admin, tickets.TicketFilter(text="HP")).total == 0
     assert tickets.search(admin, tickets.TicketFilter(text="HP", archived=None)).total == 1  # archive: searchable
+    assert tickets.search(admin, tickets.TicketFilter(text="HP", archived=True)).total == 1
     number = found["toner"].number
     assert [t.number for t in tickets.search(org.actor("carl"), tickets.TicketFilter(text=number)).items] == []
+
+
+def test_rank_is_fields_first_then_newest_and_stops_at_the_limit(org: Org, found: dict[str, Ticket]) -> None:
+    newer = tickets.create(org.actor("bob"), tickets.TicketDraft("it_help", description="Заявка"))
+    tickets.add_comment(org.actor("bob"), newer, "принтер опять")  # the newest, but only in a comment
+    found["newer"] = newer
+    assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "newer", "scanner"]
+    assert [found["hp"].id, found["jam"].id] == search.ranked(org.actor("alice"), "принтер", limit=2)

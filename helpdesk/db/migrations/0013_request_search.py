@@ -6,14 +6,16 @@ from the rest its internal notes, which only staff may search (core/search.py de
 The triggers rebuild a request's document whenever one of those changes, so no channel has to.
 
 SQLite: an FTS5 table with the unicode61 tokenizer (Cyrillic and Latin fold case, diacritics are
-removed; ё is folded to е by the triggers) and prefix indexes for search as you type. It stores its
-own copy of the text: SQLite 3.40 has no contentless delete, and an external-content table cannot
-forget a document whose source rows (comments, names in other tables) changed. bm25 weighs
-number > description > names > comments > notes.
+removed; ё is folded to е by the triggers) and prefix indexes of 2 to 5 letters: a search reads a
+word's prefix (core/search.py) from one of them in rowid order and stops early, where a longer prefix
+would merge every matching word's list first. The table stores its own copy of the text: SQLite 3.40
+has no contentless delete, and an external-content table cannot forget a document whose source rows
+(comments, names in other tables) changed.
 
 PostgreSQL: a `ticket_search` table of tsvectors with GIN indexes, 'russian' configuration (Russian
 words are stemmed: «принтера» finds «принтер»; Latin words get the English stemmer), the number
-with 'simple'. `doc` is what everyone may search; `staff_doc` adds the notes.
+with 'simple', weights A (number), B (description, names), C (comments), D (notes). `doc` is what
+everyone may search; `staff_doc` adds the notes.
 """
 
 import peewee as pw
@@ -66,8 +68,7 @@ def _sqlite_document(where: str) -> str:
 def _up_sqlite(db: pw.Database) -> None:
     db.execute_sql(
         "CREATE VIRTUAL TABLE ticket_search USING fts5(number, description, people, comments, notes, facets, "
-        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')")
-    db.execute_sql("INSERT INTO ticket_search (ticket_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 3.0, 2.0, 1.0, 0.0)')")
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5')")
     for name, (event, where) in SQLITE_TRIGGER_TARGETS.items():
         db.execute_sql(
             f'CREATE TRIGGER "{name}" {event} BEGIN '
