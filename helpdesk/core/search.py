@@ -21,7 +21,7 @@ from helpdesk.core.visibility import scope
 from helpdesk.db.database import db, is_sqlite
 from helpdesk.db.models import Ticket
 
-MAX_RESULTS = 1000  # a search is read from the top; past this, refine the words
+MAX_RESULTS = 500  # a search is read from the top (20 pages of the list); past this, refine the words
 MAX_TERMS = 8
 NUMBER = re.compile(r"\d{4}-\d{6}")  # numbering.next_number's format: found exactly, by its unique index
 WORD = re.compile(r"\w+")
@@ -136,11 +136,15 @@ def ranked(actor: Actor, text: str, within: pw.ModelSelect | None = None, *, bra
     if is_sqlite():
         facets = _facets(actor, branch_id, archived)
         first = _newest_sqlite(query, _fts5_query(words, MAIN_COLUMNS, facets), limit)
+        if len(first) >= limit:  # a common word: the first rank fills the list
+            return first
         rest = _newest_sqlite(query, _fts5_query(words, STAFF_COLUMNS if actor.is_staff else PUBLIC_COLUMNS,
                                                  facets), limit)
     else:
         column = _PgSearch.staff_doc if actor.is_staff else _PgSearch.doc
         first = _newest_postgres(query, column, _tsquery(words, "AB"), limit)
+        if len(first) >= limit:
+            return first
         rest = _newest_postgres(query, column, _tsquery(words), limit)
     seen = set(first)
     return (first + [i for i in rest if i not in seen])[:limit]
