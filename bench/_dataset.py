@@ -206,12 +206,14 @@ def _drop_indexes(database: pw.Database) -> list[str]:
     after the load: the schema ends exactly as the migrations made it, and building an index once from
     sorted data is several times cheaper than growing it row by row."""
     tables = ", ".join(f"'{model._meta.table_name}'" for model in (Ticket, OrderLine, Comment, AuditEvent))
+    # The search triggers (migration 0013) read a request's comments for every row loaded: that index stays.
+    kept = "'comment_ticket_id'"
     if isinstance(database, pw.SqliteDatabase):
         rows = database.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                                    f"AND tbl_name IN ({tables})").fetchall()
+                                    f"AND tbl_name IN ({tables}) AND name NOT IN ({kept})").fetchall()
     else:  # indexes behind constraints (primary keys) stay
         rows = database.execute_sql(f"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                                    f"AND tablename IN ({tables}) AND indexname NOT IN "
+                                    f"AND tablename IN ({tables}) AND indexname NOT IN ({kept}) AND indexname NOT IN "
                                     f"(SELECT conname FROM pg_constraint)").fetchall()
     for name, _ in rows:
         database.execute_sql(f'DROP INDEX "{name}"')

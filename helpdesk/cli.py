@@ -42,6 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--username", help="web login (default: none, Telegram only)")
     add.add_argument("--email")
     add.add_argument("--password-stdin", action="store_true", help="read the web password from standard input")
+    set_password = user.add_parser("set-password", help="set a web password, read from standard input")
+    _common(set_password)
+    set_password.add_argument("login", help="web login, e.g. admin")
+
+    token = sub.add_parser("token", help="issue and revoke API tokens").add_subparsers(dest="token_command",
+                                                                                     required=True)
+    create = token.add_parser("create", help="issue a token acting as LOGIN (printed once)")
+    _common(create)
+    create.add_argument("login", help="the owner's web login: the token has their role and place")
+    create.add_argument("name", help="what the token is for, e.g. 1c-sync")
+    revoke = token.add_parser("revoke", help="revoke a token by id or name")
+    _common(revoke)
+    revoke.add_argument("token", help="the token's id or name")
 
     invite = sub.add_parser("invite", help="make an invite link for the bot")
     _common(invite)
@@ -56,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("serve", "user", "invite", "check")
+COMMANDS = ("serve", "user", "token", "invite", "check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                  "port": getattr(args, "port", None), "demo": getattr(args, "demo", False)}
     try:
         settings = load_settings(overrides)
-        handler: Command = {"serve": cmd_serve, "user": cmd_user, "invite": cmd_invite, "check": cmd_check}[command]
+        handler: Command = {"serve": cmd_serve, "user": cmd_user, "token": cmd_token, "invite": cmd_invite,
+                            "check": cmd_check}[command]
         return handler(args, settings)
     except ConfigError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
@@ -105,12 +119,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if password:
         print(f"First run: log in as 'admin' with password {password} (you will be asked to change it).",
               flush=True)
+    _print_start_hints(settings, first_run=bool(password))
     services = runtime.build_services(settings)
     if not services.settings.bot_token:
         print("Telegram bot is off: set its token in Settings or HELPDESK_BOT_TOKEN to turn it on.", flush=True)
     print(f"Open http://{host}:{settings.port}/", flush=True)
     runtime.serve(settings, runtime.build_app(services))
     return 0
+
+
+def _print_start_hints(settings: Settings, first_run: bool) -> None:
+    from helpdesk.core import demo, recovery
+
+    if not first_run and recovery.first_admin_never_logged_in():
+        print("The 'admin' user has not logged in yet. Lost its password? "
+              "Set a new one: helpdesk user set-password admin", flush=True)
+    if settings.demo and (logins := demo.logins()):
+        print(f"Demo logins: {', '.join(logins)}; password {demo.DEMO_PASSWORD}", flush=True)
 
 
 def _lookup(model: type, code: str | None, what: str):  # noqa: ANN202 - returns a model row or None
@@ -129,6 +154,8 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     from helpdesk.db.models import Branch, Warehouse
 
     _open_db(settings)
+    if args.user_command == "set-password":
+        return _set_password(args, settings)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     if password is not None and not args.username:
         args.username = args.name.split()[0].lower()
@@ -142,6 +169,49 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"created user #{user.id} {user.display_name} ({user.role})"
           + (f", web login {user.username}" if user.username else ""))
+    return 0
+
+
+def _set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.core import recovery
+    from helpdesk.core.actors import Actor
+    from helpdesk.core.errors import DomainError
+
+    if sys.stdin.isatty():  # typed at a console: do not echo it
+        import getpass
+
+        password = getpass.getpass("New password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = recovery.set_password(Actor(None, "cli"), args.login, password)
+    except DomainError as exc:
+        print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
+        return 1
+    print(f"password set for {user.username} ({user.display_name}); log in at the panel with it")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.core import api_tokens
+    from helpdesk.core.actors import Actor
+    from helpdesk.core.errors import DomainError
+
+    _open_db(settings)
+    actor = Actor(None, "cli")
+    try:
+        if args.token_command == "create":
+            issued = api_tokens.issue(actor, api_tokens.owner_by_login(args.login), args.name)
+            print(issued.secret)
+            print(f"token #{issued.token.id} {issued.token.name!r} acts as {issued.token.user.display_name} "
+                  f"({issued.token.user.role}); it is shown only now", file=sys.stderr)
+        else:
+            token = api_tokens.find(actor, args.token)
+            api_tokens.revoke(actor, token)
+            print(f"revoked token #{token.id} {token.name!r}")
+    except DomainError as exc:
+        print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -101,3 +101,74 @@ def test_env_example_is_generated_from_the_settings_table() -> None:
     from helpdesk.config import env_example
 
     assert (Path(__file__).parent.parent / ".env.example").read_text(encoding="utf-8") == env_example()
+
+
+def _serve(data_dir: Path, monkeypatch: pytest.MonkeyPatch, *flags: str) -> int:
+    from helpdesk import runtime
+    from tests.support.postgres import free_port
+
+    monkeypatch.setattr(runtime, "serve", lambda settings, app: None)
+    code = cli.main(["--data-dir", str(data_dir), "--port", str(free_port()), *flags])
+    close_database()
+    return code
+
+
+def test_serve_names_the_way_back_until_the_admin_logs_in(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert _serve(data_dir, monkeypatch, "--demo") == 0
+    out = capsys.readouterr().out
+    assert "First run: log in as 'admin'" in out and "set-password" not in out
+    assert "Demo logins: store, store-spb, anna, petr, maria, ildar, elena; password demo-password" in out
+    assert _serve(data_dir, monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "has not logged in yet" in out and "helpdesk user set-password admin" in out and "Demo logins" not in out
+    cli._open_db(cli.load_settings({"data_dir": str(data_dir)}))
+    User.update(last_login_at=User.created_at).where(User.username == "admin").execute()
+    close_database()
+    assert _serve(data_dir, monkeypatch) == 0
+    assert "set-password" not in capsys.readouterr().out
+
+
+def test_set_password_from_stdin(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from helpdesk.core import people
+    from helpdesk.db.models import AuditEvent
+
+    assert cli.main(["user", "add", "Admin", "--role", "admin", "--username", "admin", "--data-dir", str(data_dir)]) == 0
+    User.update(must_change_password=True, failed_logins=4).where(User.username == "admin").execute()
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("short\n"))
+    assert cli.main(["user", "set-password", "admin", "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err.strip()  # the domain's password rule, translated, in one line
+    assert err.startswith("helpdesk: Пароль") and "10" in err and "\n" not in err
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a brand new secret\n"))
+    assert cli.main(["user", "set-password", "ADMIN", "--data-dir", str(data_dir)]) == 0
+    assert "password set for admin" in capsys.readouterr().out
+    user = people.authenticate("admin", "a brand new secret")
+    assert not user.must_change_password  # the operator chose it: no forced change
+    event = AuditEvent.get(AuditEvent.action == "password_change")
+    assert event.channel == "cli" and event.actor_id is None and event.entity_id == str(user.id)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a brand new secret\n"))
+    assert cli.main(["user", "set-password", "nobody", "--data-dir", str(data_dir)]) == 1
+    assert "nobody" in capsys.readouterr().err
+
+
+def test_token_create_prints_it_once_and_revoke_stops_it(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpdesk.core import people
+    from helpdesk.db.models import ApiToken
+
+    assert cli.main(["user", "add", "Олег", "--role", "admin", "--username", "oleg", "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+    assert cli.main(["token", "create", "oleg", "1c-sync", "--data-dir", str(data_dir)]) == 0
+    printed = capsys.readouterr()
+    secret = printed.out.strip()
+    assert secret.startswith("hd_") and "shown only now" in printed.err
+    assert people.user_for_token(secret).username == "oleg"
+    assert cli.main(["token", "create", "ghost", "x", "--data-dir", str(data_dir)]) == 1
+    assert "ghost" in capsys.readouterr().err
+    assert cli.main(["token", "revoke", "1c-sync", "--data-dir", str(data_dir)]) == 0
+    assert "revoked token #" in capsys.readouterr().out
+    assert people.user_for_token(secret) is None
+    assert cli.main(["token", "revoke", "1c-sync", "--data-dir", str(data_dir)]) == 1  # no live token of that name
+    token = ApiToken.get()
+    assert cli.main(["token", "revoke", str(token.id), "--data-dir", str(data_dir)]) == 1
+    assert "уже отозван" in capsys.readouterr().err

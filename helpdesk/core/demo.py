@@ -43,6 +43,15 @@ PRINTERS = [
 ]
 
 
+LOGINS = ("store", "store-spb", "anna", "petr", "maria", "ildar", "elena")  # the web logins load_demo creates
+
+
+def logins() -> list[str]:
+    """The demo's web logins that exist and are active here (printed at start with --demo)."""
+    found = {u.username for u in User.select(User.username).where(User.username.in_(LOGINS) & User.active)}
+    return [login for login in LOGINS if login in found]
+
+
 def load_demo(seed: int = 7) -> bool:
     """Load demo data once; returns False when the organisation already has branches."""
     if Branch.select().exists():

@@ -55,14 +55,18 @@ def test_a_page_past_the_end_is_empty_but_counted(org: Org) -> None:
     assert (page.items, page.total, page.pages) == ([], 3, 2)
 
 
-def test_a_number_fragment_finds_numbers_and_descriptions(org: Org) -> None:
+def test_a_number_or_its_sequence_finds_numbers_and_descriptions(org: Org) -> None:
     bob = org.actor("bob")
     by_number = tickets.create(bob, tickets.TicketDraft("it_help", description="Mail is down"))
-    fragment = by_number.number[3:]  # "6-000001": a dash and digits, no letters
-    by_text = tickets.create(bob, tickets.TicketDraft("it_help", description=f"Printer {fragment} jams"))
+    sequence = by_number.number[5:]  # "000001": also found without the year, and as "1"
+    by_text = tickets.create(bob, tickets.TicketDraft("it_help", description=f"Printer {sequence} jams"))
     tickets.create(bob, tickets.TicketDraft("it_help", description="Scanner is slow"))
-    found = tickets.search(org.actor("alice"), tickets.TicketFilter(text=fragment))
+    exact = tickets.search(org.actor("alice"), tickets.TicketFilter(text=f" {by_number.number} "))
+    assert ([t.number for t in exact.items], exact.total) == ([by_number.number], 1)
+    found = tickets.search(org.actor("alice"), tickets.TicketFilter(text=sequence))
     assert ({t.number for t in found.items}, found.total) == ({by_number.number, by_text.number}, 2)
+    assert [t.number for t in tickets.search(org.actor("alice"), tickets.TicketFilter(text="1")).items] == [
+        by_number.number]
     letters = tickets.search(org.actor("alice"), tickets.TicketFilter(text="MAIL IS"))
     assert [t.number for t in letters.items] == [by_number.number]  # letters still match whatever the case
 

@@ -138,18 +138,22 @@ class RequestsController(ApiController):
         type_code: Annotated[str | None, QueryParameter(name="type")] = None,
         branch: FromQuery[str | None] = None,
         assignee_id: FromQuery[int | None] = None,
-        text: Annotated[str, QueryParameter(max_length=200)] = "",
+        text: Annotated[str, QueryParameter(
+            max_length=200, description="words of the description, comments, branch or people, or a number")] = "",
         archived: FromQuery[bool | None] = False,
         created_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
         created_to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
-        sort: Annotated[str, QueryParameter(enum=list(tickets.SORTS))] = "-created",
+        sort: Annotated[str | None, QueryParameter(
+            enum=[*tickets.SORTS, tickets.RELEVANCE],
+            description="default: relevance with text (best match first), else -created")] = None,
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> TicketPage:
         actor = api_actor(request)
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
-                                   text=text, archived=archived, sort=sort, page=page, per_page=per_page)
+                                   text=text, archived=archived, page=page, per_page=per_page,
+                                   sort=sort or (tickets.RELEVANCE if text.strip() else "-created"))
         result = tickets.search(actor, flt)
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)
 

@@ -44,7 +44,10 @@ def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
     q = request.query_params
     statuses = tuple(s for s in q.getall("status", []) if s in lifecycle.STATUSES)
     archived = {"yes": True, "all": None}.get(q.get("archived", ""), False)
-    sort = q.get("sort", "-created") if q.get("sort", "-created") in tickets.SORTS else "-created"
+    # A search shows the best matches first unless another order is chosen.
+    default_sort = tickets.RELEVANCE if (q.get("q") or "").strip() else "-created"
+    sort = q.get("sort") or default_sort
+    sort = sort if sort in tickets.SORTS or sort == tickets.RELEVANCE else default_sort
     flt = tickets.TicketFilter(
         branch_id=parse_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
         created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=parse_int(q.get("assignee")),

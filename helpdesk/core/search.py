@@ -1,0 +1,150 @@
+"""Free-text search for requests: words of the description, comments, branch, people or the number.
+
+Answers from the search documents of migration 0013 (SQLite FTS5, PostgreSQL tsvector), and only
+ever among the requests the actor may see (visibility.scope). Internal notes are in the documents
+apart from the rest and are searched for staff only, as only staff read them.
+
+Ranking: requests whose number, description or names hold every word come first, then those that
+need their comments (or notes) too; newest first within each. Both are read from the index in id
+order and stop at the limit, so a word found in half a million requests costs what a rare one does
+(bm25 or ts_rank would score every match first: 10-100 ms per thousand here).
+"""
+
+from __future__ import annotations
+
+import re
+
+import peewee as pw
+
+from helpdesk.core.actors import Actor
+from helpdesk.core.visibility import scope
+from helpdesk.db.database import db, is_sqlite
+from helpdesk.db.models import Ticket
+
+MAX_RESULTS = 500  # a search is read from the top (20 pages of the list); past this, refine the words
+MAX_TERMS = 8
+NUMBER = re.compile(r"\d{4}-\d{6}")  # numbering.next_number's format: found exactly, by its unique index
+WORD = re.compile(r"\w+")
+# SQLite's tokenizer does not stem: a Russian word typed with its ending («принтера», «картриджи») is
+# searched as the prefix without the final vowels, so it also finds «принтер», «картридж».
+RUSSIAN_ENDING = re.compile(r"(?<=[а-я]{4})[аеиоуыэюяьй]{1,2}$")
+PREFIX = 5  # the longest prefix index of migration 0013: longer words are searched by their first 5 letters
+MAIN_COLUMNS = "{number description people}"  # the first rank (FTS5 column filter)
+PUBLIC_COLUMNS = "{number description people comments}"  # all but the notes
+STAFF_COLUMNS = "{number description people comments notes}"
+
+
+class _Fts(pw.Model):
+    """The FTS5 table of migration 0013 (SQLite); its hidden column of the same name takes MATCH."""
+
+    rowid = pw.IntegerField(primary_key=True, column_name="rowid")
+    ticket_search = pw.BareField()
+
+    class Meta:
+        database = db
+        table_name = "ticket_search"
+
+
+class _PgSearch(pw.Model):
+    """The tsvector table of migration 0013 (PostgreSQL)."""
+
+    ticket_id = pw.IntegerField(primary_key=True)
+    doc = pw.BareField()
+    staff_doc = pw.BareField()
+
+    class Meta:
+        database = db
+        table_name = "ticket_search"
+
+
+def terms(text: str) -> list[str]:
+    """The words of a query, lower-case, ё as е; at most MAX_TERMS of them."""
+    return [w for w in (w.lower().replace("ё", "е").replace("_", "") for w in WORD.findall(text or "")) if w][
+        :MAX_TERMS]
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.fullmatch((text or "").strip()))
+
+
+def _fts5_word(word: str) -> str:
+    if word.isdigit() or len(word) < 2:
+        return f'"{word}"'  # numbers match whole ("12" must not find 1200); one letter has no prefix index
+    return f'"{RUSSIAN_ENDING.sub("", word)[:PREFIX]}"*'
+
+
+def _fts5_query(words: list[str], columns: str, facets: list[str]) -> str:
+    phrase = " AND ".join(_fts5_word(w) for w in words)
+    return " AND ".join([f"{columns} : ({phrase})", *(f'facets : "{f}"' for f in facets)])
+
+
+def _facets(actor: Actor, branch_id: int | None, archived: bool | None) -> list[str]:
+    """Words of migration 0013's facets column that narrow the search inside the index.
+
+    Only a shortcut: the actor's scope (visibility.scope) and the list's filters still decide.
+    """
+    facets = []
+    if actor.role == "branch":
+        facets.append(f"b{actor.user.branch_id}")
+    elif actor.role == "storekeeper":
+        facets.append(f"w{actor.user.warehouse_id or 0}")
+    if branch_id is not None:
+        facets.append(f"b{branch_id}")
+    if archived is not None:
+        facets.append(f"archived{int(archived)}")
+    return facets
+
+
+def _tsquery(words: list[str], weights: str = "") -> str:
+    # Words are \w+ only, so no tsquery operator can come from the user; weights AB: number, description, names.
+    return " & ".join(f"{w}:{weights}" if w.isdigit() and weights else w if w.isdigit() else f"{w}:*{weights}"
+                      for w in words)
+
+
+def _newest_sqlite(query: pw.ModelSelect, match: str, limit: int) -> list[int]:
+    # FTS5 reads the match in rowid order and stops at the limit; the request's own row then answers
+    # the scope and the list's other filters.
+    newest = (_Fts.select(_Fts.rowid.alias("id")).where(pw.Expression(_Fts.ticket_search, "MATCH", match))
+              .order_by(_Fts.rowid.desc()).limit(limit).alias("newest"))
+    return [row[0] for row in query.join(newest, on=(newest.c.id == Ticket.id)).order_by(Ticket.id.desc()).tuples()]
+
+
+def _newest_postgres(query: pw.ModelSelect, column: pw.Field, tsquery: str, limit: int) -> list[int]:
+    # The planner walks the scope's newest requests (indexes of migration 0006) checking their
+    # documents for a common word, or reads a rare word's matches from the GIN index.
+    matched = pw.Expression(column, "@@", pw.fn.to_tsquery("russian", tsquery))
+    return [row[0] for row in query.join(_PgSearch, on=(_PgSearch.ticket_id == Ticket.id)).where(matched)
+            .order_by(Ticket.id.desc()).limit(limit).tuples()]
+
+
+def ranked(actor: Actor, text: str, within: pw.ModelSelect | None = None, *, branch_id: int | None = None,
+           archived: bool | None = None, limit: int = MAX_RESULTS) -> list[int]:
+    """Ids of the requests that match `text`, best first, among those the actor may see.
+
+    `within` narrows the search to a Ticket query (the list's other filters; pass its branch and
+    archive flag too, which the index can narrow by); a full request number is looked up exactly.
+    Every word must match somewhere: in the description, a comment (a note, for staff), the branch's
+    code or name, the author's or assignee's name, or the number.
+    """
+    query = scope(within if within is not None else Ticket.select(), actor).select(Ticket.id).order_by()
+    text = (text or "").strip()
+    if is_number(text):
+        return [row[0] for row in query.where(Ticket.number == text).tuples()]
+    words = terms(text)
+    if not words:
+        return []
+    if is_sqlite():
+        facets = _facets(actor, branch_id, archived)
+        first = _newest_sqlite(query, _fts5_query(words, MAIN_COLUMNS, facets), limit)
+        if len(first) >= limit:  # a common word: the first rank fills the list
+            return first
+        rest = _newest_sqlite(query, _fts5_query(words, STAFF_COLUMNS if actor.is_staff else PUBLIC_COLUMNS,
+                                                 facets), limit)
+    else:
+        column = _PgSearch.staff_doc if actor.is_staff else _PgSearch.doc
+        first = _newest_postgres(query, column, _tsquery(words, "AB"), limit)
+        if len(first) >= limit:
+            return first
+        rest = _newest_postgres(query, column, _tsquery(words), limit)
+    seen = set(first)
+    return (first + [i for i in rest if i not in seen])[:limit]

@@ -1,0 +1,101 @@
+"""Free-text search: words of descriptions, comments, notes (staff only), branches and people; ranked."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.core import search, tickets
+from helpdesk.db.models import Ticket, User
+from tests.conftest import Org
+
+
+@pytest.fixture
+def found(org: Org) -> dict[str, Ticket]:
+    bob, carl, dan = org.actor("bob"), org.actor("carl"), org.actor("dan")
+    made = {
+        "jam": tickets.create(bob, tickets.TicketDraft("it_help", description="Принтер зажёвывает бумагу в бухгалтерии")),
+        "scanner": tickets.create(bob, tickets.TicketDraft("it_help", description="Не работает сканер")),
+        "hp": tickets.create(carl, tickets.TicketDraft("repair", description="Принтер HP не печатает")),
+        "toner": tickets.create(dan, tickets.TicketDraft("it_help", description="Замена картриджа")),
+        "mail": tickets.create(bob, tickets.TicketDraft("it_help", description="Mail client does not start")),
+    }
+    tickets.add_comment(org.actor("sam"), made["scanner"], "Принтер рядом тоже шумит")
+    tickets.add_comment(org.actor("sue"), made["toner"], "Секретный код склада", internal=True)
+    return made
+
+
+def _numbers(org: Org, persona: str, text: str) -> list[str]:
+    ids = search.ranked(org.actor(persona), text)
+    by_id = {t.id: t.number for t in Ticket.select().where(Ticket.id.in_(ids))}
+    return [by_id[i] for i in ids]
+
+
+def _names(found: dict[str, Ticket], numbers: list[str]) -> list[str]:
+    names = {t.number: name for name, t in found.items()}
+    return [names[n] for n in numbers]
+
+
+def test_ranked_description_before_comment_any_case(org: Org, found: dict[str, Ticket]) -> None:
+    for text in ("принтер", "ПРИНТЕР", "Принтер"):
+        assert _names(found, _numbers(org, "alice", text)) == ["hp", "jam", "scanner"], text
+    assert _names(found, _numbers(org, "alice", "принтер бухгалтерии")) == ["jam"]  # every word must match
+    assert _names(found, _numbers(org, "alice", "ЗАЖЕВЫВАЕТ")) == ["jam"]  # ё typed as е
+    assert _numbers(org, "alice", "факс") == [] and _numbers(org, "alice", " ,. ") == []
+
+
+def test_word_forms_and_prefixes(org: Org, found: dict[str, Ticket]) -> None:
+    assert _names(found, _numbers(org, "alice", "бумаги")) == ["jam"]
+    assert _names(found, _numbers(org, "alice", "картриджи")) == ["toner"]
+    assert _names(found, _numbers(org, "alice", "скан")) == ["scanner"]  # as you type
+    assert _names(found, _numbers(org, "alice", "MAIL")) == ["mail"]
+
+
+def test_branch_user_finds_only_their_branch(org: Org, found: dict[str, Ticket]) -> None:
+    assert set(_names(found, _numbers(org, "carl", "принтер"))) == {"hp"}
+    assert set(_names(found, _numbers(org, "bob", "принтер"))) == {"jam", "scanner"}
+    assert _numbers(org, "dan", "принтер") == []
+    assert set(_names(found, _numbers(org, "sam", "принтер"))) == {"jam", "hp", "scanner"}  # W1 serves B1, B2
+    assert _numbers(org, "sue", "принтер") == []
+
+
+def test_internal_notes_are_searched_for_staff_only(org: Org, found: dict[str, Ticket]) -> None:
+    assert _names(found, _numbers(org, "alice", "секретный")) == ["toner"]
+    assert _names(found, _numbers(org, "sue", "секретный код")) == ["toner"]
+    assert _numbers(org, "dan", "секретный") == []  # the author sees the request, not the note
+    assert _names(found, _numbers(org, "dan", "замена")) == ["toner"]
+
+
+def test_branches_and_people_and_their_renames(org: Org, found: dict[str, Ticket]) -> None:
+    assert _names(found, _numbers(org, "alice", "carl")) == ["hp"]
+    assert _names(found, _numbers(org, "alice", "b3")) == ["toner"]
+    assert set(_names(found, _numbers(org, "alice", "branch two"))) == {"hp"}
+    tickets.assign(org.actor("sam"), found["jam"], org.sam.id)
+    assert _names(found, _numbers(org, "alice", "sam")) == ["jam"]
+    User.update(display_name="Самуил Петров").where(User.id == org.sam.id).execute()
+    assert _names(found, _numbers(org, "alice", "петров")) == ["jam"] and _numbers(org, "alice", "sam") == []
+    tickets.add_comment(org.actor("carl"), found["hp"], "Ждём мастера")
+    assert _names(found, _numbers(org, "alice", "мастер")) == ["hp"]
+
+
+def test_the_list_ranks_and_keeps_its_other_filters(org: Org, found: dict[str, Ticket]) -> None:
+    admin = org.actor("alice")
+    ranked = tickets.search(admin, tickets.TicketFilter(text="принтер", sort=tickets.RELEVANCE))
+    assert ranked.total == 3 and _names(found, [t.number for t in ranked.items])[2] == "scanner"
+    newest = tickets.search(admin, tickets.TicketFilter(text="принтер"))
+    assert _names(found, [t.number for t in newest.items]) == ["hp", "scanner", "jam"]
+    only_b1 = tickets.search(admin, tickets.TicketFilter(text="принтер", branch_id=org.b1.id))
+    assert {t.number for t in only_b1.items} == {found["jam"].number, found["scanner"].number}
+    Ticket.update(archived=True).where(Ticket.id == found["hp"].id).execute()
+    assert tickets.search(admin, tickets.TicketFilter(text="HP")).total == 0
+    assert tickets.search(admin, tickets.TicketFilter(text="HP", archived=None)).total == 1  # archive: searchable
+    assert tickets.search(admin, tickets.TicketFilter(text="HP", archived=True)).total == 1
+    number = found["toner"].number
+    assert [t.number for t in tickets.search(org.actor("carl"), tickets.TicketFilter(text=number)).items] == []
+
+
+def test_rank_is_fields_first_then_newest_and_stops_at_the_limit(org: Org, found: dict[str, Ticket]) -> None:
+    newer = tickets.create(org.actor("bob"), tickets.TicketDraft("it_help", description="Заявка"))
+    tickets.add_comment(org.actor("bob"), newer, "принтер опять")  # the newest, but only in a comment
+    found["newer"] = newer
+    assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "newer", "scanner"]
+    assert [found["hp"].id, found["jam"].id] == search.ranked(org.actor("alice"), "принтер", limit=2)
