@@ -11,9 +11,9 @@ from litestar.response import Redirect, Template
 from helpdesk.core import api_tokens
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
-from helpdesk.core.fields import by_id
+from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.models import ApiToken, User
-from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
+from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
 # The new secret rides the (encrypted, signed) session cookie across the redirect after the POST, once:
@@ -43,7 +43,7 @@ class TokensPage(Controller):
     @post("/", sync_to_thread=True)
     def create(self, request: Request, data: Form) -> Template | Redirect:
         actor = admin_actor(request)
-        owner = by_id(User, form_int(data.get("owner")))
+        owner = by_id(User, parse_int(data.get("owner")))
         try:
             issued = api_tokens.issue(actor, owner, str(data.get("name", ""))[:200])
         except DomainError as exc:
