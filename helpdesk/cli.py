@@ -184,7 +184,7 @@ def _set_password(args: argparse.Namespace, settings: Settings) -> int:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = recovery.set_password(Actor(None, "cli"), args.login, password)
+        user = recovery.set_password(Actor.system("cli"), args.login, password)
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
         return 1
@@ -198,7 +198,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from helpdesk.core.errors import DomainError
 
     _open_db(settings)
-    actor = Actor(None, "cli")
+    actor = Actor.system("cli")
     try:
         if args.token_command == "create":
             issued = api_tokens.issue(actor, api_tokens.owner_by_login(args.login), args.name)
