@@ -29,3 +29,8 @@ def test_a_configured_address_is_used_as_given(tmp_path: Path) -> None:
 def test_a_bad_address_fails_in_one_line(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="HELPDESK_PANEL_URL"):
         _settings(tmp_path, HELPDESK_PANEL_URL=value)
+
+
+def test_forwarded_headers_are_believed_from_the_local_proxy_only_by_default(tmp_path: Path) -> None:
+    assert _settings(tmp_path).trusted_proxies == "127.0.0.1"
+    assert _settings(tmp_path, HELPDESK_TRUSTED_PROXIES=" 10.0.0.2,10.0.0.3 ").trusted_proxies == "10.0.0.2,10.0.0.3"
