@@ -73,6 +73,8 @@ def test_branches_and_people_and_their_renames(org: Org, found: dict[str, Ticket
     assert _names(found, _numbers(org, "alice", "sam")) == ["jam"]
     User.update(display_name="Самуил Петров").where(User.id == org.sam.id).execute()
     assert _names(found, _numbers(org, "alice", "петров")) == ["jam"] and _numbers(org, "alice", "sam") == []
+    User.update(display_name="Карл Кладовщик 1-2").where(User.id == org.carl.id).execute()
+    assert _names(found, _numbers(org, "alice", "кладовщик 1-2")) == ["hp"]  # hyphens: words, not minus signs
     tickets.add_comment(org.actor("carl"), found["hp"], "Ждём мастера")
     assert _names(found, _numbers(org, "alice", "мастер")) == ["hp"]
 

@@ -78,11 +78,11 @@ def _up_sqlite(db: pw.Database) -> None:
 
 
 def _pg_text(expression: str) -> str:
-    # PostgreSQL's Russian stemmer keeps ё apart from е; people type either.
-    return f"translate(coalesce({expression}, ''), 'ёЁ', 'еЕ')"
+    # PostgreSQL's Russian stemmer keeps ё apart from е; people type either. The parser reads "1-2" or
+    # "2026-000123" as a number and a negative one (-2): hyphens become spaces, as in a search's words.
+    return f"translate(coalesce({expression}, ''), 'ёЁ-', 'еЕ ')"
 
 
-# The parser reads "2026-000123" as 2026 and the negative number -000123: the number goes in as two words.
 
 
 PG_REFRESH = f"""
@@ -90,7 +90,7 @@ CREATE FUNCTION helpdesk_search_refresh(ids integer[]) RETURNS void LANGUAGE sql
 INSERT INTO ticket_search (ticket_id, doc, staff_doc)
 SELECT d.id, d.doc, d.doc || d.notes FROM (
   SELECT t.id,
-    setweight(to_tsvector('simple', replace(t.number, '-', ' ') || ' ' || ltrim(split_part(t.number, '-', 2), '0')), 'A')
+    setweight(to_tsvector('simple', {_pg_text("t.number || ' ' || ltrim(split_part(t.number, '-', 2), '0')")}), 'A')
     || setweight(to_tsvector('russian', {_pg_text('t.description')}), 'B')
     || setweight(to_tsvector('russian', {_pg_text("b.code || ' ' || b.name || ' ' || a.display_name || ' ' || "
                                                   "coalesce(s.display_name, '')")}), 'B')
