@@ -6,12 +6,12 @@ import asyncio
 import threading
 from pathlib import Path
 
+from helpdesk.bot.limits import TelegramLimits
 from helpdesk.bot.runner import BotRunner
+from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings, load_settings
 from helpdesk.core import outbox
 from helpdesk.db.database import db
-from helpdesk.bot.limits import TelegramLimits
-from helpdesk.bot.transport import TelegramTransport
 from tests.support.botapi import BotApiEmulator
 
 
