@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from helpdesk.bot import import_bot_module
 from helpdesk.config import Settings, redact_dsn
 
 Result = tuple[str, bool | None, str]  # name, ok (None: not configured), detail
@@ -25,10 +26,10 @@ def bot_username(settings: Settings) -> str | None:
 
 
 def get_me(api_url: str, token: str, timeout: float = 10) -> str | None:
-    """The bot's username, or None when the Bot API refuses the token; raises when unreachable."""
-    response = httpx.get(f"{api_url}/bot{token}/getMe", timeout=timeout)
-    data = response.json()
-    return data["result"]["username"] if data.get("ok") else None
+    """The bot's username, or None when the Bot API refuses the token; raises (a ValueError) when
+    unreachable. Through aiogram, as the bot itself would call it."""
+    client = import_bot_module("helpdesk.bot.client")
+    return client.check_token(token, api_url, timeout)
 
 
 def check_bot(settings: Settings) -> Result:
@@ -36,8 +37,8 @@ def check_bot(settings: Settings) -> Result:
         return "telegram bot", None, "no token: set it in Settings or HELPDESK_BOT_TOKEN"
     try:
         username = bot_username(settings)
-    except (httpx.HTTPError, ValueError) as exc:
-        return "telegram bot", False, f"{settings.telegram_api_url} unreachable: {type(exc).__name__}"
+    except ValueError as exc:
+        return "telegram bot", False, str(exc)
     if username is None:
         return "telegram bot", False, "the Bot API refused the token"
     return "telegram bot", True, f"@{username}"

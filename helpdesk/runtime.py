@@ -16,7 +16,7 @@ from helpdesk.config import Settings, prepare_data_dir
 from helpdesk.core import org_settings, outbox, people
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
-from helpdesk.tasks.jobs import Jobs, register_jobs, use_bot_token
+from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
 from helpdesk.tasks.queue import QueueRunner, create_huey
 
 log = logging.getLogger("helpdesk")
@@ -120,6 +120,8 @@ async def _stop(services: Services) -> None:
     if services.queue is not None:
         outbox.clear_listeners()
         await asyncio.to_thread(services.queue.stop)
+    if services.jobs is not None:
+        close_transports(services.jobs.transports)
     close_database()
     log.info("stopped cleanly")
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 
+from helpdesk.bot import client
 from helpdesk.bot.fsm_storage import DatabaseStorage
-from helpdesk.bot.middleware import IsMember, OncePerUpdate, RetryAfter
+from helpdesk.bot.middleware import IsMember, OncePerUpdate
 from helpdesk.bot.routers import access, common, issues, orders, start, tickets
 from helpdesk.config import Settings
 from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate
@@ -22,9 +21,7 @@ COMMANDS = (("start", N_("Start")), ("my", N_("My requests")), ("cancel", N_("Ca
 
 
 def build_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfter())
-    return Bot(settings.bot_token, session=session)
+    return client.build_bot(settings.bot_token, settings.telegram_api_url)
 
 
 def _members() -> Router:

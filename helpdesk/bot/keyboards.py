@@ -11,6 +11,7 @@ from aiogram.types import (
 )
 
 from helpdesk.bot.callbacks import (
+    AccessDecision,
     CartridgePage,
     MyPage,
     OpenTicket,
@@ -20,8 +21,9 @@ from helpdesk.bot.callbacks import (
     Step,
     TicketAction,
 )
+from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import CartridgeOffer
-from helpdesk.core.lifecycle import action_label
+from helpdesk.core.lifecycle import action_label, allowed_actions
 from helpdesk.db.models import Printer, Ticket
 from helpdesk.i18n import LANGUAGES, N_, translate
 
@@ -101,12 +103,21 @@ def printers(items: list[Printer], lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def ticket_actions(ticket: Ticket, actions: list[str], lang: str, comment: bool = True) -> InlineKeyboardMarkup | None:
+def ticket_actions(actor: Actor, ticket: Ticket, lang: str) -> InlineKeyboardMarkup | None:
+    """The buttons under a request, on its card and on its notices alike: one per action the domain
+    allows this user now, and Comment while the request is not archived."""
     rows = [[_button(translate(action_label(ticket, a), lang), TicketAction(action=a, number=ticket.number))]
-            for a in actions]
-    if comment and not ticket.archived:
+            for a in allowed_actions(actor, ticket)]
+    if not ticket.archived:
         rows.append([_button(translate("💬 Comment", lang), TicketAction(action="comment", number=ticket.number))])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def access_decision(request_id: int, lang: str) -> InlineKeyboardMarkup:
+    """Under an access request's notice to admins."""
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _button(translate("✅ Approve", lang), AccessDecision(request_id=request_id, action="approve")),
+        _button(translate("⛔ Reject", lang), AccessDecision(request_id=request_id, action="reject"))]])
 
 
 def my_list(items: list[Ticket], page: int, pages: int, lang: str, label: callable) -> InlineKeyboardMarkup:  # type: ignore[valid-type]

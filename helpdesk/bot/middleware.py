@@ -1,4 +1,4 @@
-"""Who is writing (a filter that injects the user), once-only updates, and Telegram's 429 back-off."""
+"""Who is writing (a filter that injects the user) and once-only updates (429s: see limits.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram import BaseMiddleware
 from aiogram.filters import Filter
-from aiogram.methods.base import TelegramMethod, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from helpdesk.core import people
 from helpdesk.db.models import ProcessedUpdate, User
 
 log = logging.getLogger(__name__)
-MAX_RETRIES = 3
 
 
 class IsMember(Filter):
@@ -56,19 +52,3 @@ class OncePerUpdate(BaseMiddleware):
             return await handler(event, data)
         finally:
             await asyncio.to_thread(_remember, event.update_id)
-
-
-class RetryAfter(BaseRequestMiddleware):
-    """Honour Telegram's 429 retry_after for the bot's own calls instead of failing the handler."""
-
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Any:
-        for attempt in range(MAX_RETRIES + 1):
-            try:
-                return await make_request(bot, method)
-            except TelegramRetryAfter as exc:
-                if attempt == MAX_RETRIES:
-                    raise
-                log.warning("Telegram asks to wait %ss before %s", exc.retry_after, type(method).__name__)
-                await asyncio.sleep(exc.retry_after)
-        return None

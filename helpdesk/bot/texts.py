@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram import html
+
 from helpdesk.core import history
 from helpdesk.core.actors import Actor
 from helpdesk.core.catalog import type_name
@@ -24,12 +26,23 @@ def list_line(ticket: Ticket, lang: str) -> str:
     return f"{STATUS_ICONS.get(ticket.status, '')} {ticket.number} · {type_name(ticket.type, lang)}"
 
 
+def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Telegram refuses longer messages: parts within `limit`, cut at line breaks where there are some."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return [p for p in parts if p]
+
+
 def fit(text: str, limit: int = MAX_MESSAGE) -> str:
-    """Telegram refuses longer messages: cut at a line break and say so."""
+    """One message: the first part, and say the rest was cut."""
     if len(text) <= limit:
         return text
-    cut = text.rfind("\n", 0, limit - 2)
-    return text[:cut if cut > 0 else limit - 2] + "\n…"
+    return split_text(text, limit - 2)[0] + "\n…"
 
 
 def lines_text(lines: list[tuple[str, int]]) -> str:
@@ -82,4 +95,4 @@ def ticket_card(ticket: Ticket, actor: Actor, lang: str) -> str:
 
 def escape(text: str) -> str:
     """For messages sent with parse_mode HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.quote(text)

@@ -62,6 +62,16 @@ def allowed_actions(actor: Actor, ticket: Ticket) -> list[str]:
     return [a for a in TRANSITIONS if _refusal(actor, ticket, TRANSITIONS[a]) is None]
 
 
+def check_allowed(actor: Actor, ticket: Ticket, action: str) -> None:
+    """Raise why this actor may not take this action now (before asking for a reason, say)."""
+    tr = TRANSITIONS.get(action)
+    if tr is None:
+        raise ValidationError(N_("Unknown action %(action)s."), field="action", action=action)
+    refusal = _refusal(actor, ticket, tr)
+    if refusal is not None:
+        raise refusal
+
+
 def _refusal(actor: Actor, ticket: Ticket, tr: Transition) -> Forbidden | InvalidTransition | None:
     if actor.user is not None and not actor.user.active:
         return Forbidden(N_("Your account is deactivated."))

@@ -2,6 +2,8 @@
 
 Domain code writes rows inside `changes()`; when the outermost transaction commits, registered
 listeners (the queue) are woken to deliver. A periodic sweep delivers whatever a crash left behind.
+A notice for a channel with no transport (Telegram before a bot token is set) is held, pending, and
+goes out when the transport arrives; one that could not go out within its age limit expires.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _state = threading.local()
 
 MAX_ATTEMPTS = 8
 STUCK_AFTER = dt.timedelta(minutes=5)
+MAX_AGE = dt.timedelta(hours=24)
+MAX_AGE_BY_KIND = {"login_code": dt.timedelta(minutes=10)}  # telegram_login.CODE_TTL: later it is dead
+EXPIRED = "not sent within its age limit"
 
 
 class DeliveryError(Exception):
@@ -69,16 +74,27 @@ def changes() -> Iterator[None]:
         _state.depth = depth
     if depth == 0 and _state.wrote:
         _state.wrote = False
-        for callback in list(_listeners):
-            try:
-                callback()
-            except Exception:  # a sleeping queue must never undo a committed change
-                log.exception("outbox listener failed")
+        wake()
+
+
+def wake() -> None:
+    """Tell the delivery there is something to send (after a commit, or when a transport arrives)."""
+    for callback in list(_listeners):
+        try:
+            callback()
+        except Exception:  # a sleeping queue must never undo a committed change
+            log.exception("outbox listener failed")
 
 
 def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
            exclude: User | None = None, telegram_only: bool = False) -> int:
-    """Queue a notification for each user who can be reached (Telegram first, else email)."""
+    """Queue a notification for each user who can be reached (Telegram first, else email).
+
+    Only inside `changes()`: its commit is what wakes the delivery; written anywhere else, a notice
+    would wait for the periodic sweep.
+    """
+    if not getattr(_state, "depth", 0):
+        raise RuntimeError("outbox.notify() outside outbox.changes(): nothing would wake the delivery")
     count = 0
     seen: set[int] = set()
     for user in users:
@@ -124,11 +140,33 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
+def expire_old(now: dt.datetime | None = None) -> int:
+    """Pending notices older than their age limit are given up as 'expired' (news that late misleads)."""
+    now = now or utcnow()
+    pending = OutboxMessage.status == "pending"
+    youngest_limit = min([MAX_AGE, *MAX_AGE_BY_KIND.values()])
+    if not OutboxMessage.select().where(pending & (OutboxMessage.created_at < now - youngest_limit)).exists():
+        return 0  # the usual case, answered by a read: no write lock taken on every wake
+    count = 0
+    for kind, age in MAX_AGE_BY_KIND.items():
+        count += (OutboxMessage.update(status="expired", last_error=EXPIRED)
+                  .where(pending & (OutboxMessage.kind == kind) & (OutboxMessage.created_at < now - age)).execute())
+    count += (OutboxMessage.update(status="expired", last_error=EXPIRED)
+              .where(pending & OutboxMessage.kind.not_in(list(MAX_AGE_BY_KIND))
+                     & (OutboxMessage.created_at < now - MAX_AGE)).execute())
+    return count
+
+
 def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryReport:
-    """Deliver pending messages whose time has come; transient failures back off and retry."""
+    """Deliver pending messages whose time has come; transient failures back off and retry.
+
+    Messages for a channel without a transport stay pending (held) until one is there.
+    """
     now = utcnow()
+    expire_old(now)
     due = list(OutboxMessage.select(OutboxMessage.id)
-               .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now))
+               .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)
+                      & OutboxMessage.channel.in_(list(transports)))
                .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
     sent = retried = failed = 0
     for row in due:
@@ -137,8 +175,8 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
         message = OutboxMessage.get_by_id(row.id)
         transport = transports.get(message.channel)
         try:
-            if transport is None:
-                raise DeliveryError(f"no transport for channel {message.channel!r}", permanent=True)
+            if transport is None:  # taken away since the select (a token removed): hold it again
+                raise DeliveryError(f"no transport for channel {message.channel!r}", retry_after=0)
             external_id = transport.send(message)
         except DeliveryError as exc:
             attempts = message.attempts + 1

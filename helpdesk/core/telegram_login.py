@@ -60,7 +60,7 @@ def send_code(identifier: str, panel_url: str, browser_key: str, now: dt.datetim
     if user is None:
         return None
     now = now or utcnow()
-    with write_transaction():
+    with outbox.changes():  # its commit wakes the delivery: the code goes out at once
         recent = (LoginCode.select().where((LoginCode.user == user.id) & LoginCode.used_at.is_null()
                                            & (LoginCode.created_at > now - RESEND_AFTER))
                   .order_by(LoginCode.id.desc()).first())

@@ -15,13 +15,13 @@ from typing import Any
 
 from huey import Huey, crontab
 
+from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings
 from helpdesk.core import lifecycle, outbox, sla, tickets
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
 from helpdesk.db.models import ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
-from helpdesk.notify.telegram import TelegramTransport
 
 log = logging.getLogger(__name__)
 AUTO_CLOSE_DAYS = 7
@@ -34,11 +34,25 @@ def build_transports(settings: Settings) -> dict[str, Transport]:
 
 
 def use_bot_token(transports: dict[str, Transport], settings: Settings) -> None:
-    """Point Telegram delivery at the current token (it can change in the panel while running)."""
+    """Point Telegram delivery at the current token (it can change in the panel while running).
+
+    Without a token, Telegram notices are held; with a new one, the held ones go out now.
+    """
+    old = transports.get("telegram")
     if settings.bot_token:
         transports["telegram"] = TelegramTransport(settings.bot_token, settings.telegram_api_url)
+        outbox.wake()
     else:
         transports.pop("telegram", None)
+    if isinstance(old, TelegramTransport):
+        old.close()  # in the background, after the sends in flight
+
+
+def close_transports(transports: dict[str, Transport]) -> None:
+    """At shutdown: the Telegram transport's session and loop."""
+    telegram = transports.get("telegram")
+    if isinstance(telegram, TelegramTransport):
+        telegram.close()
 
 
 def archive_policy(settings: Settings) -> dict[str, int]:

@@ -6,11 +6,12 @@ import asyncio
 import threading
 from pathlib import Path
 
+from helpdesk.bot.limits import TelegramLimits
 from helpdesk.bot.runner import BotRunner
+from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings, load_settings
 from helpdesk.core import outbox
 from helpdesk.db.database import db
-from helpdesk.notify.telegram import RateLimiter, TelegramTransport
 from tests.support.botapi import BotApiEmulator
 
 
@@ -57,11 +58,12 @@ class BotHarness:
     def deliver(self) -> outbox.DeliveryReport:
         """What the queue would do: send pending notifications through the Bot API."""
         transport = TelegramTransport(self.emulator.token, self.emulator.base_url,
-                                      limiter=RateLimiter(per_second=1000, per_chat=0))
+                                      limits=TelegramLimits(per_second=1000, per_chat=0))
         try:
             return outbox.deliver_due({"telegram": transport})
         finally:
             transport.close()
+            transport.wait_closed()
 
     def __enter__(self) -> BotHarness:
         return self.start()

@@ -11,8 +11,7 @@ from helpdesk.bot.callbacks import (
     Step,
     TicketAction,
 )
-from helpdesk.bot.texts import fit
-from helpdesk.notify.telegram import split_text
+from helpdesk.bot.texts import fit, split_text
 
 
 def test_callback_data_fits_in_64_bytes_at_its_largest() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpdesk.core import outbox, tickets
+from helpdesk.core import outbox, telegram_login, tickets
 from helpdesk.core.outbox import DeliveryError
 from helpdesk.db.models import OutboxMessage, utcnow
 from tests.conftest import Org
@@ -67,3 +67,28 @@ def test_stuck_rows_are_released(org: Org) -> None:
     OutboxMessage.update(status="sending", due_at=utcnow() - dt.timedelta(minutes=10)).execute()
     assert outbox.release_stuck() == 1
     assert OutboxMessage.get_by_id(message.id).status == "pending"
+
+
+def test_held_without_a_transport_then_sent(org: Org) -> None:
+    message = _one_message(org)
+    assert outbox.deliver_due({"email": Recorder()}) == outbox.DeliveryReport()
+    assert OutboxMessage.get_by_id(message.id).status == "pending", "held, not failed"
+    transport = Recorder()
+    assert outbox.deliver_due({"telegram": transport}).sent == 1 and transport.sent == [message.id]
+
+
+def test_notices_past_their_age_expire(org: Org) -> None:
+    message = _one_message(org)
+    code = OutboxMessage.create(channel="telegram", kind="login_code", user=org.bob, address="1004",
+                                payload={"code": "123456"})
+    OutboxMessage.update(created_at=utcnow() - dt.timedelta(minutes=11)).execute()
+    assert outbox.expire_old() == 1, "a login code dies with the code; other notices live a day"
+    assert OutboxMessage.get_by_id(code.id).status == "expired"
+    assert OutboxMessage.get_by_id(message.id).status == "pending"
+    OutboxMessage.update(created_at=utcnow() - outbox.MAX_AGE - dt.timedelta(minutes=1)).execute()
+    assert outbox.deliver_due({"telegram": Recorder()}).sent == 0
+    assert OutboxMessage.get_by_id(message.id).status == "expired"
+
+
+def test_the_login_code_lives_as_long_as_its_notice() -> None:
+    assert outbox.MAX_AGE_BY_KIND["login_code"] == telegram_login.CODE_TTL

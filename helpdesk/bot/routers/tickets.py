@@ -58,8 +58,7 @@ async def my_page(query: CallbackQuery, callback_data: MyPage, user: User, lang:
 def _card(user: User, number: str, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     actor = Actor(user, "bot")
     ticket = get_visible(actor, number)
-    actions = lifecycle.allowed_actions(actor, ticket)
-    return texts.ticket_card(ticket, actor, lang), keyboards.ticket_actions(ticket, actions, lang)
+    return texts.ticket_card(ticket, actor, lang), keyboards.ticket_actions(actor, ticket, lang)
 
 
 async def open_ticket(query: CallbackQuery, callback_data: OpenTicket, user: User, lang: str) -> None:
@@ -83,16 +82,28 @@ async def _refresh(query: CallbackQuery, user: User, number: str, lang: str, not
         await query.message.answer(text, reply_markup=markup, parse_mode="HTML")
 
 
+def _may_ask(actor: Actor, number: str, action: str) -> None:
+    """Ask for a comment or a reason only when the domain would take it: the button may be old, or forged."""
+    ticket = get_visible(actor, number)
+    if action == "reject":
+        lifecycle.check_allowed(actor, ticket, action)
+
+
 async def act(query: CallbackQuery, callback_data: TicketAction, state: FSMContext, user: User, lang: str) -> None:
     number, action = callback_data.number, callback_data.action
+    actor = Actor(user, "bot")
     if action in ("comment", "reject"):
+        try:
+            await asyncio.to_thread(_may_ask, actor, number, action)
+        except DomainError as exc:
+            await query.answer(exc.text(lang), show_alert=True)
+            return
         await state.set_state(CommentForm.text if action == "comment" else RejectForm.reason)
         await state.set_data({"number": number})
         await query.answer()
         prompt = N_("Write your comment to %(number)s.") if action == "comment" else N_("Why is %(number)s rejected?")
         await query.message.answer(translate(prompt, lang, number=number), reply_markup=keyboards.steps(lang))
         return
-    actor = Actor(user, "bot")
     try:
         await asyncio.to_thread(lambda: lifecycle.transition(actor, get_visible(actor, number), action))
     except DomainError as exc:
