@@ -21,11 +21,9 @@ FORBIDDEN = {
     "notify": {"bot", "web", "runtime"},
 }
 
-# Two known edges, each being removed on its own branch: the settings page's use of the assembly, and
-# the Telegram transport's import of the bot. Delete this allow-list once both are merged.
+# One known edge, being removed on its own branch: the settings page's use of the assembly.
 KNOWN = {
     ("helpdesk.web.panel.settings", "runtime"),
-    ("helpdesk.notify.telegram", "bot"),
 }
 
 
