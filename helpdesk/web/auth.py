@@ -6,12 +6,12 @@ the Mini App (whose calls carry signed initData) is reachable without a login.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
 from urllib.parse import quote
 
-import anyio
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from helpdesk.core import people, sessions
@@ -83,10 +83,10 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         user: User | None = None
         channel = "web"
         if path.startswith(TOKEN_PREFIXES) and (token := _bearer(scope)):
-            user = await anyio.to_thread.run_sync(people.user_for_token, token)
+            user = await asyncio.to_thread(people.user_for_token, token)
             channel = "api"
         elif not path.startswith("/api/") and session:
-            user = await anyio.to_thread.run_sync(_load_session_user, session)
+            user = await asyncio.to_thread(_load_session_user, session)
         scope["user"] = user
         scope["auth"] = channel
         if user is not None:
