@@ -19,7 +19,7 @@ from helpdesk.db.models import (
     StockMovement,
     Warehouse,
 )
-from helpdesk.web.panel.forms import admin_actor, field_errors, form_int
+from helpdesk.web.panel.forms import field_errors, form_int, web_actor
 from helpdesk.web.panel.session import Form
 
 
@@ -36,7 +36,6 @@ class CartridgesPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
                   "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
@@ -44,7 +43,7 @@ class CartridgesPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = CartridgeModel.get_or_none(CartridgeModel.id == form_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_cartridge(actor, str(data.get("name", "")), str(data.get("vendor", "")),
@@ -70,7 +69,6 @@ class PrinterModelsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = PrinterModel.get_or_none(PrinterModel.id == _edit_id(request)) if _edit_id(request) else None
         values: dict[str, Any] = {"active": True, "cartridges": []}
         if row:
@@ -80,7 +78,7 @@ class PrinterModelsPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = PrinterModel.get_or_none(PrinterModel.id == form_int(data.get("id"))) if data.get("id") else None
         chosen = data.get("cartridges", [])
         ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := form_int(c)) is not None]
@@ -108,7 +106,6 @@ class PrintersPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
                   "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
@@ -116,7 +113,7 @@ class PrintersPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = Printer.get_or_none(Printer.id == form_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_printer(actor, form_int(data.get("branch")), form_int(data.get("model")),
@@ -172,4 +169,5 @@ class StockPage(Controller):
         return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
 
 
-ROUTES = [CartridgesPage, PrinterModelsPage, PrintersPage, StockPage]
+ADMIN_ROUTES = [CartridgesPage, PrinterModelsPage, PrintersPage]
+STAFF_ROUTES = [StockPage]

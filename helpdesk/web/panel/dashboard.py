@@ -13,6 +13,7 @@ from helpdesk.core.catalog import type_name
 from helpdesk.core.lifecycle import OPEN_STATUSES
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web import charts
+from helpdesk.web.services import services_of
 
 OPEN_QUERY = [("status", s) for s in OPEN_STATUSES]
 
@@ -21,7 +22,7 @@ OPEN_QUERY = [("status", s) for s in OPEN_STATUSES]
 def dashboard(request: Request) -> Template:
     actor = Actor(request.user, "web")
     counts = tickets.counts_by_status(actor)
-    bot = request.app.state.services.bot.health()
+    bot = services_of(request).bot_state()
     steps = setup_steps.checklist(bot["state"]) if actor.is_admin else []
     lang = get_language()
     by_type = stats.open_by_type(actor)
