@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from helpdesk.config import PANEL_SETTINGS
 from helpdesk.core import org_settings
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import N_, DomainError
 from helpdesk.core.fields import parse_int
 from helpdesk.i18n import LANGUAGES, gettext
 from helpdesk.web.panel.forms import field_errors, web_actor
@@ -24,6 +24,9 @@ from helpdesk.web.panel.session import Form
 from helpdesk.web.services import TokenCheck, reload_settings, services_of
 
 WEEKDAYS = range(1, 8)
+# config.SOURCES as the settings page names them
+SOURCE_LABELS = {"panel": N_("saved here"), "flag": N_("a command-line flag"), "environment": N_("the environment"),
+                 ".env": N_("the .env file"), "default": N_("the default")}
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
@@ -36,7 +39,7 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
         "timezones": org_settings.timezones(),
         "bot": services.bot_state(),
         # Where each value the panel can also save comes from: panel, flag, environment, .env, default.
-        "sources": {name: settings.source(name) for name in PANEL_SETTINGS},
+        "sources": {name: settings.source(name) for name in PANEL_SETTINGS}, "source_labels": SOURCE_LABELS,
         "server_lang": (services.base_settings or settings).lang,
         "token_source": "" if not settings.bot_token else settings.source("bot_token"),
         "bot_id": settings.bot_token.split(":")[0] if settings.bot_token else "",
