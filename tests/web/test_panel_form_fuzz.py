@@ -67,9 +67,11 @@ def test_every_panel_post_route_refuses_malformed_fields_without_a_server_error(
     assert not failures
 
 
-def test_a_malformed_order_line_gets_the_form_again_with_a_translated_422(admin: TestClient) -> None:
+def test_a_malformed_order_line_gets_the_form_again_with_a_translated_422(admin: TestClient,
+                                                                           sqlite_org: Org) -> None:
     token = csrf_token(admin, "/requests/new")
-    response = admin.post("/requests/new", data={"type": "cartridges", "qty_abc": "1", "_csrf_token": token})
+    response = admin.post("/requests/new", data={"type": "cartridges", "branch": sqlite_org.b1.id, "qty_abc": "1",
+                                                 "_csrf_token": token})
     # The form again, with the domain's refusal in the panel's language (Russian by default).
     assert response.status_code == 422 and "Неизвестная модель картриджа." in response.text
     assert 'name="description"' in response.text
