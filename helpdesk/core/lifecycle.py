@@ -12,6 +12,7 @@ from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, require_active
 from helpdesk.db.models import Ticket, User, utcnow
 
+MAX_REASON = 2000  # a rejection's reason
 STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "cancelled")
 OPEN_STATUSES = ("new", "accepted", "in_progress", "resolved")
 TERMINAL_STATUSES = ("closed", "rejected", "cancelled")
@@ -83,7 +84,7 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
     reason = (reason or "").strip()
     if tr.needs_reason and not reason:
         raise ValidationError(N_("Give a reason for rejecting."), field="reason")
-    if len(reason) > 2000:
+    if len(reason) > MAX_REASON:
         raise ValidationError(N_("The reason is too long (2000 characters at most)."), field="reason")
     with outbox.changes():
         fresh = Ticket.get_by_id(ticket.id)  # re-read under the write lock: a stale copy must not win

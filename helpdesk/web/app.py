@@ -19,8 +19,10 @@ from litestar.template.config import TemplateConfig
 from helpdesk import __version__
 from helpdesk.i18n import get_language, jinja_install
 from helpdesk.web import errors, filters
+from helpdesk.web.allow import allow_middleware
 from helpdesk.web.api import CONTROLLERS as API_CONTROLLERS
 from helpdesk.web.api.docs import ApiDocsPlugin
+from helpdesk.web.api.fields import TypeCodeSchema
 from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
 from helpdesk.web.health import healthz
 from helpdesk.web.panel import pages
@@ -62,10 +64,11 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),
         ],
-        middleware=[session_config.middleware, auth_middleware],
+        middleware=[session_config.middleware, auth_middleware, allow_middleware],
         csrf_config=csrf_config,
         template_config=template_config,
         openapi_config=openapi_config,
+        plugins=[TypeCodeSchema()],
         exception_handlers=errors.HANDLERS,
         lifespan=list(lifespan),
         state=State({"services": services, "settings": services.settings}),
