@@ -101,6 +101,13 @@ class Settings:
         return self.sources.get(name, "default")
 
     @property
+    def miniapp_url(self) -> str | None:
+        """Where the bot sends people for the Mini App: only once it exists and has a public HTTPS address."""
+        if not MINIAPP_AVAILABLE or not self.public_url.startswith("https"):
+            return None
+        return f"{self.public_url}/miniapp/"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
