@@ -91,6 +91,7 @@ def build_app(services: Services) -> Litestar:
     from helpdesk.web.app import create_app
 
     panel: PanelServices = services  # the web app sees the process through this protocol only
+
     @contextlib.asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
         await _start(services)

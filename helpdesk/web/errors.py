@@ -7,6 +7,7 @@ error (domain, HTTP, anything else); add a handler for a narrower HTTP error the
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -78,10 +79,26 @@ def _allow(request: Request, exc: HTTPException) -> dict[str, str]:
     return headers
 
 
+# What msgspec says when a value has the right type but breaks a bound the schema states (length,
+# range, pattern, enum): the field's value is refused (422), as the domain refuses it; a wrong type or
+# shape stays a malformed request (400).
+OUT_OF_BOUNDS = re.compile(r"` (<=|>=|<|>|of length|matching regex)|^Invalid enum value")
+
+
+def _refused_values(exc: ValidationException) -> list[dict[str, Any]]:
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    if problems and all(isinstance(p, dict) and OUT_OF_BOUNDS.search(str(p.get("message", ""))) for p in problems):
+        return problems
+    return []
+
+
 def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        if wants_json(request):  # the schema documents 400 for a body or query the parser refuses
+        if wants_json(request):
+            if refused := _refused_values(exc):
+                return respond(request, 422, gettext("This value is outside the limits the API schema states."),
+                               "ValidationError", field=refused[0].get("key"), extra={"detail": refused})
             extra = {"detail": exc.extra} if exc.extra else None
             return respond(request, 400, gettext("The request has invalid fields."), "ValidationError", extra=extra)
         return respond(request, 422, gettext("The form has invalid fields. Go back, check them and try again."),

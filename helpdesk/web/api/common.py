@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -83,7 +84,11 @@ def _check_strictly(request: Request, value: Any) -> None:
     try:
         msgspec.convert(_integral(value), data.annotation, strict=True)
     except msgspec.ValidationError as exc:
-        raise ValidationException("Validation failed", extra=[{"message": str(exc), "source": "body"}]) from exc
+        # "Expected `int` <= 100 - at `$.lines[0].quantity`": the field is the body's top-level key
+        message, _, path = str(exc).partition(" - at `$.")
+        key = re.split(r"[.\[`]", path, maxsplit=1)[0] if path else None
+        raise ValidationException("Validation failed", extra=[
+            {"message": message, "key": key, "source": "body"}]) from exc
 
 
 def _alias(kwarg: Any) -> str | None:
