@@ -54,10 +54,6 @@ def services_of(request: Request) -> PanelServices:
     return request.app.state.services
 
 
-def settings_of(request: Request) -> Settings:
-    return request.app.state.services.settings
-
-
 async def reload_settings(app: Litestar) -> None:
     """After a save in the panel: the process reloads, and the app's view of the settings follows."""
     services: PanelServices = app.state.services
