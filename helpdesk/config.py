@@ -1,8 +1,9 @@
-"""Typed settings: defaults < `.env` file < environment < CLI flags, validated once at start.
+"""Typed settings: defaults < `.env` file < environment < CLI flags < saved in the panel.
 
 Every setting is one row in `SETTINGS` (name, env var, default, help); the same table feeds loading
 and `.env.example` (a test keeps the file equal to `env_example()`). Values are checked one by one in
-`load_settings`.
+`load_settings`. Settings an admin can also save in the panel go through `with_saved`, the one
+precedence rule; `Settings.sources` says where each value came from.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,6 +25,10 @@ from helpdesk.file_modes import make_private
 from helpdesk.i18n import LANGUAGES
 
 APP_NAME = "helpdesk"
+# The Mini App is not built yet: while this is False nothing offers it (bot menu, buttons, links).
+MINIAPP_AVAILABLE = False
+# Where a value in effect came from, strongest first (see with_saved and Settings.sources).
+SOURCES = ("panel", "flag", "environment", ".env", "default")
 
 
 class ConfigError(Exception):
@@ -35,6 +42,7 @@ class Setting:
     default: str
     help: str
     secret: bool = False
+    panel: bool = False  # an admin can also save it in the panel, which then wins
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -51,8 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trusted_proxies", "HELPDESK_TRUSTED_PROXIES", "127.0.0.1",
             "Proxy addresses whose X-Forwarded-Proto/For are believed (comma-separated, * for any)"),
     Setting("queue_url", "HELPDESK_QUEUE_URL", "", "Task queue: empty = SQLite file in the data dir"),
-    Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en"),
-    Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True),
+    Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en", panel=True),
+    Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True, panel=True),
     Setting("telegram_api_url", "HELPDESK_TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL"),
     Setting("smtp_host", "HELPDESK_SMTP_HOST", "", "SMTP server host"),
     Setting("smtp_port", "HELPDESK_SMTP_PORT", "587", "SMTP server port"),
@@ -100,6 +108,18 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     onec: OneCSettings = field(default_factory=OneCSettings)
     demo: bool = False
+    # setting name -> one of SOURCES; a name that is missing came from its default
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+    @property
+    def miniapp_url(self) -> str | None:
+        """Where the bot sends people for the Mini App: only once it exists and has a public HTTPS address."""
+        if not MINIAPP_AVAILABLE or not self.public_url.startswith("https"):
+            return None
+        return f"{self.public_url}/miniapp/"
 
     @property
     def is_sqlite(self) -> bool:
@@ -125,8 +145,9 @@ class Settings:
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
 
-    @property
+    @cached_property
     def secret_key(self) -> bytes:
+        # Read (or made) once per Settings, not on every session cookie and sealed value.
         return load_secret_key(self.data_dir)
 
     def redacted(self) -> dict[str, Any]:
@@ -168,11 +189,17 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     env_file = env_file or Path.cwd() / ".env"
     file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
     raw: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for s in SETTINGS:
         raw[s.name] = environ.get(s.env, file_values.get(s.env, s.default))
+        if s.env in environ:
+            sources[s.name] = "environment"
+        elif s.env in file_values:
+            sources[s.name] = ".env"
     for key, value in (overrides or {}).items():
         if value is not None and key in raw:
             raw[key] = str(value)
+            sources[key] = "flag"
 
     data_dir = Path(raw["data_dir"]).expanduser() if raw["data_dir"] else default_data_dir()
     database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
@@ -209,7 +236,27 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
                           raw["smtp_password"], security, raw["smtp_from"]),
         onec=OneCSettings(raw["onec_url"].rstrip("/"), raw["onec_user"], raw["onec_password"]),
         demo=bool(overrides and overrides.get("demo")),
+        sources=sources,
     )
+
+
+PANEL_SETTINGS = frozenset(s.name for s in SETTINGS if s.panel)
+
+
+def with_saved(settings: Settings, saved: Mapping[str, str | None]) -> Settings:
+    """The one precedence rule: a value saved in the panel wins over flags, environment, `.env`, defaults.
+
+    `saved` maps setting names to what the panel stored; an empty value means "nothing saved", so the
+    value from `settings` stays in effect. The result's `sources` says which one won, for the page.
+    """
+    unknown = set(saved) - PANEL_SETTINGS
+    if unknown:
+        raise ValueError(f"not settings the panel can save: {sorted(unknown)}")
+    chosen = {name: value for name, value in saved.items() if value}
+    result = replace(settings, **chosen, sources={**settings.sources, **dict.fromkeys(chosen, "panel")})
+    if "secret_key" in settings.__dict__:  # the key file was read already: the copy needs no second read
+        result.__dict__["secret_key"] = settings.__dict__["secret_key"]
+    return result
 
 
 def _port(value: str, name: str) -> int:

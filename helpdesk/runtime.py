@@ -7,17 +7,21 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
+import httpx
 from litestar import Litestar
 
 from helpdesk.bot.runner import BotRunner
-from helpdesk.config import Settings, prepare_data_dir
+from helpdesk.checks import get_me
+from helpdesk.config import Settings, prepare_data_dir, with_saved
 from helpdesk.core import org_settings, outbox, people
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
 from helpdesk.tasks.queue import QueueRunner, create_huey
+from helpdesk.web.services import PanelServices, TokenCheck
 
 log = logging.getLogger("helpdesk")
 
@@ -33,6 +37,24 @@ class Services:
     ready_at: float | None = None
     bot_task: asyncio.Task[None] | None = None
 
+    # What the web app may ask of the process (helpdesk.web.services.PanelServices).
+
+    async def reload_settings(self) -> None:
+        await reload_panel_settings(self)
+
+    async def check_bot_token(self, token: str) -> TokenCheck:
+        try:
+            username = await asyncio.to_thread(get_me, self.settings.telegram_api_url, token, 10)
+        except (httpx.HTTPError, ValueError):
+            return TokenCheck(reachable=False)
+        return TokenCheck(reachable=True, username=username)
+
+    def bot_state(self) -> dict[str, Any]:
+        return self.bot.health()
+
+    def queue_health(self) -> dict[str, Any]:
+        return self.queue.health() if self.queue is not None else {"state": "off"}
+
 
 def prepare(settings: Settings) -> str | None:
     """Data dir, database and schema; on first run returns the new admin's password (print it once)."""
@@ -47,10 +69,9 @@ def prepare(settings: Settings) -> str | None:
 
 
 def with_panel_settings(settings: Settings) -> Settings:
-    """Flags and environment, overridden by what admins saved in the panel (bot token, language)."""
-    token = org_settings.stored_bot_token(settings.secret_key)
-    language = org_settings.general().language
-    return replace(settings, bot_token=token or settings.bot_token, lang=language or settings.lang)
+    """Flags and environment, overridden by what admins saved in the panel (see config.with_saved)."""
+    return with_saved(settings, {"bot_token": org_settings.stored_bot_token(settings.secret_key),
+                                 "lang": org_settings.general().language})
 
 
 def build_services(settings: Settings, with_queue: bool = True) -> Services:
@@ -69,6 +90,8 @@ def build_services(settings: Settings, with_queue: bool = True) -> Services:
 def build_app(services: Services) -> Litestar:
     from helpdesk.web.app import create_app
 
+    panel: PanelServices = services  # the web app sees the process through this protocol only
+
     @contextlib.asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
         await _start(services)
@@ -77,14 +100,14 @@ def build_app(services: Services) -> Litestar:
         finally:
             await _stop(services)
 
-    return create_app(services, lifespan=[background])
+    return create_app(panel, lifespan=[background])
 
 
-async def reload_panel_settings(services: Services, app: Litestar) -> None:
+async def reload_panel_settings(services: Services) -> None:
     """Apply settings saved in the panel without a restart; a new bot token restarts the poller."""
     settings = with_panel_settings(services.base_settings or services.settings)
     token_changed = settings.bot_token != services.settings.bot_token
-    services.settings = app.state.settings = settings
+    services.settings = settings
     if not token_changed:
         return
     protect(settings.bot_token)

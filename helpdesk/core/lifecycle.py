@@ -12,13 +12,13 @@ from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, require_active
 from helpdesk.db.models import Ticket, User, utcnow
 
+MAX_REASON = 2000  # a rejection's reason
 STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "cancelled")
 # Open: someone on the staff side still has to act. A resolved request waits for its author's
 # confirmation (or the auto-close) and is counted apart from the open ones, in every channel.
 OPEN_STATUSES = ("new", "accepted", "in_progress")
 AWAITING_CONFIRMATION = ("resolved",)
 AWAITING_LABEL = N_("Awaiting the author's confirmation")
-MAX_REASON = 2000
 TERMINAL_STATUSES = ("closed", "rejected", "cancelled")
 STATUS_LABELS = {
     "new": N_("New"), "accepted": N_("Accepted"), "in_progress": N_("In progress"),

@@ -20,6 +20,9 @@ from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
+MAX_NAME = 200  # a person's display name
+MAX_USERNAME = 64
+MAX_EMAIL = 254
 LOCK_AFTER = 5  # failed logins before the account waits
 LOCK_FOR = dt.timedelta(minutes=5)
 
@@ -40,7 +43,7 @@ def check_placement(role: str, branch: Branch | None, warehouse: Warehouse | Non
 
 def clean_display_name(display_name: str) -> str:
     """A person's name as stored: trimmed, required, 200 characters at most."""
-    display_name = fields.text(display_name, "display_name", 200)
+    display_name = fields.text(display_name, "display_name", MAX_NAME)
     if not display_name:
         raise ValidationError(N_("Enter a name."), field="display_name")
     return display_name
@@ -87,8 +90,8 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
     display_name = clean_display_name(display_name)
     check_placement(role, branch, warehouse)
     if username is not None:
-        username = fields.text(username, "username", 64).lower() or None
-    email = fields.text(email, "email", 254)
+        username = fields.text(username, "username", MAX_USERNAME).lower() or None
+    email = fields.text(email, "email", MAX_EMAIL)
     if telegram_id is not None:
         fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
     check_unique(username, telegram_id)

@@ -9,6 +9,7 @@ from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import CartridgeModel, OrderLine, Stock, StockMovement, Ticket, Warehouse, utcnow
 
+MAX_REASON = 300  # a manual change's reason
 MAX_DELTA = 1_000_000  # one manual change; far above any real delivery, far below the column's range
 MAX_QUANTITY = 1_000_000_000  # stays inside PostgreSQL's 32-bit integer however many changes add up
 
@@ -37,7 +38,7 @@ def adjust(actor: Actor, warehouse: Warehouse | None, cartridge: CartridgeModel 
         raise Forbidden(N_("You may change stock of your own warehouse only."))
     if cartridge is None:
         raise ValidationError(N_("Unknown cartridge model."), field="cartridge_id")
-    reason = fields.text(reason, "reason", 300)
+    reason = fields.text(reason, "reason", MAX_REASON)
     if not reason:
         raise ValidationError(N_("Give a reason for the stock change."), field="reason")
     if delta == 0:

@@ -20,11 +20,14 @@ from helpdesk import __version__
 from helpdesk.db.scope import use_scoped_threads
 from helpdesk.i18n import get_language, jinja_install
 from helpdesk.web import errors, filters, security
+from helpdesk.web.allow import allow_middleware
 from helpdesk.web.api import CONTROLLERS as API_CONTROLLERS
 from helpdesk.web.api.docs import ApiDocsPlugin
+from helpdesk.web.api.fields import TypeCodeSchema
 from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
 from helpdesk.web.health import healthz
-from helpdesk.web.panel import PAGES
+from helpdesk.web.panel import pages
+from helpdesk.web.services import PanelServices
 
 WEB_DIR = Path(__file__).parent
 
@@ -37,8 +40,8 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     filters.install(env)
 
 
-def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug: bool = False) -> Litestar:
-    """`services` carries settings, queue and bot runners (see helpdesk.runtime.Services)."""
+def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] = (), debug: bool = False) -> Litestar:
+    """The assembly (helpdesk.runtime) hands in `services`: settings, bot and queue state, settings reload."""
     secret = services.settings.secret_key
     session_config = CookieBackendConfig(secret=secret[:32], max_age=SESSION_MAX_AGE, httponly=True,
                                          # Secure is added per request on HTTPS (web.security), not here.
@@ -58,15 +61,16 @@ def create_app(services: Any, lifespan: Sequence[Callable[..., Any]] = (), debug
         route_handlers=[
             healthz,
             # HTML pages are for browsers with a session: the OpenAPI schema documents the JSON API only.
-            Router(path="/", route_handlers=PAGES, include_in_schema=False),
+            Router(path="/", route_handlers=pages(), include_in_schema=False),
             *API_CONTROLLERS,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),
         ],
-        middleware=[session_config.middleware, auth_middleware],
+        middleware=[session_config.middleware, auth_middleware, allow_middleware],
         csrf_config=csrf_config,
         template_config=template_config,
         openapi_config=openapi_config,
+        plugins=[TypeCodeSchema()],
         exception_handlers=errors.HANDLERS,
         # Sync handlers run in the loop's executor: each one gives its database connection back.
         on_startup=[use_scoped_threads],

@@ -16,6 +16,7 @@ from helpdesk import __version__
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import db, is_sqlite
 from helpdesk.db.pool import Pool, pool_stats
+from helpdesk.web.services import services_of
 
 PROBE_TIMEOUT = 2.0  # seconds to wait for a pooled connection before saying the database is degraded
 DETAIL_KEYS = ("error", "username")
@@ -55,10 +56,10 @@ def _public(part: dict[str, Any]) -> dict[str, Any]:
 
 @get("/healthz", sync_to_thread=True)
 def healthz(request: Request) -> Response[dict[str, Any]]:
-    services = request.app.state.services
+    services = services_of(request)
     database = _database_state()
-    queue = services.queue.health() if services.queue else {"state": "off"}
-    bot = services.bot.health()
+    queue = services.queue_health()
+    bot = services.bot_state()
     ok = database["state"] == "ok" and queue["state"] in ("running", "off")
     body: dict[str, Any] = {"status": "ok" if ok else "degraded", "database": database, "queue": queue, "bot": bot}
     if _may_see_details(request):

@@ -28,14 +28,14 @@ def test_create_list_get_transition_comment(client: TestClient, sqlite_org: Org)
     assert [c["body"] for c in seen["comments"]] == ["Shipping today"]
 
 
-def test_other_branch_gets_403_unknown_404_and_illegal_moves_409(client: TestClient, sqlite_org: Org) -> None:
+def test_other_branch_gets_403_unknown_404_and_illegal_moves_422(client: TestClient, sqlite_org: Org) -> None:
     bob, carl = api_token(sqlite_org, "bob"), api_token(sqlite_org, "carl")
     number = client.post("/api/v1/requests", headers=bob, json={"type": "repair", "description": "Broken"}).json()["number"]
     hidden = client.get(f"/api/v1/requests/{number}", headers=carl)
     assert hidden.status_code == 403 and "Branch one" not in hidden.text and "Broken" not in hidden.text
     assert client.get("/api/v1/requests/2001-999999", headers=carl).status_code == 404
     illegal = client.post(f"/api/v1/requests/{number}/transitions", headers=bob, json={"action": "confirm"})
-    assert illegal.status_code == 409
+    assert illegal.status_code == 422 and illegal.json()["error"] == "InvalidTransition"
     assert "сейчас это действие невозможно" in illegal.json()["message"]
     refused = client.post(f"/api/v1/requests/{number}/transitions", headers=bob, json={"action": "accept"})
     assert refused.status_code == 403

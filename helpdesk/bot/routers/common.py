@@ -14,7 +14,7 @@ from helpdesk.i18n import N_, translate
 
 
 def menu_for(settings: Settings, lang: str):  # noqa: ANN201 - a reply keyboard
-    return main_menu(lang, f"{settings.public_url}/miniapp/" if settings.public_url.startswith("https") else None)
+    return main_menu(lang, settings.miniapp_url)
 
 
 async def on_cancel(message: Message, state: FSMContext, lang: str, settings: Settings) -> None:

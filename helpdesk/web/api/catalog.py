@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Request, get
-from litestar.params import FromQuery
 
 from helpdesk.core import catalog
 from helpdesk.db.models import CartridgeModel, Printer
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor
+from helpdesk.web.api.fields import CodeQuery
 
 
 @dataclass
@@ -75,5 +75,5 @@ class CatalogController(ApiController):
 
     @get("/printers", sync_to_thread=True, responses=ERRORS,
          summary="Printers of the branches the token's user works with; filter by branch code")
-    def printers(self, request: Request, branch: FromQuery[str | None] = None) -> list[PrinterOut]:
+    def printers(self, request: Request, branch: CodeQuery = None) -> list[PrinterOut]:
         return [printer_out(row) for row in catalog.printers(api_actor(request), branch)]

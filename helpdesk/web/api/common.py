@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, overload
 
+import msgspec
 from litestar import Controller, Request
-from litestar.exceptions import SerializationException
+from litestar.exceptions import SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import ParameterKwarg
 
 from helpdesk.core.actors import Actor
 
@@ -55,13 +58,59 @@ class ApiRequest(Request):
         # msgspec raises UnicodeDecodeError, not DecodeError, on bytes that are not UTF-8, and Litestar
         # lets that through as a 500; it is the client's mistake, so make it the 400 it is.
         try:
-            return await super().json()
+            value = await super().json()
         except UnicodeDecodeError as exc:
             raise SerializationException("The request body is not valid UTF-8.") from exc
+        _check_strictly(self, value)
+        return value
+
+
+def _integral(value: Any) -> Any:
+    """JSON's 30.0 is the integer 30 (JSON Schema agrees); strict msgspec would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    return value
+
+
+def _check_strictly(request: Request, value: Any) -> None:
+    """JSON bodies are typed strictly: Litestar converts leniently ("active": 0 would become false)."""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data is None or not isinstance(data.annotation, type) or not issubclass(data.annotation, msgspec.Struct):
+        return
+    try:
+        msgspec.convert(_integral(value), data.annotation, strict=True)
+    except msgspec.ValidationError as exc:
+        # "Expected `int` <= 100 - at `$.lines[0].quantity`": the field is the body's top-level key
+        message, _, path = str(exc).partition(" - at `$.")
+        key = re.split(r"[.\[`]", path, maxsplit=1)[0] if path else None
+        raise ValidationException("Validation failed", extra=[
+            {"message": message, "key": key, "source": "body"}]) from exc
+
+
+def _alias(kwarg: Any) -> str | None:
+    """The name a parameter has in the query: `Parameter(query=...)` or `QueryParameter(name=...)`."""
+    if not isinstance(kwarg, ParameterKwarg):
+        return None
+    return kwarg.query or getattr(kwarg, "name", None)
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A query parameter the operation does not take is a client's mistake (a typo filters nothing)."""
+    known = {_alias(field.kwarg_definition) or name
+             for name, field in request.route_handler.parsed_fn_signature.parameters.items()}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationException("Validation failed", extra=[
+            {"message": "Unknown query parameter", "key": key, "source": "query"} for key in unknown])
 
 
 class ApiController(Controller):
     request_class = ApiRequest
+    before_request = refuse_unknown_query
 
 
 def api_actor(request: Request) -> Actor:

@@ -6,42 +6,55 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from helpdesk.core import history, lifecycle, org, tickets
+from helpdesk.core import catalog, history, lifecycle, org, tickets
 from helpdesk.core.actors import Actor
+from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.visibility import get_visible
 from helpdesk.db.models import Comment, Ticket
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
+from helpdesk.web.api.fields import (
+    Action,
+    Code,
+    CodeQuery,
+    CommentBody,
+    Description,
+    Id,
+    IdQuery,
+    Priority,
+    Quantity,
+    Reason,
+    Status,
+    TypeCode,
+)
 
 
-@dataclass
-class OrderLineIn:
-    cartridge_id: int
-    quantity: int
+class OrderLineIn(msgspec.Struct):
+    cartridge_id: Id
+    quantity: Quantity
 
 
-@dataclass
-class TicketIn:
-    type: str
-    description: str = ""
-    branch: str | None = None  # branch code; branch users may omit it
-    priority: str = "normal"
-    printer_id: int | None = None
-    asset: str = ""
-    lines: list[OrderLineIn] = field(default_factory=list)
+class TicketIn(msgspec.Struct):
+    type: TypeCode
+    description: Description = ""  # 3 characters at least, except for a cartridge order
+    branch: Code | None = None  # branch code; branch users may omit it
+    priority: Priority = "normal"
+    printer_id: Id | None = None
+    asset: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    lines: Annotated[list[OrderLineIn], msgspec.Meta(max_length=tickets.MAX_LINES)] = msgspec.field(
+        default_factory=list)  # a cartridge order's lines, 1 at least
 
 
-@dataclass
-class TransitionIn:
-    action: str
-    reason: str = ""
+class TransitionIn(msgspec.Struct):
+    action: Action
+    reason: Reason = ""  # required to reject
 
 
-@dataclass
-class CommentIn:
-    body: str
+class CommentIn(msgspec.Struct):
+    body: CommentBody
     internal: bool = False
 
 
@@ -134,10 +147,10 @@ class RequestsController(ApiController):
     @get("/", sync_to_thread=True, responses=ERRORS, summary="List requests the token's user may see")
     def list_requests(
         self, request: Request,
-        status: Annotated[list[str] | None, QueryParameter(name="status")] = None,
-        type_code: Annotated[str | None, QueryParameter(name="type")] = None,
-        branch: FromQuery[str | None] = None,
-        assignee_id: FromQuery[int | None] = None,
+        status: Annotated[list[Status] | None, QueryParameter(name="status")] = None,
+        type_code: Annotated[TypeCode | None, QueryParameter(name="type")] = None,
+        branch: CodeQuery = None,
+        assignee_id: IdQuery = None,
         text: Annotated[str, QueryParameter(
             max_length=200, description="words of the description, comments, branch or people, or a number")] = "",
         archived: FromQuery[bool | None] = False,
@@ -150,6 +163,9 @@ class RequestsController(ApiController):
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> TicketPage:
         actor = api_actor(request)
+        if type_code is not None and type_code not in catalog.active_types_by_code():
+            # the schema lists the types; a filter on another one is a mistake, not an empty page
+            raise ValidationError(N_("Unknown request type."), field="type")
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
                                    text=text, archived=archived, page=page, per_page=per_page,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
 from litestar import Request, get, post
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from helpdesk.core import stock
 from helpdesk.db.models import Stock
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
+from helpdesk.web.api.fields import Code, CodeQuery, Id, StockDelta, StockReason
 
 
 @dataclass
@@ -23,12 +25,11 @@ class StockOut:
     updated_at: dt.datetime
 
 
-@dataclass
-class AdjustmentIn:
-    cartridge_id: int
-    delta: int  # added to the quantity; negative takes stock out
-    reason: str
-    warehouse: str | None = None  # warehouse code; a storekeeper may omit it
+class AdjustmentIn(msgspec.Struct):
+    cartridge_id: Id
+    delta: StockDelta  # added to the quantity; negative takes stock out; never zero
+    reason: StockReason
+    warehouse: Code | None = None  # warehouse code; a storekeeper may omit it
 
 
 @dataclass
@@ -51,7 +52,7 @@ class StockController(ApiController):
 
     @get("/", sync_to_thread=True, responses=ERRORS,
          summary="Stock levels: a storekeeper's warehouse; admins any, or one by warehouse code")
-    def levels(self, request: Request, warehouse: FromQuery[str | None] = None) -> list[StockOut]:
+    def levels(self, request: Request, warehouse: CodeQuery = None) -> list[StockOut]:
         return [stock_out(row) for row in stock.levels(api_actor(request), warehouse)]
 
     @post("/adjustments", sync_to_thread=True, responses=ERRORS,

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
 
+import msgspec
 from litestar import Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from helpdesk.core import user_admin
-from helpdesk.core.actors import ROLES
 from helpdesk.db.models import User
-from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from helpdesk.i18n import DEFAULT_LANGUAGE
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
-
-Role = Literal[ROLES]  # type: ignore[valid-type]  # the schema's enum is the domain's tuple
-Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+from helpdesk.web.api.fields import Code, DisplayName, Email, Language, Password, Role, TelegramId, Username
 
 
 @dataclass
@@ -38,27 +35,25 @@ class UserOut:
     created_at: dt.datetime
 
 
-@dataclass
-class UserIn:
-    display_name: str
+class UserIn(msgspec.Struct):
+    display_name: DisplayName
     role: Role
-    branch: str | None = None  # branch code, for role `branch`
-    warehouse: str | None = None  # warehouse code, for role `storekeeper`
-    telegram_id: int | None = None
-    username: str | None = None  # web login; with a password, which must be changed at first login
-    password: str | None = None
-    email: str | None = None
+    branch: Code | None = None  # branch code, for role `branch`
+    warehouse: Code | None = None  # warehouse code, for role `storekeeper`
+    telegram_id: TelegramId | None = None
+    username: Username | None = None  # web login; with a password, which must be changed at first login
+    password: Password | None = None
+    email: Email | None = None
     language: Language = DEFAULT_LANGUAGE
 
 
-@dataclass
-class UserPatch:
+class UserPatch(msgspec.Struct):
     """Only the fields given change; the role decides whether a branch or a warehouse is kept."""
 
-    display_name: str | None = None
+    display_name: DisplayName | None = None
     role: Role | None = None
-    branch: str | None = None
-    warehouse: str | None = None
+    branch: Code | None = None
+    warehouse: Code | None = None
     active: bool | None = None
 
 

@@ -1,4 +1,10 @@
-"""The web panel's HTML pages (server-rendered, session login, CSRF-protected forms)."""
+"""The web panel's HTML pages (server-rendered, session login, CSRF-protected forms).
+
+Pages are grouped by who may open them; each group has one guard (see guards.py). Pages open to
+every logged-in person (requests, dashboard) leave the decision to the domain, which scopes the data.
+"""
+
+from litestar import Router
 
 from helpdesk.web.panel import (
     api_tokens,
@@ -12,7 +18,15 @@ from helpdesk.web.panel import (
     settings,
     telegram_login,
 )
+from helpdesk.web.panel.guards import admin_only, staff_only
 
-PAGES = [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *org.ROUTES, *catalog.ROUTES,
-         *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-         *api_tokens.ROUTES]
+ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
+               *api_tokens.ROUTES]
+STAFF_PAGES = [*catalog.STAFF_ROUTES]
+
+
+def pages() -> list:
+    """A fresh set of routers per app: Litestar binds a router to the app it is registered on."""
+    return [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES,
+            Router(path="/", route_handlers=ADMIN_PAGES, guards=[admin_only]),
+            Router(path="/", route_handlers=STAFF_PAGES, guards=[staff_only])]

@@ -13,7 +13,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.models import ApiToken, User
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import field_errors, web_actor
 from helpdesk.web.panel.session import Form
 
 # The new secret rides the (encrypted, signed) session cookie across the redirect after the POST, once:
@@ -32,7 +32,7 @@ class TokensPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         issued = None
         if JUST_ISSUED in request.session:
             session = dict(request.session)
@@ -42,7 +42,7 @@ class TokensPage(Controller):
 
     @post("/", sync_to_thread=True)
     def create(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         owner = by_id(User, parse_int(data.get("owner")))
         try:
             issued = api_tokens.issue(actor, owner, str(data.get("name", ""))[:200])
@@ -55,12 +55,12 @@ class TokensPage(Controller):
 
     @get("/{token_id:int}/revoke", sync_to_thread=True)
     def confirm_revoke(self, request: Request, token_id: FromPath[int]) -> Template:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         return Template("org/token_revoke.html", context={"token": api_tokens.find(actor, str(token_id))})
 
     @post("/{token_id:int}/revoke", sync_to_thread=True)
     def revoke(self, request: Request, token_id: FromPath[int]) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         token: ApiToken = api_tokens.find(actor, str(token_id))
         try:
             api_tokens.revoke(actor, token)

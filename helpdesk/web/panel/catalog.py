@@ -20,7 +20,7 @@ from helpdesk.db.models import (
     StockMovement,
     Warehouse,
 )
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import field_errors, web_actor
 from helpdesk.web.panel.session import Form
 
 
@@ -37,7 +37,6 @@ class CartridgesPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
                   "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
@@ -45,7 +44,7 @@ class CartridgesPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = CartridgeModel.get_or_none(CartridgeModel.id == parse_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_cartridge(actor, str(data.get("name", "")), str(data.get("vendor", "")),
@@ -71,7 +70,6 @@ class PrinterModelsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = PrinterModel.get_or_none(PrinterModel.id == _edit_id(request)) if _edit_id(request) else None
         values: dict[str, Any] = {"active": True, "cartridges": []}
         if row:
@@ -81,7 +79,7 @@ class PrinterModelsPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = PrinterModel.get_or_none(PrinterModel.id == parse_int(data.get("id"))) if data.get("id") else None
         chosen = data.get("cartridges", [])
         ids = [i for c in (chosen if isinstance(chosen, list) else [chosen]) if (i := parse_int(c)) is not None]
@@ -109,7 +107,6 @@ class PrintersPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
                   "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
@@ -117,7 +114,7 @@ class PrintersPage(Controller):
 
     @post("/", sync_to_thread=True)
     def save(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         row = Printer.get_or_none(Printer.id == parse_int(data.get("id"))) if data.get("id") else None
         try:
             catalog_admin.save_printer(actor, parse_int(data.get("branch")), parse_int(data.get("model")),
@@ -170,4 +167,5 @@ class StockPage(Controller):
         return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
 
 
-ROUTES = [CartridgesPage, PrinterModelsPage, PrintersPage, StockPage]
+ADMIN_ROUTES = [CartridgesPage, PrinterModelsPage, PrintersPage]
+STAFF_ROUTES = [StockPage]

@@ -14,13 +14,14 @@ from helpdesk.core.lifecycle import AWAITING_LABEL
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web import charts
 from helpdesk.web.panel.requests import AWAITING_QUERY, OPEN_QUERY
+from helpdesk.web.services import services_of
 
 
 @get("/", sync_to_thread=True)
 def dashboard(request: Request) -> Template:
     actor = Actor(request.user, "web")
     counts = stats.open_counts(actor)
-    bot = request.app.state.services.bot.health()
+    bot = services_of(request).bot_state()
     steps = setup_steps.checklist(bot["state"]) if actor.is_admin else []
     lang = get_language()
     by_type = stats.open_by_type(actor)

@@ -20,7 +20,7 @@ from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.imports import drafts
 from helpdesk.i18n import get_language
-from helpdesk.web.panel.forms import admin_actor
+from helpdesk.web.panel.forms import web_actor
 from helpdesk.web.panel.session import Form
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -66,12 +66,11 @@ class ImportPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         return _index(request, request.query_params.get("kind"))
 
     @post("/", sync_to_thread=True)
     def upload(self, request: Request, data: Upload) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         kind, upload = str(data.get("kind", "")), data.get("file")
         try:
             if not isinstance(upload, UploadFile) or not upload.filename:
@@ -85,20 +84,19 @@ class ImportPage(Controller):
 
     @get("/{kind:str}/template.xlsx", sync_to_thread=True)
     def template(self, request: Request, kind: FromPath[str]) -> Response[bytes]:
-        admin_actor(request)
         content = imports.template(kind, get_language())
         return Response(content, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="helpdesk-{kind}.xlsx"'})
 
     @get("/preview/{token:str}", sync_to_thread=True)
     def preview(self, request: Request, token: FromPath[str]) -> Template:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         preview = drafts.load(_drafts_dir(request), actor, token)
         return _preview(preview, token, request.query_params.get("show"))
 
     @post("/preview/{token:str}", sync_to_thread=True)
     def confirm(self, request: Request, token: FromPath[str], data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         preview = drafts.load(_drafts_dir(request), actor, token)
         try:
             summary = imports.apply(actor, preview)
@@ -110,7 +108,6 @@ class ImportPage(Controller):
 
     @post("/preview/{token:str}/cancel", sync_to_thread=True)
     def cancel(self, request: Request, token: FromPath[str], data: Form) -> Redirect:
-        admin_actor(request)
         drafts.discard(_drafts_dir(request), token)
         return Redirect("/import", status_code=303)
 

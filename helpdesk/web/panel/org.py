@@ -16,8 +16,9 @@ from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import field_errors, web_actor
 from helpdesk.web.panel.session import Form
+from helpdesk.web.services import services_of
 
 # --- branches and warehouses ---------------------------------------------------------------------
 
@@ -62,14 +63,12 @@ class PlacesPage(Controller):
 
 
 def places(request: Request, kind: str) -> Template:
-    admin_actor(request)
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
     return Template("org/places.html", context=_places_context(kind, {"active": True}, {}))
 
 
 def place_edit(request: Request, kind: str, place_id: int) -> Template:
-    admin_actor(request)
     row = _get_place(kind, place_id)
     values = {"code": row.code, "name": row.name, "address": row.address, "active": row.active,
               "warehouse": getattr(row, "warehouse_id", None)}
@@ -85,7 +84,7 @@ def _save_place(actor: Actor, kind: str, data: dict[str, Any], row: Any = None) 
 
 
 def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
     try:
@@ -96,7 +95,7 @@ def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template 
 
 
 def place_update(request: Request, kind: str, place_id: int, data: dict[str, Any]) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     row = _get_place(kind, place_id)
     try:
         _save_place(actor, kind, data, row)
@@ -128,7 +127,6 @@ class UsersPage(Controller):
 
 
 def users(request: Request) -> Template:
-    admin_actor(request)
     editing = by_id(User, parse_int(request.query_params.get("edit")))
     values: dict[str, Any] = {"role": "branch"}
     if editing is not None:
@@ -142,7 +140,7 @@ def users(request: Request) -> Template:
 @post("/org/users/{user_id:int}", sync_to_thread=True)
 def user_update(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
     """Name, role and place, Telegram link, login, email, language, and a password reset if one is typed."""
-    actor = admin_actor(request)
+    actor = web_actor(request)
     user = user_admin.get_user(actor, user_id)
     branch = by_id(Branch, parse_int(data.get("branch")))
     warehouse = by_id(Warehouse, parse_int(data.get("warehouse")))
@@ -167,7 +165,7 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
 
 
 def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     telegram_id = parse_int(data.get("telegram_id"))
     try:
         people.create_user(
@@ -184,7 +182,7 @@ def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
 
 @post("/org/users/{user_id:int}/active", sync_to_thread=True)
 def user_active(request: Request, user_id: FromPath[int], data: Form) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     user = User.get_or_none(User.id == user_id)
     if user is None:
         raise NotFound(N_("There is nothing at this address."))
@@ -197,11 +195,15 @@ def user_active(request: Request, user_id: FromPath[int], data: Form) -> Templat
 
 # --- invites --------------------------------------------------------------------------------------
 
+def _bot_username(request: Request) -> str | None:
+    return services_of(request).bot_state().get("username")
+
+
 def _invites_context(request: Request, values: dict[str, Any], errors: dict[str, str]) -> dict:
-    bot = request.app.state.services.bot
+    bot_username = _bot_username(request)
     invites = list(Invite.select().order_by(Invite.id.desc()).limit(200))
     return {"invites": invites, "values": values, "errors": errors, "roles": ROLES, "now": utcnow(),
-            "links": {i.id: people.invite_link(i, bot.username) for i in invites}, "bot_username": bot.username,
+            "links": {i.id: people.invite_link(i, bot_username) for i in invites}, "bot_username": bot_username,
             "branches": list(Branch.select().where(Branch.active).order_by(Branch.code)),
             "warehouses": list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code))}
 
@@ -219,13 +221,12 @@ class InvitesPage(Controller):
 
 
 def invites(request: Request) -> Template:
-    admin_actor(request)
     return Template("org/invites.html", context=_invites_context(request, {"role": "branch", "days": 7, "uses": 1},
                                                                  {}))
 
 
 def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     try:
         people.create_invite(actor, str(data.get("role", "")),
                              branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))),
@@ -246,14 +247,13 @@ def _invite(invite_id: int) -> Invite:
 
 @post("/org/invites/{invite_id:int}/revoke", sync_to_thread=True)
 def invite_revoke(request: Request, invite_id: FromPath[int]) -> Redirect:
-    people.revoke_invite(admin_actor(request), _invite(invite_id))
+    people.revoke_invite(web_actor(request), _invite(invite_id))
     return Redirect("/org/invites", status_code=303)
 
 
 @get("/org/invites/{invite_id:int}/qr.svg", sync_to_thread=True)
 def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
-    admin_actor(request)
-    link = people.invite_link(_invite(invite_id), request.app.state.services.bot.username)
+    link = people.invite_link(_invite(invite_id), _bot_username(request))
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title="invite")
     return Response(buffer.getvalue(), media_type="image/svg+xml")
@@ -261,10 +261,9 @@ def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
 
 @get("/org/invites/{invite_id:int}/print", sync_to_thread=True)
 def invite_print(request: Request, invite_id: FromPath[int]) -> Template:
-    admin_actor(request)
     invite = _invite(invite_id)
     return Template("org/invite_print.html", context={
-        "invite": invite, "link": people.invite_link(invite, request.app.state.services.bot.username)})
+        "invite": invite, "link": people.invite_link(invite, _bot_username(request))})
 
 
 # --- access requests --------------------------------------------------------------------------------
@@ -278,13 +277,12 @@ def _access_context(errors: dict[str, str]) -> dict:
 
 @get("/org/access", sync_to_thread=True)
 def access_requests(request: Request) -> Template:
-    admin_actor(request)
     return Template("org/access.html", context=_access_context({}))
 
 
 @post("/org/access/{request_id:int}", sync_to_thread=True)
 def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Template | Redirect:
-    actor = admin_actor(request)
+    actor = web_actor(request)
     access = AccessRequest.get_or_none(AccessRequest.id == request_id)
     if access is None:
         raise NotFound(N_("There is nothing at this address."))

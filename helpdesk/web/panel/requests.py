@@ -191,7 +191,8 @@ class NewRequestPage(Controller):
         for key, value in data.items():
             if key.startswith("qty_") and str(value).strip() not in ("", "0"):
                 quantity = parse_int(str(value).strip())
-                lines.append((int(key[4:]), quantity if quantity is not None else -1))
+                # A key that names no cartridge (qty_abc) is an unknown model to the domain: 0 is no id.
+                lines.append((parse_int(key[4:]) or 0, quantity if quantity is not None else -1))
         draft = tickets.TicketDraft(type_code=str(data.get("type", "")),
                                     description=str(data.get("description", "")),
                                     branch_id=parse_int(str(data.get("branch", ""))),

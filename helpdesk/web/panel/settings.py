@@ -6,45 +6,49 @@ The token is write-only here: the page says whether one is set, never what it is
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import anyio
-import httpx
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from helpdesk import runtime
-from helpdesk.checks import get_me
+from helpdesk.config import PANEL_SETTINGS
 from helpdesk.core import org_settings
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import N_, DomainError
 from helpdesk.core.fields import parse_int
 from helpdesk.i18n import LANGUAGES, gettext
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import field_errors, web_actor
 from helpdesk.web.panel.session import Form
+from helpdesk.web.services import TokenCheck, reload_settings, services_of
 
 WEEKDAYS = range(1, 8)
+# config.SOURCES as the settings page names them
+SOURCE_LABELS = {"panel": N_("saved here"), "flag": N_("a command-line flag"), "environment": N_("the environment"),
+                 ".env": N_("the .env file"), "default": N_("the default")}
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
-    services = request.app.state.services
-    base = services.base_settings or services.settings
+    services = services_of(request)
+    settings = services.settings
     calendar = org_settings.calendar_row()
     context: dict[str, Any] = {
         "general": org_settings.general(),
         "languages": LANGUAGES,
         "timezones": org_settings.timezones(),
-        "bot": services.bot.health(),
-        "token_source": "panel" if org_settings.has_stored_bot_token() else ("environment" if base.bot_token
-                                                                             else ""),
-        "bot_id": services.settings.bot_token.split(":")[0] if services.settings.bot_token else "",
+        "bot": services.bot_state(),
+        # Where each value the panel can also save comes from: panel, flag, environment, .env, default.
+        "sources": {name: settings.source(name) for name in PANEL_SETTINGS}, "source_labels": SOURCE_LABELS,
+        "server_lang": (services.base_settings or settings).lang,
+        "token_source": "" if not settings.bot_token else settings.source("bot_token"),
+        "bot_id": settings.bot_token.split(":")[0] if settings.bot_token else "",
         "sla": org_settings.sla_rows(),
         "calendar": calendar,
         "work_days": {parse_int(d) for d in calendar.work_days.split(",")},
         "weekdays": WEEKDAYS,
         "holidays": org_settings.holidays(),
-        "settings": services.settings,
+        "settings": settings,
         "errors": {}, "values": {}, "notice": request.query_params.get("saved"),
     }
     context.update(extra)
@@ -69,74 +73,72 @@ class SettingsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
-        admin_actor(request)
         return _page(request)
 
     @post("/general")
     async def save_general(self, request: Request, data: Form) -> Template | Redirect:
-        """Async: a new default language must reach the running app (see runtime.reload_panel_settings)."""
-        actor = await anyio.to_thread.run_sync(admin_actor, request)
+        """Async: a new default language must reach the running app (see web.services.reload_settings)."""
+        actor = web_actor(request)
         try:
-            await anyio.to_thread.run_sync(org_settings.save_general, actor, str(data.get("org_name", "")),
+            await asyncio.to_thread(org_settings.save_general, actor, str(data.get("org_name", "")),
                                            str(data.get("language", "")), str(data.get("timezone", "")))
         except DomainError as exc:
             errors = field_errors(exc)
-            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors, values=dict(data)))
-        await runtime.reload_panel_settings(request.app.state.services, request.app)
+            return await asyncio.to_thread(lambda: _page(request, 422, errors=errors, values=dict(data)))
+        await reload_settings(request.app)
         return Redirect("/settings?saved=general#general", status_code=303)
 
     @post("/bot")
     async def bot(self, request: Request, data: Form) -> Template | Redirect:
         """One form, three buttons: save (and restart the poller), check with getMe, forget."""
-        actor = await anyio.to_thread.run_sync(admin_actor, request)
+        actor = web_actor(request)
         action = str(data.get("action", "save"))
         token = str(data.get("bot_token", "")).strip()
-        services = request.app.state.services
+        services = services_of(request)
         if action == "check":
-            result = await anyio.to_thread.run_sync(_check_token, services.settings.telegram_api_url,
-                                                    token or services.settings.bot_token)
-            return await anyio.to_thread.run_sync(lambda: _page(request, bot_check=result))
+            result = await _check_token(request, token or services.settings.bot_token)
+            return await asyncio.to_thread(lambda: _page(request, bot_check=result))
         try:
             key = services.settings.secret_key
-            await anyio.to_thread.run_sync(org_settings.save_bot_token, actor, key,
+            await asyncio.to_thread(org_settings.save_bot_token, actor, key,
                                            "" if action == "clear" else token)
         except DomainError as exc:
             errors = field_errors(exc)
-            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors))
-        await runtime.reload_panel_settings(services, request.app)
+            return await asyncio.to_thread(lambda: _page(request, 422, errors=errors))
+        await reload_settings(request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
     @post("/sla", sync_to_thread=True)
     def save_sla(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         return _save(request, data, "sla", lambda: org_settings.save_sla(actor, {k: str(v) for k, v in data.items()}))
 
     @post("/calendar", sync_to_thread=True)
     def save_calendar(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         days = [str(day) for day in WEEKDAYS if data.get(f"work_day_{day}") == "on"]
         return _save(request, data, "calendar", lambda: org_settings.save_calendar(
             actor, days, str(data.get("day_start", "")), str(data.get("day_end", ""))))
 
     @post("/holidays", sync_to_thread=True)
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
-        actor = admin_actor(request)
+        actor = web_actor(request)
         return _save(request, data, "calendar", lambda: org_settings.add_holiday(
             actor, str(data.get("day", "")), str(data.get("name", ""))))
 
     @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
     def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
-        org_settings.remove_holiday(admin_actor(request), holiday_id)
+        org_settings.remove_holiday(web_actor(request), holiday_id)
         return Redirect("/settings?saved=calendar#calendar", status_code=303)
 
 
-def _check_token(api_url: str, token: str) -> dict[str, Any]:
+async def _check_token(request: Request, token: str) -> dict[str, Any]:
     """getMe with the token typed in (or the current one): what an admin needs to know, translated."""
     if not token:
         return {"ok": False, "text": gettext("No token to check: paste one from @BotFather.")}
-    try:
-        username = get_me(api_url, token, timeout=10)
-    except (httpx.HTTPError, ValueError):
+    check: TokenCheck = await services_of(request).check_bot_token(token)
+    username = check.username
+    if not check.reachable:
         return {"ok": False, "text": gettext("Telegram cannot be reached from this server. Check its internet "
                                              "access or proxy.")}
     if username is None:

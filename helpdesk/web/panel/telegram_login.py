@@ -14,13 +14,14 @@ from helpdesk.db.models import User
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web.auth import new_session
 from helpdesk.web.panel.session import Form, safe_next
+from helpdesk.web.services import services_of
 
 CHALLENGE = "tg_challenge"
 BROWSER = "tg_browser"  # the key that binds the bot's link to this browser (the session cookie is encrypted)
 
 
 def _page(request: Request, step: str, status_code: int = 200, **extra: Any) -> Template:
-    bot = request.app.state.services.bot.health()
+    bot = services_of(request).bot_state()
     context = {"step": step, "bot_on": bot["state"] == "running", "bot_username": bot.get("username"),
                "error": None, "identifier": "", "next": safe_next(request.query_params.get("next")), **extra}
     return Template("login_telegram.html", context=context, status_code=status_code)
@@ -41,7 +42,7 @@ class TelegramLogin(Controller):
     @post("/", sync_to_thread=True)
     def send(self, request: Request, data: Form) -> Template | Redirect:
         identifier = str(data.get("identifier", ""))[:100]
-        if request.app.state.services.bot.health()["state"] != "running":
+        if services_of(request).bot_state()["state"] != "running":
             return _page(request, "ask", 503, identifier=identifier)
         session = request.session or {}
         browser_key = session.get(BROWSER) or telegram_login.new_browser_key()
