@@ -129,3 +129,14 @@ def test_no_bot_no_codes(sqlite_org: Org, sqlite_db: str, tmp_path: Path) -> Non
         token = csrf_token(client, "/login")
         refused = client.post("/login/telegram", data={"identifier": "bob", "_csrf_token": token})
         assert refused.status_code == 503 and LoginCode.select().count() == 0
+
+
+def test_a_flooding_address_gets_no_more_codes(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import throttle
+
+    for _ in range(throttle.ADDRESS_LIMIT):
+        throttle.address_failed("testclient")
+    response = client.post("/login/telegram", data={"identifier": "bob", "_csrf_token": csrf_token(client)},
+                           follow_redirects=False)
+    assert response.status_code == 429 and "retry-after" in response.headers
+    assert not LoginCode.select().exists()

@@ -10,10 +10,10 @@ from litestar.response import Redirect, Template
 
 from helpdesk.core import people
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import DomainError, RateLimited
 from helpdesk.db.models import User
 from helpdesk.i18n import LANGUAGES, get_language, gettext
-from helpdesk.web.auth import new_session
+from helpdesk.web.auth import client_address, new_session
 
 Form = URLEncodedBody[dict[str, Any]]
 
@@ -37,10 +37,12 @@ def login_submit(request: Request, data: Form) -> Template | Redirect:
     username = str(data.get("username", ""))[:64]
     next_url = safe_next(str(data.get("next", "/")))
     try:
-        user = people.authenticate(username, str(data.get("password", "")))
+        user = people.authenticate(username, str(data.get("password", "")), client_address(request.scope))
     except DomainError as exc:
-        return Template("login.html", status_code=401, context={
-            "next": next_url, "error": exc.text(get_language()), "username": username})
+        limited = isinstance(exc, RateLimited)
+        return Template("login.html", status_code=429 if limited else 401,
+                        headers={"Retry-After": str(exc.retry_after)} if limited else None,
+                        context={"next": next_url, "error": exc.text(get_language()), "username": username})
     request.set_session(new_session(user))
     return Redirect("/password" if user.must_change_password else next_url, status_code=303)
 
