@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from litestar import Controller, Request
-from litestar.exceptions import SerializationException
+from litestar.exceptions import SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
 from helpdesk.core.actors import Actor
+from helpdesk.i18n import gettext
+
+MAX_JSON_DEPTH = 32  # our bodies nest 3 levels; msgspec gives up near 1,000 with a RecursionError (a 500)
 
 
 @dataclass
@@ -50,14 +53,35 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
+def _too_deep(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:  # a loop, not recursion: the check must not fail the way the parser did
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _too_deep_error() -> ValidationException:
+    message = gettext("The JSON is nested too deeply (%(max)s levels at most).", max=MAX_JSON_DEPTH)
+    return ValidationException(detail=message, extra=[{"message": message}])
+
+
 class ApiRequest(Request):
     async def json(self) -> Any:
         # msgspec raises UnicodeDecodeError, not DecodeError, on bytes that are not UTF-8, and Litestar
         # lets that through as a 500; it is the client's mistake, so make it the 400 it is.
         try:
-            return await super().json()
+            value = await super().json()
         except UnicodeDecodeError as exc:
             raise SerializationException("The request body is not valid UTF-8.") from exc
+        except RecursionError:
+            raise _too_deep_error() from None
+        if _too_deep(value, MAX_JSON_DEPTH):
+            raise _too_deep_error()
+        return value
 
 
 class ApiController(Controller):
