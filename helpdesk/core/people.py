@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Wa
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
-# Each argon2 check takes 64 MiB and a core for a fraction of a second: a flood of logins on every worker
-# thread at once starved the API and took half a gigabyte. Checks wait for one of a few slots instead.
-HASH_SLOTS = 2
+# Each argon2 check takes 64 MiB and 4 threads for a fraction of a second: a flood of logins on every worker
+# thread at once starved the API and took half a gigabyte. Checks wait for one of a few slots instead;
+# more slots than cores / 4 would only queue inside the CPU.
+HASH_SLOTS = max(1, min(4, (os.cpu_count() or 1) // 4))
 _hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
 
 
@@ -108,28 +110,48 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
     return user
 
 
-def authenticate(username: str, password: str, address: str = "", now: dt.datetime | None = None) -> User:
-    """Check a web login from the client `address`.
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A login let through the throttle and counted against its address, waiting for its password check."""
 
-    Failures slow down that address, and that login from that address (see core/throttle.py), before any
-    hash is computed; the account itself is never locked, so its owner elsewhere still gets in.
+    login: str
+    address: str
+    at: dt.datetime
+
+
+def begin_login(username: str, address: str = "", now: dt.datetime | None = None) -> LoginAttempt:
+    """Admit a login attempt from the client `address`, or raise RateLimited: reads and one write, no hash.
+
+    An address that fails too often, and a login that fails too often from one address, wait (see
+    core/throttle.py); the account itself is never locked, so its owner elsewhere still gets in.
     """
     now = now or utcnow()
     login = fields.clean_text(username).strip().lower()[:64]
     throttle.check([throttle.address_key(address), throttle.account_key(address, login)], now)
-    user = User.get_or_none(User.username == login) if login else None
+    throttle.address_attempt(address, now)
+    return LoginAttempt(login, address, now)
+
+
+def finish_login(attempt: LoginAttempt, password: str) -> User:
+    """The password check of an admitted attempt (it waits for a hash slot): the user, or Forbidden."""
+    user = User.get_or_none(User.username == attempt.login) if attempt.login else None
     usable = user is not None and user.active and bool(user.password_hash)
     matches = _password_matches(user.password_hash if usable else _dummy_hash(), password or "")
     if not (usable and matches):
-        throttle.address_failed(address, now)
-        throttle.account_failed(address, login, now)
+        throttle.account_failed(attempt.address, attempt.login, attempt.at)
         raise Forbidden(N_("Wrong login or password."))
-    throttle.account_succeeded(address, login)
-    changes: dict[str, object] = {"last_login_at": now}
+    throttle.address_succeeded(attempt.address)
+    throttle.account_succeeded(attempt.address, attempt.login)
+    changes: dict[str, object] = {"last_login_at": attempt.at}
     if _hasher.check_needs_rehash(user.password_hash):
         changes["password_hash"] = hash_password(password)
     User.update(**changes).where(User.id == user.id).execute()
     return User.get_by_id(user.id)
+
+
+def authenticate(username: str, password: str, address: str = "", now: dt.datetime | None = None) -> User:
+    """Check a login from the client `address` in one call: `begin_login`, then `finish_login`."""
+    return finish_login(begin_login(username, address, now), password)
 
 
 def change_password(actor: Actor, user: User, new_password: str, current_password: str | None = None) -> None:

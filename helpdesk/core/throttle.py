@@ -41,15 +41,19 @@ def account_key(address: str, login: str) -> str:
     return _key("account", address, login)
 
 
+def _refusal(until: dt.datetime, now: dt.datetime) -> RateLimited:
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    return RateLimited(N_("Too many login attempts. Try again in %(seconds)s s."), retry_after=seconds,
+                       seconds=seconds)
+
+
 def check(keys: list[str], now: dt.datetime | None = None) -> None:
-    """Raise RateLimited while any of these counters is blocked."""
+    """Raise RateLimited while any of these counters is blocked (a read: the cheap way to refuse a flood)."""
     now = now or utcnow()
     until = (LoginThrottle.select(pw.fn.MAX(LoginThrottle.blocked_until))
              .where(LoginThrottle.key.in_(keys) & (LoginThrottle.blocked_until > now)).scalar())
     if until is not None:
-        seconds = max(1, math.ceil((until - now).total_seconds()))
-        raise RateLimited(N_("Too many login attempts. Try again in %(seconds)s s."), retry_after=seconds,
-                          seconds=seconds)
+        raise _refusal(until, now)
 
 
 def _save(key: str, failures: int, window_start: dt.datetime, blocked_until: dt.datetime | None) -> None:
@@ -58,8 +62,11 @@ def _save(key: str, failures: int, window_start: dt.datetime, blocked_until: dt.
      .on_conflict(conflict_target=[LoginThrottle.key], update=values).execute())
 
 
-def address_failed(address: str, now: dt.datetime | None = None) -> None:
-    """One more failed attempt (password, Telegram code request, API token) from this address."""
+def address_attempt(address: str, now: dt.datetime | None = None) -> None:
+    """Count an attempt (password, Telegram code, API token) from this address, or refuse it.
+
+    Counted before the password is checked, so concurrent requests cannot all slip past the limit.
+    """
     now = now or utcnow()
     key = address_key(address)
     with write_transaction():
@@ -70,9 +77,17 @@ def address_failed(address: str, now: dt.datetime | None = None) -> None:
                                          & ((LoginThrottle.blocked_until.is_null())
                                             | (LoginThrottle.blocked_until < now))).execute()
             failures, start = 1, now
+        elif row.failures >= ADDRESS_LIMIT:
+            raise _refusal(row.window_start + ADDRESS_WINDOW, now)
         else:
             failures, start = row.failures + 1, row.window_start
         _save(key, failures, start, start + ADDRESS_WINDOW if failures >= ADDRESS_LIMIT else None)
+
+
+def address_succeeded(address: str) -> None:
+    """A good login gives its attempt back: people who type their password right are not counted."""
+    (LoginThrottle.update(failures=LoginThrottle.failures - 1, blocked_until=None)
+     .where((LoginThrottle.key == address_key(address)) & (LoginThrottle.failures > 0)).execute())
 
 
 def account_failed(address: str, login: str, now: dt.datetime | None = None) -> None:

@@ -73,8 +73,7 @@ def client_address(scope: Scope) -> str:
 def _token_failed(address: str) -> RateLimited | None:
     """Count a bad bearer token against the address; once it has sent too many, the refusal."""
     try:
-        throttle.check([throttle.address_key(address)])
-        throttle.address_failed(address)
+        throttle.address_attempt(address)
     except RateLimited as exc:
         return exc
     return None

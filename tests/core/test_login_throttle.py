@@ -55,7 +55,7 @@ def test_the_wait_doubles_up_to_a_cap(org: Org) -> None:
 def test_a_flooding_address_waits_for_the_window_whatever_the_login(admin: str) -> None:
     now = utcnow()
     for _ in range(throttle.ADDRESS_LIMIT):
-        throttle.address_failed("10.0.0.99", now)
+        throttle.address_attempt("10.0.0.99", now)
     with pytest.raises(RateLimited) as refused:
         people.authenticate(admin, GOOD, "10.0.0.99", now=now + dt.timedelta(seconds=10))
     assert refused.value.retry_after == 50

@@ -16,7 +16,7 @@ ADDRESS = "testclient"  # the in-process client's peer address
 
 def _flood(address: str = ADDRESS) -> None:
     for _ in range(throttle.ADDRESS_LIMIT):
-        throttle.address_failed(address)
+        throttle.address_attempt(address)
 
 
 def test_a_flooding_address_gets_429_on_the_login_form(client: TestClient, sqlite_org: Org) -> None:

@@ -135,7 +135,7 @@ def test_a_flooding_address_gets_no_more_codes(client: TestClient, sqlite_org: O
     from helpdesk.core import throttle
 
     for _ in range(throttle.ADDRESS_LIMIT):
-        throttle.address_failed("testclient")
+        throttle.address_attempt("testclient")
     response = client.post("/login/telegram", data={"identifier": "bob", "_csrf_token": csrf_token(client)},
                            follow_redirects=False)
     assert response.status_code == 429 and "retry-after" in response.headers

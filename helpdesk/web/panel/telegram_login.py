@@ -33,9 +33,7 @@ def _limited(request: Request, step: str, exc: RateLimited, **extra: Any) -> Tem
 
 def _attempt(request: Request) -> None:
     """Every code sent or checked counts against the client's address (see core/throttle.py)."""
-    address = client_address(request.scope)
-    throttle.check([throttle.address_key(address)])
-    throttle.address_failed(address)
+    throttle.address_attempt(client_address(request.scope))
 
 
 def _log_in(request: Request, user: User, next_url: str) -> Redirect:
