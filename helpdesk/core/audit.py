@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from helpdesk.core import fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_
 from helpdesk.db.models import AuditEvent, Ticket
@@ -48,8 +49,9 @@ def search(actor: Actor, *, action: str = "", actor_id: int | None = None, numbe
         query = query.where(AuditEvent.action == action)
     if actor_id is not None:
         query = query.where(AuditEvent.actor == actor_id)
-    if number.strip():
-        query = query.where(AuditEvent.entity_id == number.strip())
+    number = fields.clean_text(number).strip()
+    if number:
+        query = query.where(AuditEvent.entity_id == number)
     if since:
         query = query.where(AuditEvent.created_at >= dt.datetime.combine(since, dt.time()))
     if until:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk.core import org, stock
+from helpdesk.core import fields, org, stock
 from helpdesk.core.actors import Actor
 from helpdesk.core.cache import cached
 from helpdesk.core.visibility import require_active, visible_branches
@@ -97,7 +97,7 @@ def printers(actor: Actor, branch_code: str | None = None) -> list[Printer]:
     query = (Printer.select(Printer, Branch, PrinterModel).join(Branch).switch(Printer).join(PrinterModel)
              .order_by(Branch.code, Printer.inventory_number, Printer.id))
     if branch_code:
-        query = query.where(Branch.code == branch_code.strip().upper())
+        query = query.where(Branch.code == fields.clean_text(branch_code).strip().upper())
     if not actor.is_admin:
         query = query.where(Printer.branch.in_([b.id for b in visible_branches(actor)]) & Printer.active)
     return list(query)

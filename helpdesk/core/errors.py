@@ -49,3 +49,13 @@ class InvalidTransition(Conflict):
 
 class ValidationError(DomainError):
     status_code = 422
+
+
+class RateLimited(DomainError):
+    """Too many attempts from here: wait `retry_after` seconds (the edge sends Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after = retry_after

@@ -6,6 +6,7 @@ a value longer than its column) into a ValidationError that names the field.
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 import peewee as pw
@@ -14,18 +15,46 @@ from helpdesk.core.errors import N_, ValidationError
 
 DB_INT_MAX = 2**63 - 1  # SQLite's INTEGER; sqlite3 raises OverflowError past it instead of matching nothing
 M = TypeVar("M", bound=pw.Model)
+# Control characters other than tab and newline, and lone surrogates (no UTF-8 can hold them): PostgreSQL
+# refuses NUL in text, and the rest are invisible junk from pasted text that nobody can see to remove.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+LIKE_ESCAPE = "\\"
+
+
+def clean_text(value: str | None) -> str:
+    """The one cleaning rule for text from outside: newlines as \\n, no other control characters.
+
+    Every text the domain stores or searches for passes here (through `text` or directly).
+    """
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _UNWANTED.sub("", value)
 
 
 def text(value: str | None, field: str, limit: int, required: bool = False) -> str:
-    """The trimmed text, refused when empty (if required), longer than `limit` or holding NUL."""
-    value = (value or "").strip()
+    """The cleaned, trimmed text, refused when empty (if required) or longer than `limit`."""
+    value = clean_text(value).strip()
     if required and not value:
         raise ValidationError(N_("Fill this in."), field=field)
     if len(value) > limit:
         raise ValidationError(N_("Too long (%(max)s characters at most)."), field=field, max=limit)
-    if "\x00" in value:
-        raise ValidationError(N_("This text contains characters that are not allowed."), field=field)
     return value
+
+
+def like_contains(value: str) -> str:
+    """A LIKE pattern matching `value` anywhere, its own % and _ taken literally (use with ESCAPE '\\')."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column: pw.Field, value: str, case_sensitive: bool = False) -> pw.Node:
+    """`column` contains `value` literally: the one substring search of the domain.
+
+    Case-sensitive LIKE is written out: peewee turns its LIKE operator into GLOB on SQLite.
+    """
+    pattern = pw.NodeList((pw.Value(like_contains(value)), pw.SQL("ESCAPE"), pw.Value(LIKE_ESCAPE)))
+    if case_sensitive:
+        return pw.NodeList((column, pw.SQL("LIKE"), pattern))
+    return pw.Expression(column, pw.OP.ILIKE, pattern)
 
 
 def parse_int(text: object, signed: bool = False) -> int | None:

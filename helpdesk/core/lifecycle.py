@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from helpdesk.core import audit, outbox, stock
+from helpdesk.core import audit, fields, outbox, stock
 from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
@@ -94,7 +94,7 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
     tr = TRANSITIONS.get(action)
     if tr is None:
         raise ValidationError(N_("Unknown action %(action)s."), field="action", action=action)
-    reason = (reason or "").strip()
+    reason = fields.clean_text(reason).strip()
     if tr.needs_reason and not reason:
         raise ValidationError(N_("Give a reason for rejecting."), field="reason")
     if len(reason) > MAX_REASON:

@@ -18,7 +18,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 def clean_place(code: str, name: str, address: str) -> tuple[str, str, str]:
     """A branch's or warehouse's code (upper case), name and address, checked."""
-    code, name, address = code.strip().upper(), name.strip(), address.strip()
+    code, name, address = code.strip().upper(), fields.clean_text(name).strip(), fields.clean_text(address).strip()
     if not CODE_RE.match(code):
         raise ValidationError(N_("A code is 1–32 letters, digits, dots, dashes or underscores."), field="code")
     if not name or len(name) > 200:
@@ -99,7 +99,7 @@ def warehouses(actor: Actor) -> list[Warehouse]:
 
 def branch_by_code(code: str, field: str = "branch") -> Branch:
     """A branch named by its code in input (the API speaks codes, not ids)."""
-    branch = Branch.get_or_none(Branch.code == code.strip().upper())
+    branch = Branch.get_or_none(Branch.code == fields.clean_text(code).strip().upper())
     if branch is None:
         raise ValidationError(N_("Unknown branch %(code)s."), field=field, code=code)
     return branch
@@ -107,7 +107,7 @@ def branch_by_code(code: str, field: str = "branch") -> Branch:
 
 def warehouse_by_code(code: str, field: str = "warehouse") -> Warehouse:
     """A warehouse named by its code in input."""
-    warehouse = Warehouse.get_or_none(Warehouse.code == code.strip().upper())
+    warehouse = Warehouse.get_or_none(Warehouse.code == fields.clean_text(code).strip().upper())
     if warehouse is None:
         raise ValidationError(N_("Unknown warehouse %(code)s."), field=field, code=code)
     return warehouse

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from helpdesk import sealing
-from helpdesk.core import audit
+from helpdesk.core import audit, fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.cache import cached, invalidate
 from helpdesk.core.errors import N_, ValidationError
@@ -67,7 +67,7 @@ def timezones() -> list[str]:
 
 def save_general(actor: Actor, org_name: str, language: str, timezone: str) -> General:
     require_admin(actor)
-    org_name = (org_name or "").strip()
+    org_name = fields.clean_text(org_name).strip()
     if len(org_name) > 200:
         raise ValidationError(N_("Too long (%(max)s characters at most)."), field="org_name", max=200)
     if language not in ("", *LANGUAGES):
@@ -204,7 +204,7 @@ def add_holiday(actor: Actor, day: str, name: str) -> Holiday:
         parsed = dt.date.fromisoformat((day or "").strip())
     except ValueError:
         raise ValidationError(N_("Enter a date."), field="day") from None
-    name = (name or "").strip()[:100]
+    name = fields.clean_text(name).strip()[:100]
     with write_transaction():
         holiday = Holiday.get_or_none(Holiday.day == parsed)
         if holiday is None:

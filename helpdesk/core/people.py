@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from helpdesk.core import audit, fields, outbox
+from helpdesk.core import audit, fields, outbox, throttle
 from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core.common_passwords import is_common
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
@@ -23,12 +27,31 @@ MIN_PASSWORD = 10
 MAX_NAME = 200  # a person's display name
 MAX_USERNAME = 64
 MAX_EMAIL = 254
-LOCK_AFTER = 5  # failed logins before the account waits
-LOCK_FOR = dt.timedelta(minutes=5)
+# Each argon2 check takes 64 MiB and 4 threads for a fraction of a second: a flood of logins on every worker
+# thread at once starved the API and took half a gigabyte. Checks wait for one of a few slots instead;
+# more slots than cores / 4 would only queue inside the CPU.
+HASH_SLOTS = max(1, min(4, (os.cpu_count() or 1) // 4))
+_hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hash_slots:
+        return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    with _hash_slots:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Checked for unknown logins: the same work (and the same queue) as a real check, so timing tells
+    # nobody which logins exist.
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def check_placement(role: str, branch: Branch | None, warehouse: Warehouse | None) -> None:
@@ -49,10 +72,15 @@ def clean_display_name(display_name: str) -> str:
     return display_name
 
 
-def validate_password(password: str) -> None:
+def validate_password(password: str, *names: str | None) -> None:
+    """The one password rule: long enough, not a well-known password, not the person's login or name."""
     if len(password) < MIN_PASSWORD:
         raise ValidationError(N_("The password must have %(min)s characters at least."), field="password",
                               min=MIN_PASSWORD)
+    if is_common(password):
+        raise ValidationError(N_("This password is too common. Choose another one."), field="password")
+    if any(name and password.strip().casefold() == name.strip().casefold() for name in names):
+        raise ValidationError(N_("The password must not be your login or name."), field="password")
 
 
 def check_unique(username: str | None, telegram_id: int | None, user: User | None = None) -> None:
@@ -96,7 +124,7 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
         fields.integer(telegram_id, "telegram_id", 1, fields.DB_INT_MAX)
     check_unique(username, telegram_id)
     if password is not None:
-        validate_password(password)
+        validate_password(password, username, display_name)
     with write_transaction():
         return _insert(actor, "admin", display_name=display_name, role=role,
                        branch=branch if role == "branch" else None,
@@ -106,38 +134,56 @@ def create_user(actor: Actor, display_name: str, role: str, *, branch: Branch | 
                        must_change_password=password is not None)
 
 
-def authenticate(username: str, password: str, now: dt.datetime | None = None) -> User:
-    """Check a web login. Repeated failures lock the account for a few minutes."""
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A login let through the throttle and counted against its address, waiting for its password check."""
+
+    login: str
+    address: str
+    at: dt.datetime
+
+
+def begin_login(username: str, address: str = "", now: dt.datetime | None = None) -> LoginAttempt:
+    """Admit a login attempt from the client `address`, or raise RateLimited: reads and one write, no hash.
+
+    An address that fails too often, and a login that fails too often from one address, wait (see
+    core/throttle.py); the account itself is never locked, so its owner elsewhere still gets in.
+    """
     now = now or utcnow()
-    user = User.get_or_none(User.username == (username or "").strip().lower())
-    if user is None or not user.active or not user.password_hash:
-        _hasher.hash(password or "x")  # same cost as a real check: no user enumeration by timing
+    login = fields.clean_text(username).strip().lower()[:64]
+    throttle.check([throttle.address_key(address), throttle.account_key(address, login)], now)
+    throttle.address_attempt(address, now)
+    return LoginAttempt(login, address, now)
+
+
+def finish_login(attempt: LoginAttempt, password: str) -> User:
+    """The password check of an admitted attempt (it waits for a hash slot): the user, or Forbidden."""
+    user = User.get_or_none(User.username == attempt.login) if attempt.login else None
+    usable = user is not None and user.active and bool(user.password_hash)
+    matches = _password_matches(user.password_hash if usable else _dummy_hash(), password or "")
+    if not (usable and matches):
+        throttle.account_failed(attempt.address, attempt.login, attempt.at)
         raise Forbidden(N_("Wrong login or password."))
-    if user.locked_until and user.locked_until > now:
-        raise Forbidden(N_("Too many failed attempts. Try again in a few minutes."))
-    try:
-        _hasher.verify(user.password_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        failed = user.failed_logins + 1
-        locked = now + LOCK_FOR if failed >= LOCK_AFTER else None
-        User.update(failed_logins=0 if locked else failed, locked_until=locked).where(User.id == user.id).execute()
-        raise Forbidden(N_("Wrong login or password.")) from None
-    fields: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    throttle.address_succeeded(attempt.address)
+    throttle.account_succeeded(attempt.address, attempt.login)
+    changes: dict[str, object] = {"last_login_at": attempt.at}
     if _hasher.check_needs_rehash(user.password_hash):
-        fields["password_hash"] = hash_password(password)
-    User.update(**fields).where(User.id == user.id).execute()
+        changes["password_hash"] = hash_password(password)
+    User.update(**changes).where(User.id == user.id).execute()
     return User.get_by_id(user.id)
+
+
+def authenticate(username: str, password: str, address: str = "", now: dt.datetime | None = None) -> User:
+    """Check a login from the client `address` in one call: `begin_login`, then `finish_login`."""
+    return finish_login(begin_login(username, address, now), password)
 
 
 def change_password(actor: Actor, user: User, new_password: str, current_password: str | None = None) -> None:
     if actor.user_id != user.id:
         require_admin(actor)
-    elif not user.must_change_password:
-        try:
-            _hasher.verify(user.password_hash or "", current_password or "")
-        except (VerificationError, InvalidHashError):
-            raise ValidationError(N_("The current password is wrong."), field="current_password") from None
-    validate_password(new_password)
+    elif not user.must_change_password and not _password_matches(user.password_hash or "", current_password or ""):
+        raise ValidationError(N_("The current password is wrong."), field="current_password")
+    validate_password(new_password, user.username, user.display_name)
     with write_transaction():
         User.update(password_hash=hash_password(new_password),
                     must_change_password=actor.user_id != user.id).where(User.id == user.id).execute()
@@ -202,7 +248,8 @@ def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_usern
         if used != 1:
             raise Conflict(N_("This invite has already been used."))
         check_unique(None, telegram_id)
-        user = _insert(None, f"invite {invite.id}", display_name=display_name.strip()[:200] or str(telegram_id),
+        user = _insert(None, f"invite {invite.id}",
+                       display_name=fields.clean_text(display_name).strip()[:MAX_NAME] or str(telegram_id),
                        role=invite.role, branch=invite.branch_id, warehouse=invite.warehouse_id,
                        telegram_id=telegram_id, telegram_username=telegram_username,
                        language=language if language in LANGUAGES else DEFAULT_LANGUAGE)
@@ -226,7 +273,7 @@ def request_access(telegram_id: int, full_name: str, telegram_username: str | No
                                             & (AccessRequest.status == "pending"))
         if pending is not None:
             return pending
-        request = AccessRequest.create(telegram_id=telegram_id, full_name=full_name.strip()[:200],
+        request = AccessRequest.create(telegram_id=telegram_id, full_name=fields.clean_text(full_name).strip()[:200],
                                        telegram_username=telegram_username, language=language)
         admins = list(User.select().where((User.role == "admin") & User.active))
         outbox.notify(admins, "access_requested", {"access_request_id": request.id, "name": full_name})
@@ -276,11 +323,12 @@ def _token_hash(secret: str) -> str:
 
 def issue_token(actor: Actor, user: User, name: str) -> IssuedToken:
     require_admin(actor)
-    if not name.strip():
+    name = fields.clean_text(name).strip()
+    if not name:
         raise ValidationError(N_("Name the token."), field="name")
     secret = "hd_" + secrets.token_urlsafe(32)
     with write_transaction():
-        token = ApiToken.create(user=user, name=name.strip()[:100], prefix=secret[:10],
+        token = ApiToken.create(user=user, name=name[:100], prefix=secret[:10],
                                 token_hash=_token_hash(secret))
         audit.record(actor, "token_issue", entity="api_token", entity_id=token.id,
                      after={"user_id": user.id, "name": token.name})

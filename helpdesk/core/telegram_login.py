@@ -16,7 +16,7 @@ from peewee import fn
 from helpdesk.core import audit, outbox
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
-from helpdesk.core.fields import parse_int
+from helpdesk.core.fields import clean_text, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import LoginCode, User, utcnow
 
@@ -34,7 +34,7 @@ def _digest(value: str) -> str:
 
 def find_user(identifier: str) -> User | None:
     """An active user with Telegram by numeric ID or @username (as typed, with or without the @)."""
-    text = (identifier or "").strip().lstrip("@").strip()
+    text = clean_text(identifier).strip().lstrip("@").strip()
     if not text or len(text) > 64:
         return None
     query = User.select().where(User.active & User.telegram_id.is_null(False))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import peewee as pw
 
-from helpdesk.core import audit, fields, outbox, sla
+from helpdesk.core import audit, client_keys, fields, outbox, sla
 from helpdesk.core import search as text_search
 from helpdesk.core.actors import ROLES, Actor
 from helpdesk.core.catalog import active_types_by_code
@@ -48,6 +48,20 @@ class TicketDraft:
     asset: str = ""
     lines: list[tuple[int, int]] = field(default_factory=list)  # (cartridge id, quantity)
     client_key: str | None = None  # the same key twice (a redelivered update, a retried call) creates once
+
+    def digest(self) -> str:
+        """What was asked: the same idempotency key with another request is refused."""
+        return client_keys.digest(self.type_code, fields.clean_text(self.description).strip(), self.branch_id,
+                                  self.priority, self.printer_id, fields.clean_text(self.asset).strip(),
+                                  sorted(self.lines))
+
+
+def _earlier_ticket(actor: Actor, key: str, digest: str) -> Ticket | None:
+    """The request this author already made with this key; a different request under it is refused."""
+    ticket = Ticket.get_or_none((Ticket.author == fields.db_id(actor.user_id or 0)) & (Ticket.client_key == key))
+    if ticket is not None and ticket.client_digest not in (None, digest):  # None: keys from before 0009
+        raise client_keys.reused()
+    return ticket
 
 
 def _resolve_branch(actor: Actor, branch_id: int | None) -> Branch:
@@ -92,7 +106,7 @@ def _validate_lines(lines: list[tuple[int, int]]) -> list[tuple[CartridgeModel, 
 
 def clean_description(text: str | None, *, required: bool = True) -> str:
     """A request's description as stored: trimmed, MAX_TEXT at most; an order's may be empty."""
-    description = (text or "").strip()
+    description = fields.clean_text(text).strip()
     if len(description) > MAX_TEXT:
         raise ValidationError(N_("The description is too long (%(max)s characters at most)."),
                               field="description", max=MAX_TEXT)
@@ -107,10 +121,10 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     require_active(actor)
     if actor.role not in ROLES:  # the system and nobody have no name to put on a request
         raise Forbidden(N_("You may not create requests."))
-    if draft.client_key:
-        existing = Ticket.get_or_none(Ticket.client_key == draft.client_key)
-        if existing is not None and existing.author_id == actor.user_id:
-            return existing
+    key = client_keys.stored_key(actor, draft.client_key)
+    digest = draft.digest() if key else None
+    if key and (earlier := _earlier_ticket(actor, key, digest)) is not None:
+        return earlier
     ticket_type = active_types_by_code().get(draft.type_code)
     if ticket_type is None:
         raise ValidationError(N_("Unknown request type."), field="type")
@@ -124,18 +138,30 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
         printer = Printer.get_or_none((Printer.id == fields.db_id(draft.printer_id)) & (Printer.branch == branch))
         if printer is None:
             raise ValidationError(N_("This printer is not registered at the branch."), field="printer")
-    author = actor.user
-    if author is None:
+    if actor.user is None:
         raise Forbidden(N_("You may not create requests."))
+    try:
+        return _insert(actor, draft, ticket_type, branch, description, lines, printer, key, digest)
+    except pw.IntegrityError:
+        # The same key at the same moment: the other call won; answer as a replay does.
+        earlier = _earlier_ticket(actor, key, digest) if key else None
+        if earlier is None:
+            raise
+        return earlier
 
+
+def _insert(actor: Actor, draft: TicketDraft, ticket_type: TicketType, branch: Branch, description: str,
+            lines: list[tuple[CartridgeModel, int]], printer: Printer | None, key: str | None,
+            digest: str | None) -> Ticket:
+    author = actor.user
     now = utcnow()
     accept_due, resolve_due = sla.due_times(ticket_type, now)
     with outbox.changes():
         ticket = Ticket.create(
             number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
             author=author, priority=draft.priority, description=description, printer=printer,
-            asset=(draft.asset or "").strip()[:200], channel=actor.channel, created_at=now, updated_at=now,
-            accept_due_at=accept_due, resolve_due_at=resolve_due, client_key=draft.client_key or None,
+            asset=fields.clean_text(draft.asset).strip()[:200], channel=actor.channel, created_at=now, updated_at=now,
+            accept_due_at=accept_due, resolve_due_at=resolve_due, client_key=key, client_digest=digest,
         )
         for cartridge, quantity in lines:
             OrderLine.create(ticket=ticket, cartridge=cartridge, quantity=quantity)
@@ -194,7 +220,7 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     if flt.branch_id is not None:
         query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
     if flt.type_code:
-        query = query.join(TicketType).where(TicketType.code == flt.type_code).switch(Ticket)
+        query = query.join(TicketType).where(TicketType.code == fields.clean_text(flt.type_code)).switch(Ticket)
     if flt.statuses:
         query = query.where(Ticket.status.in_(flt.statuses))
     if flt.created_from:
@@ -208,8 +234,9 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         query = query.where(Ticket.author == fields.db_id(flt.author_id))
     if flt.archived is not None:
         query = query.where(Ticket.archived == flt.archived)
-    if flt.text.strip():
-        query = query.where(Ticket.id.in_(text_search.ranked(actor, flt.text, query, branch_id=flt.branch_id,
+    text = fields.clean_text(flt.text).strip()
+    if text:
+        query = query.where(Ticket.id.in_(text_search.ranked(actor, text, query, branch_id=flt.branch_id,
                                                              archived=flt.archived)))
     return query.order_by(SORTS.get(flt.sort, Ticket.id.desc()), Ticket.id.desc())
 
@@ -236,8 +263,9 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
     per_page = min(max(flt.per_page, 1), 500)
     page = max(flt.page, 1)
     offset = (page - 1) * per_page
-    if flt.text.strip():
-        ids = text_search.ranked(actor, flt.text, filtered(actor, replace(flt, text="")), branch_id=flt.branch_id,
+    text = fields.clean_text(flt.text).strip()
+    if text:
+        ids = text_search.ranked(actor, text, filtered(actor, replace(flt, text="")), branch_id=flt.branch_id,
                                  archived=flt.archived)
         if flt.sort != RELEVANCE and len(ids) > 1:
             ids = [row[0] for row in Ticket.select(Ticket.id).where(Ticket.id.in_(ids))
@@ -253,24 +281,48 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
     return Page(items, total, page, per_page)
 
 
-def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False) -> Comment:
-    """A comment both sides see, or an internal note only staff see."""
+def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False,
+                client_key: str | None = None) -> Comment:
+    """A comment both sides see, or an internal note only staff see.
+
+    With `client_key`, the same call again returns the first comment instead of adding another.
+    """
     require_active(actor)
     if not can_see(actor, ticket):
         raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
     if internal and not actor.is_staff:
         raise Forbidden(N_("Only staff may write internal notes."))
+    body = fields.clean_text(body).strip()
+    key = client_keys.stored_key(actor, client_key)
+    if key and (earlier := _earlier_comment(actor, key, ticket, body, internal)) is not None:
+        return earlier
     if ticket.archived:
         raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
-    body = (body or "").strip()
     if not body:
         raise ValidationError(N_("The comment is empty."), field="body")
     if len(body) > MAX_TEXT:
         raise ValidationError(N_("The comment is too long (%(max)s characters at most)."), field="body",
                               max=MAX_TEXT)
+    try:
+        return _insert_comment(actor, ticket, body, internal, key)
+    except pw.IntegrityError:
+        earlier = _earlier_comment(actor, key, ticket, body, internal) if key else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier_comment(actor: Actor, key: str, ticket: Ticket, body: str, internal: bool) -> Comment | None:
+    comment = Comment.get_or_none((Comment.author == fields.db_id(actor.user_id or 0)) & (Comment.client_key == key))
+    if comment is not None and (comment.ticket_id, comment.body, comment.internal) != (ticket.id, body, internal):
+        raise client_keys.reused()
+    return comment
+
+
+def _insert_comment(actor: Actor, ticket: Ticket, body: str, internal: bool, key: str | None) -> Comment:
     with outbox.changes():
         comment = Comment.create(ticket=ticket, author=actor.user, body=body, internal=internal,
-                                 channel=actor.channel)
+                                 channel=actor.channel, client_key=key)
         Ticket.update(updated_at=utcnow()).where(Ticket.id == ticket.id).execute()
         audit.record(actor, "note" if internal else "comment", ticket=ticket,
                      after={"comment_id": comment.id, "internal": internal, "body": body})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from helpdesk.core import fields
 from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, NotFound
 from helpdesk.db.models import Branch, Ticket, User
@@ -44,6 +45,7 @@ def get_visible(actor: Actor, number: str) -> Ticket:
     Numbers run in sequence, so whether one exists is no secret; its contents are.
     """
     require_active(actor)
+    number = fields.clean_text(number)
     ticket = Ticket.get_or_none(Ticket.number == number)
     if ticket is None:
         raise NotFound(N_("Request %(number)s was not found."), number=number)

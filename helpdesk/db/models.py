@@ -220,11 +220,14 @@ class Ticket(BaseModel):
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
-    client_key = pw.CharField(max_length=64, null=True, unique=True)  # idempotency: e.g. a Telegram update
+    # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.
+    client_key = pw.CharField(max_length=100, null=True)
+    client_digest = pw.CharField(max_length=64, null=True)
 
     class Meta:
         # The requests list: visibility scope, archive flag, then its order or status (migration 0006).
         indexes = (
+            (("author", "client_key"), True),
             (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
             (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
             (("archived", "updated_at"), False), (("type", "created_at"), False),
@@ -248,6 +251,10 @@ class Comment(BaseModel):
     internal = pw.BooleanField(default=False)
     channel = pw.CharField(max_length=16, default="web")
     created_at = pw.DateTimeField(default=utcnow)
+    client_key = pw.CharField(max_length=100, null=True)  # idempotency, unique per author (0009)
+
+    class Meta:
+        indexes = ((("author", "client_key"), True),)
 
 
 class Attachment(BaseModel):
@@ -331,11 +338,20 @@ class LoginCode(BaseModel):
     browser_hash = pw.CharField(max_length=64, null=True)  # the link works only in the browser that asked
 
 
+class LoginThrottle(BaseModel):
+    """Failed logins per client address, or per address and login; in the database so processes share it."""
+
+    key = pw.CharField(max_length=64, unique=True)  # a hash: addresses and typed logins are not kept
+    failures = pw.IntegerField(default=0)
+    window_start = pw.DateTimeField(default=utcnow, index=True)
+    blocked_until = pw.DateTimeField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
-    Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode,
+    Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

@@ -23,10 +23,12 @@ from helpdesk.db.pool import POOL_SIZE
 T = TypeVar("T")
 
 # Threads that may hold a connection at once stay below the pool's size, so nobody waits for one:
-# executor jobs + anyio's threads (middleware lookups) + 2 huey workers + the event loop's thread.
+# executor jobs + anyio's threads + 2 huey workers + the event loop's thread + the password checks'
+# threads (web/panel/session.py: hash slots + 2, so 6 at most).
 EXECUTOR_THREADS = 16
 ANYIO_THREADS = 8
-assert EXECUTOR_THREADS + ANYIO_THREADS + 2 + 1 <= POOL_SIZE
+LOGIN_THREADS_MAX = 6
+assert EXECUTOR_THREADS + ANYIO_THREADS + 2 + 1 + LOGIN_THREADS_MAX <= POOL_SIZE
 
 _depth = threading.local()
 

@@ -14,9 +14,10 @@ from urllib.parse import quote
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from helpdesk.core import people, sessions
+from helpdesk.core import people, sessions, throttle
+from helpdesk.core.errors import RateLimited
 from helpdesk.db.models import User
-from helpdesk.i18n import gettext, normalize_language, set_language
+from helpdesk.i18n import get_language, gettext, normalize_language, set_language
 
 PUBLIC_PATHS = ("/healthz", "/login", "/favicon.ico")
 PUBLIC_PREFIXES = ("/static/", "/miniapp", "/login/telegram")
@@ -63,6 +64,21 @@ def _load_session_user(session: dict[str, Any]) -> User | None:
     return user
 
 
+def client_address(scope: Scope) -> str:
+    """The peer's address, which login throttling counts by (the server binds the LAN, not a proxy)."""
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+def _token_failed(address: str) -> RateLimited | None:
+    """Count a bad bearer token against the address; once it has sent too many, the refusal."""
+    try:
+        throttle.address_attempt(address)
+    except RateLimited as exc:
+        return exc
+    return None
+
+
 def _bearer(scope: Scope) -> str | None:
     value = _header(scope, b"authorization")
     if value.lower().startswith("bearer "):
@@ -85,6 +101,10 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         if path.startswith(TOKEN_PREFIXES) and (token := _bearer(scope)):
             user = await asyncio.to_thread(people.user_for_token, token)
             channel = "api"
+            if user is None and (limit := await asyncio.to_thread(_token_failed, client_address(scope))):
+                await _send_json(send, 429, {"error": "RateLimited", "message": limit.text(get_language())},
+                                 ((b"retry-after", str(limit.retry_after).encode()),))
+                return
         elif not path.startswith("/api/") and session:
             user = await asyncio.to_thread(_load_session_user, session)
         scope["user"] = user
@@ -113,9 +133,10 @@ async def _redirect(send: Send, location: str) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any],
+                     headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                            (b"www-authenticate", b"Bearer")]})
+                            (b"www-authenticate", b"Bearer"), *headers]})
     await send({"type": "http.response.body", "body": payload})

@@ -27,9 +27,10 @@ def test_impossible_ids_find_nothing(sqlite_org: Org) -> None:
     assert fields.db_id(2**64) == 0 and fields.db_id(5) == 5
 
 
-def test_text_is_trimmed_and_refused_when_too_long_or_holding_nul() -> None:
+def test_text_is_cleaned_trimmed_and_refused_when_too_long_or_empty() -> None:
     assert fields.text("  a  ", "name", 5) == "a" and fields.text(None, "name", 5) == ""
-    for bad, required in (("", True), ("abcdef", False), ("a\x00", False)):
+    assert fields.text("a\x00b\r\n", "name", 5) == "ab"
+    for bad, required in (("", True), ("abcdef", False), ("\x00\x07", True)):
         with pytest.raises(ValidationError) as caught:
             fields.text(bad, "name", 5, required=required)
         assert caught.value.field == "name"

@@ -24,17 +24,6 @@ def test_passwords_are_hashed_and_checked(org: Org) -> None:
         people.authenticate("nobody", "whatever")
 
 
-def test_repeated_failures_lock_the_account(org: Org) -> None:
-    people.create_user(org.actor("alice"), "Locky", "admin", username="locky", password="a good password")
-    now = utcnow()
-    for _ in range(people.LOCK_AFTER):
-        with pytest.raises(Forbidden):
-            people.authenticate("locky", "bad", now=now)
-    with pytest.raises(Forbidden, match="Too many"):
-        people.authenticate("locky", "a good password", now=now)
-    assert people.authenticate("locky", "a good password", now=now + people.LOCK_FOR + dt.timedelta(seconds=1))
-
-
 def test_only_admins_create_users_and_placement_is_checked(org: Org) -> None:
     with pytest.raises(Forbidden):
         people.create_user(org.actor("sam"), "X", "branch", branch=org.b1)
@@ -102,3 +91,20 @@ def test_deactivated_users_cannot_log_in(org: Org) -> None:
         people.authenticate("gone", "a good password")
     with pytest.raises(Conflict):
         people.set_active(Actor(User.get_by_id(org.alice.id)), User.get_by_id(org.alice.id), False)
+
+
+@pytest.mark.parametrize("password", ["qwerty123456", "1234567890", "Password123", "йцукенгшщз", "ПарольПароль",
+                                      "gfhjkmgfhjkm", "1q2w3e4r5t"])
+def test_common_passwords_are_refused(password: str) -> None:
+    with pytest.raises(ValidationError, match="too common"):
+        people.validate_password(password)
+
+
+def test_a_password_is_not_the_login_or_the_name(org: Org) -> None:
+    with pytest.raises(ValidationError, match="login or name"):
+        people.create_user(org.actor("alice"), "Maria Ivanova", "admin", username="m.ivanova.it",
+                           password="M.Ivanova.IT ")
+    user = people.create_user(org.actor("alice"), "Maria Ivanova", "admin", username="m.ivanova.it")
+    with pytest.raises(ValidationError, match="login or name"):
+        people.change_password(org.actor("alice"), user, "maria ivanova")
+    people.validate_password("a good long secret", "m.ivanova.it", "Maria Ivanova")

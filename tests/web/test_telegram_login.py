@@ -158,3 +158,14 @@ def test_a_link_opened_in_another_browser_is_refused_and_the_code_still_works(
     assert LoginCode.get().used_at is None, "a refused link is not used up"
     ok = client.post("/login/telegram/code", data={"code": code, "_csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303 and client.get("/requests").status_code == 200
+
+
+def test_a_flooding_address_gets_no_more_codes(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import throttle
+
+    for _ in range(throttle.ADDRESS_LIMIT):
+        throttle.address_attempt("testclient")
+    response = client.post("/login/telegram", data={"identifier": "bob", "_csrf_token": csrf_token(client)},
+                           follow_redirects=False)
+    assert response.status_code == 429 and "retry-after" in response.headers
+    assert not LoginCode.select().exists()

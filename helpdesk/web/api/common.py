@@ -14,6 +14,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import ParameterKwarg
 
 from helpdesk.core.actors import Actor
+from helpdesk.i18n import gettext
+
+MAX_JSON_DEPTH = 32  # our bodies nest 3 levels; msgspec gives up near 1,000 with a RecursionError (a 500)
 
 
 @dataclass
@@ -53,6 +56,22 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
+def _too_deep(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:  # a loop, not recursion: the check must not fail the way the parser did
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
+def _too_deep_error() -> ValidationException:
+    message = gettext("The JSON is nested too deeply (%(max)s levels at most).", max=MAX_JSON_DEPTH)
+    return ValidationException(detail=message, extra=[{"message": message}])
+
+
 class ApiRequest(Request):
     async def json(self) -> Any:
         # msgspec raises UnicodeDecodeError, not DecodeError, on bytes that are not UTF-8, and Litestar
@@ -61,6 +80,10 @@ class ApiRequest(Request):
             value = await super().json()
         except UnicodeDecodeError as exc:
             raise SerializationException("The request body is not valid UTF-8.") from exc
+        except RecursionError:
+            raise _too_deep_error() from None
+        if _too_deep(value, MAX_JSON_DEPTH):
+            raise _too_deep_error()
         _check_strictly(self, value)
         return value
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from helpdesk.core import catalog, history, lifecycle, org, tickets
+from helpdesk.core import catalog, client_keys, history, lifecycle, org, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.visibility import get_visible
@@ -136,6 +136,17 @@ def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
     return out
 
 
+IDEMPOTENCY = """Send an `Idempotency-Key` header (any string up to 64 characters, e.g. a UUID) to make a retry
+safe: a repeated call with the same key and the same body creates nothing and answers 201 with the request
+(or comment) the first call created, as it is now. Keys belong to the token's user: another user's equal
+key is a different key. The same key with a different body is refused with 422 (`field`: `client_key`).
+Keys are kept with what they created, for good."""
+
+IdempotencyKey = Annotated[str | None, HeaderParameter(
+    name="Idempotency-Key", required=False, max_length=client_keys.MAX_KEY,
+    description="Makes a retry safe: see the operation's text")]
+
+
 def _branch_id(code: str | None) -> int | None:
     return org.branch_by_code(code).id if code else None
 
@@ -173,13 +184,14 @@ class RequestsController(ApiController):
         result = tickets.search(actor, flt)
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)
 
-    @post("/", sync_to_thread=True, responses=ERRORS, summary="Create a request")
-    def create_request(self, request: Request, data: JSONBody[TicketIn]) -> TicketOut:
+    @post("/", sync_to_thread=True, responses=ERRORS, summary="Create a request", description=IDEMPOTENCY)
+    def create_request(self, request: Request, data: JSONBody[TicketIn],
+                       idempotency_key: IdempotencyKey = None) -> TicketOut:
         actor = api_actor(request)
         draft = tickets.TicketDraft(
             type_code=data.type, description=data.description, branch_id=_branch_id(data.branch),
             priority=data.priority, printer_id=data.printer_id, asset=data.asset,
-            lines=[(line.cartridge_id, line.quantity) for line in data.lines])
+            lines=[(line.cartridge_id, line.quantity) for line in data.lines], client_key=idempotency_key)
         return ticket_out(tickets.create(actor, draft), actor)
 
     @get("/{number:str}", sync_to_thread=True, responses=ERRORS,
@@ -196,7 +208,9 @@ class RequestsController(ApiController):
         return ticket_out(ticket, actor)
 
     @post("/{number:str}/comments", sync_to_thread=True, responses=ERRORS,
-          summary="Add a comment or an internal note")
-    def comment(self, request: Request, number: FromPath[str], data: JSONBody[CommentIn]) -> CommentOut:
+          summary="Add a comment or an internal note", description=IDEMPOTENCY)
+    def comment(self, request: Request, number: FromPath[str], data: JSONBody[CommentIn],
+                idempotency_key: IdempotencyKey = None) -> CommentOut:
         actor = api_actor(request)
-        return comment_out(tickets.add_comment(actor, get_visible(actor, number), data.body, data.internal))
+        return comment_out(tickets.add_comment(actor, get_visible(actor, number), data.body, data.internal,
+                                               client_key=idempotency_key))

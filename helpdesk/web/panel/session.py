@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import threading
 from typing import Any
 
 from litestar import Request, get, post
@@ -10,12 +14,27 @@ from litestar.response import Redirect, Template
 
 from helpdesk.core import people, sessions
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import DomainError, RateLimited
 from helpdesk.db.models import User
+from helpdesk.db.scope import ScopedExecutor
 from helpdesk.i18n import LANGUAGES, get_language, gettext
-from helpdesk.web.auth import new_session
+from helpdesk.web.auth import client_address, new_session
 
 Form = URLEncodedBody[dict[str, Any]]
+
+
+def _yield_cpu() -> None:
+    # On Linux a thread's niceness is its own and argon2's worker threads inherit it: password checks
+    # then take the CPU the rest of the server leaves. Elsewhere nothing changes.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+# Logins wait for a password-hash slot (core/people.py). On the shared thread pool (cores + 4 threads) a
+# flood of them held every thread and the API and health checks waited behind it; here they queue apart.
+REFUSAL_DELAY = 3  # seconds at most
+_login_threads = ScopedExecutor(max_workers=people.HASH_SLOTS + 2, thread_name_prefix="login",
+                                initializer=_yield_cpu)  # each check gives its database connection back
 
 
 def safe_next(value: str | None) -> str:
@@ -32,15 +51,23 @@ def login_page(request: Request, next: FromQuery[str] = "/") -> Template | Redir
     return Template("login.html", context={"next": safe_next(next), "error": None, "username": ""})
 
 
-@post("/login", sync_to_thread=True, status_code=200)
-def login_submit(request: Request, data: Form) -> Template | Redirect:
+@post("/login", status_code=200)
+async def login_submit(request: Request, data: Form) -> Template | Redirect:
     username = str(data.get("username", ""))[:64]
     next_url = safe_next(str(data.get("next", "/")))
+    address = client_address(request.scope)
     try:
-        user = people.authenticate(username, str(data.get("password", "")))
+        # Admitted (or refused) at once; only admitted attempts queue for a password check.
+        attempt = await asyncio.to_thread(people.begin_login, username, address)
+        user = await asyncio.get_running_loop().run_in_executor(
+            _login_threads, people.finish_login, attempt, str(data.get("password", "")))
     except DomainError as exc:
-        return Template("login.html", status_code=401, context={
-            "next": next_url, "error": exc.text(get_language()), "username": username})
+        limited = isinstance(exc, RateLimited)
+        if limited:  # a refused client waits for its answer: a flood that ignores Retry-After slows down
+            await asyncio.sleep(min(exc.retry_after, REFUSAL_DELAY))
+        return Template("login.html", status_code=429 if limited else 401,
+                        headers={"Retry-After": str(exc.retry_after)} if limited else None,
+                        context={"next": next_url, "error": exc.text(get_language()), "username": username})
     request.set_session(new_session(user))
     return Redirect("/password" if user.must_change_password else next_url, status_code=303)
 

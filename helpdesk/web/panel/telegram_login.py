@@ -8,11 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from helpdesk.core import telegram_login
-from helpdesk.core.errors import DomainError
+from helpdesk.core import telegram_login, throttle
+from helpdesk.core.errors import DomainError, RateLimited
 from helpdesk.db.models import User
 from helpdesk.i18n import get_language, gettext
-from helpdesk.web.auth import new_session
+from helpdesk.web.auth import client_address, new_session
 from helpdesk.web.panel.session import Form, safe_next
 from helpdesk.web.services import services_of
 
@@ -25,6 +25,17 @@ def _page(request: Request, step: str, status_code: int = 200, **extra: Any) -> 
     context = {"step": step, "bot_on": bot["state"] == "running", "bot_username": bot.get("username"),
                "error": None, "identifier": "", "next": safe_next(request.query_params.get("next")), **extra}
     return Template("login_telegram.html", context=context, status_code=status_code)
+
+
+def _limited(request: Request, step: str, exc: RateLimited, **extra: Any) -> Template:
+    page = _page(request, step, 429, error=exc.text(get_language()), **extra)
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
+
+
+def _attempt(request: Request) -> None:
+    """Every code sent or checked counts against the client's address (see core/throttle.py)."""
+    throttle.address_attempt(client_address(request.scope))
 
 
 def _log_in(request: Request, user: User, next_url: str) -> Redirect:
@@ -44,6 +55,10 @@ class TelegramLogin(Controller):
         identifier = str(data.get("identifier", ""))[:100]
         if services_of(request).bot_state()["state"] != "running":
             return _page(request, "ask", 503, identifier=identifier)
+        try:
+            _attempt(request)
+        except RateLimited as exc:
+            return _limited(request, "ask", exc, identifier=identifier)
         session = request.session or {}
         browser_key = session.get(BROWSER) or telegram_login.new_browser_key()
         # The link's address comes from the settings: a request's Host header is the asker's to choose.
@@ -59,7 +74,10 @@ class TelegramLogin(Controller):
     @post("/code", sync_to_thread=True)
     def check(self, request: Request, data: Form) -> Template | Redirect:
         try:
+            _attempt(request)
             user = telegram_login.check_code((request.session or {}).get(CHALLENGE), str(data.get("code", "")))
+        except RateLimited as exc:
+            return _limited(request, "code", exc)
         except DomainError as exc:
             return _page(request, "code", 401, error=exc.text(get_language()))
         return _log_in(request, user, str(data.get("next", "/")))
@@ -74,7 +92,10 @@ class TelegramLogin(Controller):
     @post("/link/{token:str}", sync_to_thread=True)
     def follow(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         try:
+            _attempt(request)
             user = telegram_login.check_link(token, (request.session or {}).get(BROWSER))
+        except RateLimited as exc:
+            return _limited(request, "link", exc, token=token)
         except DomainError as exc:
             return _page(request, "other_browser", 401, error=exc.text(get_language()))
         return _log_in(request, user, "/")
