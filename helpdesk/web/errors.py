@@ -21,6 +21,7 @@ from helpdesk.core.errors import (
     Forbidden,
     InvalidTransition,
     NotFound,
+    RateLimited,
     ValidationError,
 )
 from helpdesk.i18n import get_language, gettext
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Domain error -> HTTP status; the most specific class in an error's MRO decides.
 STATUS: dict[type[DomainError], int] = {
-    Forbidden: 403, NotFound: 404, Conflict: 409, InvalidTransition: 422, ValidationError: 422,
+    Forbidden: 403, NotFound: 404, Conflict: 409, InvalidTransition: 422, ValidationError: 422, RateLimited: 429,
 }
 
 TITLES = {
@@ -72,7 +73,9 @@ def respond(request: Request, status: int, message: str, code: str, field: str |
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
-    return respond(request, status_of(exc), exc.text(get_language()), type(exc).__name__, exc.field)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return respond(request, status_of(exc), exc.text(get_language()), type(exc).__name__, exc.field,
+                   headers=headers)
 
 
 def _allow(request: Request, exc: HTTPException) -> dict[str, str]:
