@@ -26,7 +26,7 @@ T = TypeVar("T")
 # executor jobs + anyio's threads + 2 huey workers + the event loop's thread + the password checks'
 # threads (web/panel/session.py: hash slots + 2, so 6 at most).
 EXECUTOR_THREADS = 16
-ANYIO_THREADS = 8
+ANYIO_THREADS = 4  # little runs there now: our own calls go through the executor above
 LOGIN_THREADS_MAX = 6
 assert EXECUTOR_THREADS + ANYIO_THREADS + 2 + 1 + LOGIN_THREADS_MAX <= POOL_SIZE
 
