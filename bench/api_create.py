@@ -73,7 +73,7 @@ def prepare_helpdesk(data_dir: Path) -> str:
     prepare_data_dir(settings)
     init_database(settings.database_url)
     org = make_org()
-    secret = people.issue_token(Actor(None, "cli"), org.bob, "bench").secret
+    secret = people.issue_token(Actor.system("cli"), org.bob, "bench").secret
     close_database()
     return secret
 

@@ -44,7 +44,7 @@ def prepare(data_dir: Path) -> str:
     org = make_org()
     for index in range(50):
         tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {index} jams"))
-    secret = people.issue_token(Actor(None, "cli"), org.bob, "bench").secret
+    secret = people.issue_token(Actor.system("cli"), org.bob, "bench").secret
     close_database()
     return secret
 

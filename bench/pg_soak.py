@@ -41,7 +41,7 @@ def prepare(url: str, data_dir: Path) -> str:
     prepare_data_dir(load_settings({"data_dir": str(data_dir)}, environ={}))
     init_database(url)
     org = make_org()
-    secret = people.issue_token(Actor(None, "cli"), org.bob, "soak").secret
+    secret = people.issue_token(Actor.system("cli"), org.bob, "soak").secret
     close_database()
     return secret
 

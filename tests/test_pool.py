@@ -63,7 +63,7 @@ def test_web_load_with_recycled_threads_stays_within_the_pool(pg_db: str, tmp_pa
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(anyio_asyncio.WorkerThread, "MAX_IDLE_TIME", 0)  # every idle thread is retired
     org = make_org()
-    headers = {"Authorization": f"Bearer {people.issue_token(Actor(None, 'cli'), org.bob, 'load').secret}"}
+    headers = {"Authorization": f"Bearer {people.issue_token(Actor.system('cli'), org.bob, 'load').secret}"}
     settings = load_settings({"data_dir": str(tmp_path / "data"), "database_url": pg_db}, environ={})
     services = runtime.build_services(settings, with_queue=False)
     db.close()  # the test thread's own connection is not part of the load

@@ -202,7 +202,7 @@ def _prepare_org(url: str) -> str:
     init_database(url)
     try:
         org = make_org()
-        return people.issue_token(Actor(None, "cli"), org.bob, "writers").secret
+        return people.issue_token(Actor.system("cli"), org.bob, "writers").secret
     finally:
         close_database()
 

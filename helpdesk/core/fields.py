@@ -18,7 +18,6 @@ M = TypeVar("M", bound=pw.Model)
 # Control characters other than tab and newline, and lone surrogates (no UTF-8 can hold them): PostgreSQL
 # refuses NUL in text, and the rest are invisible junk from pasted text that nobody can see to remove.
 _UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-LIKE_ESCAPE = "\\"
 
 
 def clean_text(value: str | None) -> str:
@@ -38,23 +37,6 @@ def text(value: str | None, field: str, limit: int, required: bool = False) -> s
     if len(value) > limit:
         raise ValidationError(N_("Too long (%(max)s characters at most)."), field=field, max=limit)
     return value
-
-
-def like_contains(value: str) -> str:
-    """A LIKE pattern matching `value` anywhere, its own % and _ taken literally (use with ESCAPE '\\')."""
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def contains(column: pw.Field, value: str, case_sensitive: bool = False) -> pw.Node:
-    """`column` contains `value` literally: the one substring search of the domain.
-
-    Case-sensitive LIKE is written out: peewee turns its LIKE operator into GLOB on SQLite.
-    """
-    pattern = pw.NodeList((pw.Value(like_contains(value)), pw.SQL("ESCAPE"), pw.Value(LIKE_ESCAPE)))
-    if case_sensitive:
-        return pw.NodeList((column, pw.SQL("LIKE"), pattern))
-    return pw.Expression(column, pw.OP.ILIKE, pattern)
 
 
 def parse_int(text: object, signed: bool = False) -> int | None:

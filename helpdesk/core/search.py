@@ -24,7 +24,7 @@ from helpdesk.db.models import Ticket
 MAX_RESULTS = 500  # a search is read from the top (20 pages of the list); past this, refine the words
 MAX_TERMS = 8
 NUMBER = re.compile(r"\d{4}-\d{6}")  # numbering.next_number's format: found exactly, by its unique index
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits: the tokenizers split at "_" as at any punctuation
 # SQLite's tokenizer does not stem: a Russian word typed with its ending («принтера», «картриджи») is
 # searched as the prefix without the final vowels, so it also finds «принтер», «картридж».
 RUSSIAN_ENDING = re.compile(r"(?<=[а-я]{4})[аеиоуыэюяьй]{1,2}$")
@@ -59,8 +59,7 @@ class _PgSearch(pw.Model):
 
 def terms(text: str) -> list[str]:
     """The words of a query, lower-case, ё as е; at most MAX_TERMS of them."""
-    return [w for w in (w.lower().replace("ё", "е").replace("_", "") for w in WORD.findall(text or "")) if w][
-        :MAX_TERMS]
+    return [w.lower().replace("ё", "е") for w in WORD.findall(text or "")][:MAX_TERMS]
 
 
 def is_number(text: str) -> bool:
@@ -96,8 +95,9 @@ def _facets(actor: Actor, branch_id: int | None, archived: bool | None) -> list[
 
 
 def _tsquery(words: list[str], weights: str = "") -> str:
-    # Words are \w+ only, so no tsquery operator can come from the user; weights AB: number, description, names.
-    return " & ".join(f"{w}:{weights}" if w.isdigit() and weights else w if w.isdigit() else f"{w}:*{weights}"
+    # Words are letters and digits only, so no tsquery operator can come from the user; weights AB: number, description, names.
+    # Numbers and single letters match whole, as on SQLite ("b" must not find every "Bob").
+    return " & ".join((f"{w}:{weights}" if weights else w) if w.isdigit() or len(w) < 2 else f"{w}:*{weights}"
                       for w in words)
 
 

@@ -106,7 +106,8 @@ def _fields(extra: object) -> object:
     if not isinstance(extra, list):
         return extra
     message = gettext("The value has the wrong type or format.")
-    return [{**item, "message": message} if isinstance(item, dict) and "message" in item else item
+    # Only Litestar's own per-field messages (they name a key); ours are translated already.
+    return [{**item, "message": message} if isinstance(item, dict) and "key" in item else item
             for item in extra]
 
 
