@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import threading
 from types import ModuleType
 
-_import_lock = threading.Lock()
+from helpdesk.slow_imports import LOCK as _import_lock  # shared with the Mini App's check of initData
 
 
 def import_bot_module(name: str) -> ModuleType:

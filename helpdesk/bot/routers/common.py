@@ -13,8 +13,13 @@ from helpdesk.config import Settings
 from helpdesk.i18n import N_, translate
 
 
+def miniapp_url(settings: Settings) -> str | None:
+    """Telegram opens Mini Apps over HTTPS only: without a public HTTPS address the app is not offered."""
+    return f"{settings.public_url}/miniapp/" if settings.public_url.startswith("https://") else None
+
+
 def menu_for(settings: Settings, lang: str):  # noqa: ANN201 - a reply keyboard
-    return main_menu(lang, f"{settings.public_url}/miniapp/" if settings.public_url.startswith("https") else None)
+    return main_menu(lang, miniapp_url(settings))
 
 
 async def on_cancel(message: Message, state: FSMContext, lang: str, settings: Settings) -> None:
