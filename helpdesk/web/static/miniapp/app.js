@@ -8,7 +8,7 @@ import * as queue from "./queue.js";
 
 const SCREENS = { catalog, cart, requests, detail, issue, queue };
 export const tg = window.Telegram && window.Telegram.WebApp;
-export const state = { texts: {}, me: null, cart: new Map(), offers: [] };
+export const state = { texts: {}, me: null, cart: new Map(), offers: [], prefetched: null };
 const stack = [];
 let mainHandler = null;
 
@@ -131,6 +131,8 @@ async function start() {
   tg.onEvent("themeChanged", applyTheme);
   tg.BackButton.onClick(back);
   const user = tg.initDataUnsafe && tg.initDataUnsafe.user;
+  // Most people who open the app order cartridges: ask for the catalog alongside, not after, who they are.
+  state.prefetched = api("/catalog").catch(() => null);
   const [, me] = await Promise.all([loadTexts(user && user.language_code), api("/me").catch((e) => e)]);
   if (me instanceof Error) {
     document.getElementById("screen").replaceChildren(el("h1", {}, me.message));

@@ -40,7 +40,9 @@ function updateMain() {
 }
 
 export async function show(root) {
-  state.offers = (await api("/catalog")).items;
+  const early = state.prefetched && await state.prefetched;
+  state.prefetched = null;
+  state.offers = (early || await api("/catalog")).items;
   const search = el("input", { type: "search", placeholder: t("search"), "aria-label": t("search") });
   const grid = el("div", { class: "grid" });
   const draw = () => {
