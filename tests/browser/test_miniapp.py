@@ -87,6 +87,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             with sqlite3.connect(db) as conn:
                 conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'anna'", (ANNA,))
                 conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'store'", (STORE,))
+            # The first Mini App call loads aiogram's helper (seconds on a busy machine): not inside a test's wait.
+            httpx.get(f"{url}/miniapp/api/me", headers=headers(ANNA), timeout=120).raise_for_status()
             yield Server(url, db, emulator)
         finally:
             proc.terminate()
@@ -122,7 +124,7 @@ def _main_button(page: Page) -> dict:
 
 def test_branch_orders_two_models_and_cancels(browser: Browser, server: Server) -> None:
     page = _open(browser, server, init_data(ANNA))
-    expect(page.locator(".card").first).to_be_visible(timeout=30_000)  # the first call may wait for aiogram
+    expect(page.locator(".card").first).to_be_visible()
     assert {"ready", "expand"} <= set(_calls(page))
     assert not _main_button(page)["visible"]  # nothing to send yet
     page.locator(".card .add").nth(0).click()
@@ -166,7 +168,7 @@ def test_tampered_init_data_is_refused_and_creates_nothing(browser: Browser, ser
     expect(page.locator("h1")).to_contain_text("не прошли проверку")
     assert page.locator(".card").count() == 0
     response = httpx.post(f"{server.url}/miniapp/api/orders", json={"lines": [{"cartridge_id": 1, "quantity": 1}]},
-                          headers={"Authorization": f"tma {urlencode(fields)}"})
+                          headers={"Authorization": f"tma {urlencode(fields)}"}, timeout=60)
     assert response.status_code == 401
     assert _query(server, "SELECT count(*) FROM ticket")[0][0] == before
     page.context.close()
@@ -180,7 +182,7 @@ def test_outside_telegram_the_page_says_so(browser: Browser, server: Server) -> 
 
 def test_storekeeper_accepts_from_the_app(browser: Browser, server: Server) -> None:
     anna = headers(ANNA)
-    offers = httpx.get(f"{server.url}/miniapp/api/catalog", headers=anna).json()["items"]
+    offers = httpx.get(f"{server.url}/miniapp/api/catalog", headers=anna, timeout=30).json()["items"]
     lines = [{"cartridge_id": o["id"], "quantity": 1} for o in offers[:3]]
     number = httpx.post(f"{server.url}/miniapp/api/orders", json={"lines": lines}, headers=anna).json()["number"]
     page = _open(browser, server, init_data(STORE), theme="dark")

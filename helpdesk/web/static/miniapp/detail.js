@@ -24,6 +24,7 @@ function actionButton(item, request, root) {
     const form = el("div", { class: "reason" }, el("label", {}, t("reject_reason", { number: request.number })), reason,
       el("div", { class: "actions" }, el("button", { class: "danger", "data-action": "confirm-" + item.action,
         onclick: () => run(reason.value) }, item.label)));
+    root.querySelectorAll(".reason").forEach((old) => old.remove());  // pressed twice: one form
     root.querySelector(".actions").after(form);
     reason.focus();
   } }, item.label);
