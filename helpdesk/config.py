@@ -25,8 +25,6 @@ from helpdesk.file_modes import make_private
 from helpdesk.i18n import LANGUAGES
 
 APP_NAME = "helpdesk"
-# The Mini App is not built yet: while this is False nothing offers it (bot menu, buttons, links).
-MINIAPP_AVAILABLE = False
 # Where a value in effect came from, strongest first (see with_saved and Settings.sources).
 SOURCES = ("panel", "flag", "environment", ".env", "default")
 
@@ -56,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("panel_url", "HELPDESK_PANEL_URL", "",
             "The panel's address for links in messages (empty: http://<this computer's name>:<port>)"),
     Setting("public_url", "HELPDESK_PUBLIC_URL", "", "Public HTTPS URL (needed for the Mini App)"),
+    Setting("miniapp_max_age", "HELPDESK_MINIAPP_MAX_AGE", "86400",
+            "Seconds a Mini App launch stays valid (Telegram's signed auth_date; older data is refused)"),
     Setting("trusted_proxies", "HELPDESK_TRUSTED_PROXIES", "127.0.0.1",
             "Proxy addresses whose X-Forwarded-Proto/For are believed (comma-separated, * for any)"),
     Setting("queue_url", "HELPDESK_QUEUE_URL", "", "Task queue: empty = SQLite file in the data dir"),
@@ -100,6 +100,7 @@ class Settings:
     port: int = 8080
     panel_url: str = ""
     public_url: str = ""
+    miniapp_max_age: int = 86400
     trusted_proxies: str = "127.0.0.1"
     queue_url: str = ""
     lang: str = "ru"
@@ -116,8 +117,8 @@ class Settings:
 
     @property
     def miniapp_url(self) -> str | None:
-        """Where the bot sends people for the Mini App: only once it exists and has a public HTTPS address."""
-        if not MINIAPP_AVAILABLE or not self.public_url.startswith("https"):
+        """Where the bot sends people for the Mini App: Telegram opens Mini Apps over HTTPS only."""
+        if not self.public_url.startswith("https://"):
             return None
         return f"{self.public_url}/miniapp/"
 
@@ -227,6 +228,7 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
         port=port,
         panel_url=_url(raw["panel_url"], "HELPDESK_PANEL_URL") or default_panel_url(raw["host"], port),
         public_url=raw["public_url"].rstrip("/"),
+        miniapp_max_age=_seconds(raw["miniapp_max_age"], "HELPDESK_MINIAPP_MAX_AGE"),
         trusted_proxies=raw["trusted_proxies"].strip(),
         queue_url=queue_url,
         lang=lang,
@@ -267,6 +269,16 @@ def _port(value: str, name: str) -> int:
     if not 1 <= port <= 65535:
         raise ConfigError(f"{name} must be between 1 and 65535, not {port}")
     return port
+
+
+def _seconds(value: str, name: str) -> int:
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 60 <= seconds <= 30 * 86400:
+        raise ConfigError(f"{name} must be between 60 and 2592000 seconds, not {seconds}")
+    return seconds
 
 
 def _url(value: str, name: str) -> str:

@@ -41,10 +41,10 @@ def test_the_secret_key_file_is_read_once(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(reads) == 1
 
 
-def test_the_bot_offers_no_mini_app_until_it_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bot_offers_the_mini_app_only_over_https(tmp_path: Path) -> None:
+    plain = load_settings({"data_dir": str(tmp_path), "public_url": "http://help.example"}, environ={})
+    assert plain.miniapp_url is None
+    assert all(button.web_app is None for row in menu_for(plain, "en").keyboard for button in row)
     settings = load_settings({"data_dir": str(tmp_path), "public_url": "https://help.example"}, environ={})
-    assert not config.MINIAPP_AVAILABLE and settings.miniapp_url is None
-    assert all(button.web_app is None for row in menu_for(settings, "en").keyboard for button in row)
-    monkeypatch.setattr(config, "MINIAPP_AVAILABLE", True)
     assert settings.miniapp_url == "https://help.example/miniapp/"
     assert any(button.web_app for row in menu_for(settings, "en").keyboard for button in row)

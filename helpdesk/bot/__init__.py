@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
-from types import ModuleType
+# One lock for every lazy import of aiogram, the Mini App's included (see helpdesk.slow_imports).
+from helpdesk.slow_imports import import_module as import_bot_module
 
-_import_lock = threading.Lock()
-
-
-def import_bot_module(name: str) -> ModuleType:
-    """Import a bot module under one lock: aiogram's package has import cycles that break when two
-    threads (the bot starting, a queue worker rendering buttons) import it at the same time."""
-    with _import_lock:
-        return importlib.import_module(name)
+__all__ = ["import_bot_module"]

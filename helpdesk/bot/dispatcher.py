@@ -6,10 +6,18 @@ import logging
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeDefault,
+    ErrorEvent,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 
 from helpdesk.bot import client
 from helpdesk.bot.fsm_storage import DatabaseStorage
+from helpdesk.bot.keyboards import MENU
 from helpdesk.bot.middleware import IsMember, OncePerUpdate
 from helpdesk.bot.routers import access, common, issues, orders, start, tickets
 from helpdesk.config import Settings
@@ -54,3 +62,11 @@ async def set_commands(bot: Bot) -> None:
         commands = [BotCommand(command=name, description=translate(label, lang)) for name, label in COMMANDS]
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                   language_code=None if lang == DEFAULT_LANGUAGE else lang)
+
+
+async def set_menu_button(bot: Bot, settings: Settings) -> None:
+    """The chat's menu button opens the Mini App when it is published over HTTPS, else the command list."""
+    url = settings.miniapp_url
+    button = (MenuButtonWebApp(text=translate(MENU["miniapp"], settings.lang), web_app=WebAppInfo(url=url))
+              if url else MenuButtonDefault())
+    await bot.set_chat_menu_button(menu_button=button)

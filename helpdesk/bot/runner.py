@@ -41,6 +41,7 @@ class BotRunner:
             self.username = me.username
             self._dispatcher = dispatcher.build_dispatcher(self.settings)
             await dispatcher.set_commands(self._bot)
+            await dispatcher.set_menu_button(self._bot, self.settings)
         except Exception as exc:  # a bad token must not take the panel down
             self.state = "error"
             self.error = f"{type(exc).__name__}: {exc}".replace(self.settings.bot_token, "***")

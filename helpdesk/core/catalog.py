@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from helpdesk.core import fields, org, stock
@@ -24,6 +25,7 @@ class CartridgeOffer:
     compatible: bool  # one of the branch's printers takes it
     in_stock: int | None  # None: the warehouse keeps no count of it
     stock_source: str | None
+    stock_updated_at: dt.datetime | None = None  # how old the count is (1C's last sync, the last movement)
 
 
 def compatible_cartridge_ids(branch: Branch) -> set[int]:
@@ -41,7 +43,8 @@ def offers_for_branch(branch: Branch) -> list[CartridgeOffer]:
     for cartridge in CartridgeModel.select().where(CartridgeModel.active):
         row = levels.get(cartridge.id)
         offers.append(CartridgeOffer(cartridge, cartridge.id in compatible,
-                                     row.quantity if row else None, row.source if row else None))
+                                     row.quantity if row else None, row.source if row else None,
+                                     row.updated_at if row else None))
     offers.sort(key=lambda o: (not o.compatible, o.cartridge.name.lower()))
     return offers
 

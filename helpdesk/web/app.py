@@ -26,6 +26,7 @@ from helpdesk.web.api.docs import ApiDocsPlugin
 from helpdesk.web.api.fields import TypeCodeSchema
 from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
 from helpdesk.web.health import healthz
+from helpdesk.web.miniapp import ROUTER as MINIAPP
 from helpdesk.web.panel import pages
 from helpdesk.web.services import PanelServices
 
@@ -48,7 +49,7 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
                                          samesite="lax", secure=False,
                                          exclude=["/api/", "/static/"])  # /healthz: details for an admin
     csrf_config = CSRFConfig(secret=secret.hex(), cookie_name="helpdesk_csrf", cookie_samesite="lax",
-                             cookie_httponly=False, exclude=["/api/", "/miniapp/api/"])
+                             cookie_httponly=False, exclude=["/api/", "/miniapp"])  # no cookie for the Mini App
     template_config = TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine,
                                      engine_callback=_configure_templates)
     openapi_config = OpenAPIConfig(
@@ -63,6 +64,7 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
             # HTML pages are for browsers with a session: the OpenAPI schema documents the JSON API only.
             Router(path="/", route_handlers=pages(), include_in_schema=False),
             *API_CONTROLLERS,
+            MINIAPP,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),
         ],
