@@ -114,3 +114,13 @@ def test_only_admins(client: TestClient, sqlite_org: Org, persona: str) -> None:
     token = csrf_token(client, "/requests")
     assert upload(client, GOOD, token=token).status_code == 403
     assert not Branch.select().where(Branch.code == "KZN-01").exists()
+
+
+def test_confirm_button_counts_and_hides_when_nothing_changes(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get(upload(client, GOOD).headers["location"]).text
+    assert "Импортировать: новых — 1, изменённых — 1" in page and "built-in method" not in page
+    b1 = Branch.get_by_id(sqlite_org.b1.id)
+    same = f"Код;Название\r\n{b1.code};{b1.name}\r\n".encode("cp1251")
+    page = client.get(upload(client, same).headers["location"]).text
+    assert 'id="import-confirm"' not in page and "уже соответствует" in page
