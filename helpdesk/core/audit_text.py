@@ -6,7 +6,9 @@ every channel that shows the log.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,7 @@ from helpdesk.core.audit import ACTION_LABELS
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import STATUS_LABELS
 from helpdesk.db.models import AuditEvent, User
+from helpdesk.formatting import day
 from helpdesk.i18n import translate
 
 ENTITY_LABELS = {
@@ -107,6 +110,9 @@ def entity_label(entity: str, lang: str) -> str:
 def object_text(event: AuditEvent, lang: str, names: dict[int, str]) -> str:
     """"User Anna" rather than "user 1"; other objects by their label and key."""
     key = event.entity_id
+    if event.entity == "holiday":
+        with suppress(ValueError):
+            key = day(dt.date.fromisoformat(key))
     if event.entity == "user" and key.isdigit():
         key = names.get(int(key), f"#{key}")
     return f"{entity_label(event.entity, lang)} {key}".strip()

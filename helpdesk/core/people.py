@@ -12,11 +12,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpdesk.core import audit, fields, outbox
-from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core.actors import ROLE_LABELS, ROLES, Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -311,7 +311,9 @@ def ensure_first_admin() -> str | None:
         return None
     password = secrets.token_urlsafe(12)
     with write_transaction():
-        _insert(Actor.system(), "first run", display_name="Administrator", role="admin", username="admin",
+        # A name people read in the panel: in the interface's default language, not a program word.
+        name = translate(ROLE_LABELS["admin"], DEFAULT_LANGUAGE)
+        _insert(Actor.system(), "first run", display_name=name, role="admin", username="admin",
                 password_hash=hash_password(password), must_change_password=True)
     return password
 

@@ -9,7 +9,7 @@ from helpdesk.core.audit import ACTION_LABELS
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import STATUS_LABELS
 from helpdesk.core.tickets import PRIORITY_LABELS
-from helpdesk.formatting import local_time
+from helpdesk.formatting import day, local_time
 from helpdesk.i18n import gettext
 
 
@@ -47,4 +47,5 @@ def install(env: Environment) -> None:
     env.filters["priority_label"] = priority_label
     env.filters["role_label"] = role_label
     env.filters["local_time"] = local_time
+    env.filters["day"] = day
     env.filters["status_label"] = status_label

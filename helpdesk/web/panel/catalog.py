@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
+from peewee import JOIN
 
 from helpdesk.core import catalog_admin, fields, stock
 from helpdesk.core.actors import Actor
@@ -18,8 +19,10 @@ from helpdesk.db.models import (
     PrinterModel,
     PrinterModelCartridge,
     StockMovement,
+    Ticket,
     Warehouse,
 )
+from helpdesk.i18n import get_language
 from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
@@ -143,9 +146,13 @@ class StockPage(Controller):
     def _context(self, actor: Actor, requested: int | None, errors: dict[str, str]) -> dict[str, Any]:
         warehouse, warehouses = self._warehouse(actor, requested)
         rows = stock.quantities(warehouse.id) if warehouse else {}
-        movements = list(StockMovement.select().where(StockMovement.warehouse == warehouse)
+        movements = list(StockMovement.select(StockMovement, Ticket.id, Ticket.number)
+                         .join(Ticket, JOIN.LEFT_OUTER, on=(StockMovement.ticket == Ticket.id))
+                         .where(StockMovement.warehouse == warehouse)
                          .order_by(StockMovement.id.desc()).limit(30)) if warehouse else []
+        lang = get_language()
         return {"warehouse": warehouse, "warehouses": warehouses, "rows": rows, "movements": movements,
+                "reasons": {m.id: stock.movement_reason(m, lang) for m in movements},
                 "cartridges": list(CartridgeModel.select().where(CartridgeModel.active).order_by(CartridgeModel.name)),
                 "errors": errors}
 
