@@ -184,6 +184,14 @@ def invite_link(invite: Invite, bot_username: str | None) -> str:
     return f"/start {invite.code}"
 
 
+def invite_qr_link(invite: Invite, bot_username: str | None) -> str:
+    """The link a printed QR code opens: only a t.me link works from a phone's camera."""
+    if not bot_username:
+        raise Conflict(N_("Connect the Telegram bot in Settings first: an invite's QR code opens the bot, "
+                          "and without a bot it leads nowhere."))
+    return invite_link(invite, bot_username)
+
+
 def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_username: str | None = None,
                   language: str = "ru") -> User:
     """Bind a Telegram account to the invite's role and place (the bot's /start <code>)."""

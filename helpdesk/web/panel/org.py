@@ -253,7 +253,7 @@ def invite_revoke(request: Request, invite_id: FromPath[int]) -> Redirect:
 @get("/org/invites/{invite_id:int}/qr.svg", sync_to_thread=True)
 def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
     admin_actor(request)
-    link = people.invite_link(_invite(invite_id), request.app.state.services.bot.username)
+    link = people.invite_qr_link(_invite(invite_id), request.app.state.services.bot.username)
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title="invite")
     return Response(buffer.getvalue(), media_type="image/svg+xml")
@@ -264,7 +264,7 @@ def invite_print(request: Request, invite_id: FromPath[int]) -> Template:
     admin_actor(request)
     invite = _invite(invite_id)
     return Template("org/invite_print.html", context={
-        "invite": invite, "link": people.invite_link(invite, request.app.state.services.bot.username)})
+        "invite": invite, "link": people.invite_qr_link(invite, request.app.state.services.bot.username)})
 
 
 # --- access requests --------------------------------------------------------------------------------
