@@ -9,7 +9,7 @@ from helpdesk.core import audit, outbox, stock
 from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, require_active
+from helpdesk.core.visibility import can_see, may_be_assigned, require_active
 from helpdesk.db.models import Ticket, User, utcnow
 
 STATUSES = ("new", "accepted", "in_progress", "resolved", "closed", "rejected", "cancelled")
@@ -112,7 +112,9 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
         changes = {"status": tr.target, "updated_at": now, TIMESTAMP_OF[tr.target]: now}
         if tr.needs_reason:
             changes["reject_reason"] = reason
-        if action in ("accept", "start") and fresh.assignee_id is None and actor.role == "storekeeper":
+        # Whoever takes a request without an assignee holds it, admins too, if the one rule lets them.
+        if (action in ("accept", "start") and fresh.assignee_id is None and actor.user is not None
+                and may_be_assigned(actor.user, fresh)):
             changes["assignee"] = actor.user_id
         # Compare-and-set on the status: of two racing moves only one applies.
         updated = (Ticket.update(**changes)

@@ -103,3 +103,10 @@ def test_new_request_form(client: TestClient, sqlite_org: Org) -> None:
                                                f"qty_{sqlite_org.toner.id}": "3"}, follow_redirects=False)
     assert again.headers["location"] == made.headers["location"], "a double submit creates one request"
     assert Ticket.select().count() == 1 and Ticket.get().lines[0].quantity == 3
+
+
+def test_assignee_list_leaves_out_other_warehouses(client: TestClient, sqlite_org: Org) -> None:
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Замятие"))
+    login(client, sqlite_org.alice)
+    form = client.get(f"/requests/{ticket.number}").text.split('name="assignee"')[1].split("</select>")[0]
+    assert f'value="{sqlite_org.sam.id}"' in form and f'value="{sqlite_org.sue.id}"' not in form

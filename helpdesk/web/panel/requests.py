@@ -15,7 +15,7 @@ from helpdesk.core import catalog, history, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
-from helpdesk.core.visibility import get_visible, staff_members, visible_branches
+from helpdesk.core.visibility import assignees_for, get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, Ticket
 from helpdesk.i18n import N_, get_language, gettext
 from helpdesk.web.downloads import file_response
@@ -112,7 +112,7 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
         "comments": history.comments(actor, ticket), "history": history.for_request(actor, ticket),
         "max_text": tickets.MAX_TEXT, "max_reason": lifecycle.MAX_REASON,
         "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
-        "assignees": staff_members(actor) if actor.is_staff else [],
+        "assignees": assignees_for(actor, ticket),
         "type_label": catalog.type_name(ticket.type, get_language()),
     }
 
