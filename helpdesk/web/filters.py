@@ -8,6 +8,7 @@ from helpdesk.core.actors import CHANNEL_LABELS, ROLE_LABELS
 from helpdesk.core.audit import ACTION_LABELS
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import STATUS_LABELS
+from helpdesk.core.people import MIN_PASSWORD
 from helpdesk.core.tickets import PRIORITY_LABELS
 from helpdesk.formatting import day, local_time
 from helpdesk.i18n import gettext
@@ -41,6 +42,7 @@ def weekday_label(day: int) -> str:
 
 
 def install(env: Environment) -> None:
+    env.globals["min_password"] = MIN_PASSWORD  # the rule's number, shown as text beside password fields
     env.filters["weekday_label"] = weekday_label
     env.filters["audit_label"] = audit_label
     env.filters["channel_label"] = channel_label
