@@ -46,6 +46,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition("cancel", ("new",), "cancelled", frozenset({"admin", "branch"}), N_("Cancel"), author_only=True),
     Transition("confirm", ("resolved",), "closed", frozenset({"admin", "branch"}), N_("Confirm receipt")),
 )}
+# Moves with no way back that one stray tap should not make: the channels ask before they send them.
+CONFIRM = {"cancel": N_("Cancel request %(number)s? A cancelled request cannot be reopened.")}
 TIMESTAMP_OF = {"accepted": "accepted_at", "in_progress": "started_at", "resolved": "resolved_at",
                 "closed": "closed_at", "rejected": "rejected_at", "cancelled": "cancelled_at"}
 

@@ -109,6 +109,7 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
         "ticket": ticket, "actor": actor, "errors": errors or {},
         "actions": [(a, lifecycle.action_label(ticket, a), lifecycle.TRANSITIONS[a].needs_reason)
                     for a in lifecycle.allowed_actions(actor, ticket)],
+        "confirm": {a: gettext(text, number=ticket.number) for a, text in lifecycle.CONFIRM.items()},
         "comments": history.comments(actor, ticket), "history": history.for_request(actor, ticket),
         "max_text": tickets.MAX_TEXT, "max_reason": lifecycle.MAX_REASON,
         "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
