@@ -18,9 +18,9 @@ from litestar.response import Redirect, Template
 from helpdesk import runtime
 from helpdesk.checks import get_me
 from helpdesk.core import org_settings
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import DomainError, ValidationError
 from helpdesk.core.fields import parse_int
-from helpdesk.i18n import LANGUAGES, gettext
+from helpdesk.i18n import LANGUAGES, get_language, gettext
 from helpdesk.web.panel.forms import admin_actor, field_errors
 from helpdesk.web.panel.session import Form
 
@@ -95,14 +95,17 @@ class SettingsPage(Controller):
         if action == "check":
             result = await anyio.to_thread.run_sync(_check_token, services.settings.telegram_api_url,
                                                     token or services.settings.bot_token)
-            return await anyio.to_thread.run_sync(lambda: _page(request, bot_check=result))
+            # A failed check keeps what was just typed, to correct it; a saved token is never shown.
+            kept = {"bot_token": token} if not result["ok"] else {}
+            return await anyio.to_thread.run_sync(lambda: _page(request, bot_check=result, values=kept))
         try:
             key = services.settings.secret_key
             await anyio.to_thread.run_sync(org_settings.save_bot_token, actor, key,
                                            "" if action == "clear" else token)
         except DomainError as exc:
             errors = field_errors(exc)
-            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors))
+            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors,
+                                                                values={"bot_token": token}))
         await runtime.reload_panel_settings(services, request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
@@ -134,6 +137,10 @@ def _check_token(api_url: str, token: str) -> dict[str, Any]:
     """getMe with the token typed in (or the current one): what an admin needs to know, translated."""
     if not token:
         return {"ok": False, "text": gettext("No token to check: paste one from @BotFather.")}
+    try:
+        org_settings.check_bot_token_shape(token)
+    except ValidationError as exc:
+        return {"ok": False, "text": exc.text(get_language())}
     try:
         username = get_me(api_url, token, timeout=10)
     except (httpx.HTTPError, ValueError):
