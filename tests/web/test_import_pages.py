@@ -15,6 +15,7 @@ from tests.conftest import Org
 from tests.web.conftest import csrf_token, login
 
 GOOD = "Код;Название;Код склада\r\nKZN-01;Казань;W2\r\nB1;Филиал один, новый;\r\n".encode("cp1251")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = "Код;Название;Код склада\r\nKZN-01;Казань;W404\r\n".encode("cp1251")
 
 
@@ -124,3 +125,19 @@ def test_confirm_button_counts_and_hides_when_nothing_changes(client: TestClient
     same = f"Код;Название\r\n{b1.code};{b1.name}\r\n".encode("cp1251")
     page = client.get(upload(client, same).headers["location"]).text
     assert 'id="import-confirm"' not in page and "уже соответствует" in page
+
+
+def test_kinds_listed_in_the_order_to_import(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get("/import").text
+    table = page.split('id="import-kinds"')[1]
+    order = list(re.findall(r'href="/import/(\w+)/template.xlsx"', table))
+    assert order == ["warehouses", "branches", "users", "cartridges", "printer_models", "printers"], order
+    assert 'value="warehouses" selected' in page
+
+
+def test_a_text_file_named_xlsx_is_told_as_not_excel(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    sent = client.post("/import", data={"kind": "branches", "_csrf_token": csrf_token(client, "/import")},
+                       files={"file": ("филиалы.xlsx", "Название\r\nX\r\n".encode("cp1251"), XLSX)})
+    assert sent.status_code == 422 and "не книга Excel" in sent.text and "Нет обязательного столбца" not in sent.text

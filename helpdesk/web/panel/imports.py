@@ -40,7 +40,7 @@ def _index(request: Request, kind: str | None, error: str | None = None, status:
         done = {"kind": imports.KINDS[query["done"]], **{k: parse_int(query.get(k)) or 0
                                                           for k in ("created", "updated", "unchanged")}}
     return Template("imports/index.html", status_code=status, context={
-        "kinds": list(imports.KINDS.values()), "selected": kind if kind in imports.KINDS else "branches",
+        "kinds": list(imports.KINDS.values()), "selected": kind if kind in imports.KINDS else next(iter(imports.KINDS)),
         "error": error, "done": done, "max_rows": imports.MAX_ROWS, "max_mb": imports.MAX_BYTES // 2**20})
 
 
