@@ -71,3 +71,17 @@ def test_sla_tiles_and_latest_requests_are_links(client: TestClient, sqlite_org:
     assert re.search(r'<a class="tile[^"]*" id="sla-breached" href="/requests\?sla=breached', page)
     assert re.search(r'<a class="tile[^"]*" id="sla-due-soon" href="/requests\?sla=due_soon', page)
     assert f'<a href="/requests/{ticket.number}">{ticket.number}</a>' in page
+
+
+def test_checklist_names_printer_models_and_each_admin_can_hide_it(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.db.models import User
+    from tests.web.conftest import csrf_token
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert 'href="/catalog/printer-models"' in page.split('id="getting-started"')[1].split("</section>")[0]
+    hidden = client.post("/checklist/dismiss", data={"_csrf_token": csrf_token(client, "/")}, follow_redirects=False)
+    assert hidden.status_code == 303 and 'id="getting-started"' not in client.get("/").text
+    login(client, User.create(display_name="Olga", role="admin"))
+    assert 'id="getting-started"' in client.get("/").text, "another admin still sees it"
+    login(client, sqlite_org.sam)
+    assert client.post("/checklist/dismiss", data={"_csrf_token": csrf_token(client, "/")}).status_code == 403
