@@ -110,3 +110,23 @@ def test_assignee_list_leaves_out_other_warehouses(client: TestClient, sqlite_or
     login(client, sqlite_org.alice)
     form = client.get(f"/requests/{ticket.number}").text.split('name="assignee"')[1].split("</select>")[0]
     assert f'value="{sqlite_org.sam.id}"' in form and f'value="{sqlite_org.sue.id}"' not in form
+
+
+def test_excel_export_names_the_local_day_and_has_numbers_to_count(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import lifecycle
+    from helpdesk.db.models import BusinessCalendar
+    BusinessCalendar.update(timezone="Pacific/Kiritimati").execute()  # UTC+14: its date is ahead of UTC's
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("cartridges", lines=[(sqlite_org.toner.id, 2)]))
+    for action in ("accept", "resolve"):
+        lifecycle.transition(sqlite_org.actor("sam"), ticket, action)
+    login(client, sqlite_org.alice)
+    response = client.get("/requests.xlsx")
+    local_day = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
+    assert f'filename="requests-{local_day.isoformat()}.xlsx"' in response.headers["content-disposition"]
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    for name in ("Выполнить до", "Время выполнения, ч", "Код филиала", "Причина отказа", "Количество"):
+        assert name in headers, name
+    row = {h: sheet.cell(row=2, column=i + 1).value for i, h in enumerate(headers)}
+    assert row["Код филиала"] == "B1" and row["Количество"] == 2
+    assert isinstance(row["Время выполнения, ч"], (int, float)) and isinstance(row["Выполнить до"], dt.datetime)

@@ -17,7 +17,7 @@ from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.visibility import assignees_for, get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, Ticket
-from helpdesk.i18n import N_, get_language, gettext
+from helpdesk.i18n import get_language, gettext
 from helpdesk.web.downloads import file_response
 from helpdesk.web.panel.forms import field_errors
 from helpdesk.web.panel.session import Form
@@ -79,27 +79,13 @@ def request_list(request: Request) -> Template:
     })
 
 
-EXPORT_HEADERS = (N_("Number"), N_("Type"), N_("Status"), N_("Branch"), N_("Author"), N_("Assignee"),
-                  N_("Priority"), N_("Created"), N_("Accept by"), N_("Resolved"), N_("Closed"), N_("Description"),
-                  N_("Order lines"))
-
-
 @get("/requests.xlsx", sync_to_thread=True)
 def request_export(request: Request) -> Response[bytes]:
-    from helpdesk.export.excel import local, workbook  # openpyxl loads on the first export, not at start
+    from helpdesk.export.excel import requests_workbook  # openpyxl loads on the first export, not at start
 
     actor = _actor(request)
     flt, _ = _filter(request)
-    lang = get_language()
-    rows = []
-    for t in tickets.filtered(actor, flt):
-        lines = "; ".join(f"{line.cartridge.name} × {line.quantity}" for line in t.lines)
-        rows.append((t.number, catalog.type_name(t.type, lang), gettext(lifecycle.STATUS_LABELS[t.status]),
-                     t.branch.name, t.author.display_name, t.assignee.display_name if t.assignee_id else "",
-                     gettext(tickets.PRIORITY_LABELS[t.priority]), local(t.created_at), local(t.accept_due_at), local(t.resolved_at),
-                     local(t.closed_at), t.description, lines))
-    content = workbook(gettext("Requests"), [gettext(h) for h in EXPORT_HEADERS], rows)
-    name = f"requests-{dt.date.today().isoformat()}.xlsx"
+    name, content = requests_workbook(tickets.filtered(actor, flt), get_language())
     return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
