@@ -118,6 +118,10 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     description = clean_description(draft.description, required=ticket_type.kind != "cartridges")
     if draft.priority not in PRIORITIES:
         raise ValidationError(N_("Unknown priority."), field="priority")
+    if draft.lines and ticket_type.kind != "cartridges":
+        # Refused rather than dropped: the author would believe cartridges were ordered.
+        raise ValidationError(N_("Only a cartridge order lists cartridges: clear the quantities or choose that type."),
+                              field="lines")
     lines = _validate_lines(draft.lines) if ticket_type.kind == "cartridges" else []
     printer = None
     if draft.printer_id is not None:

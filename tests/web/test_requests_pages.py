@@ -91,7 +91,7 @@ def test_other_branch_request_and_files_are_403(client: TestClient, sqlite_org: 
 def test_new_request_form(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.bob)
     form = client.get("/requests/new").text
-    assert f'name="qty_{sqlite_org.toner.id}"' in form and "★ HP 85A" in form
+    assert f'name="qty_{sqlite_org.toner.id}"' in form and "★</span> HP 85A" in form
     token = csrf_token(client, "/requests/new")
     bad = client.post("/requests/new", data={"type": "cartridges", "_csrf_token": token,
                                              f"qty_{sqlite_org.toner.id}": "0"})

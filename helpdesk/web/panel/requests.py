@@ -158,6 +158,7 @@ def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -
     offers = catalog.offers_for_branch(branches[0]) if len(branches) == 1 else [
         catalog.CartridgeOffer(c, False, None, None) for c in catalog.active_cartridges()]
     return {"types": catalog.active_types(), "branches": branches, "offers": offers, "values": values,
+            "printers": catalog.printers(actor),
             "errors": errors, "priorities": tickets.PRIORITIES, "max_text": tickets.MAX_TEXT}
 
 
@@ -183,6 +184,7 @@ class NewRequestPage(Controller):
                                     description=str(data.get("description", "")),
                                     branch_id=parse_int(str(data.get("branch", ""))),
                                     priority=str(data.get("priority", "normal")), lines=lines,
+                                    printer_id=parse_int(str(data.get("printer", ""))),
                                     client_key=str(data.get("client_key", ""))[:64] or None)
         try:
             ticket = tickets.create(actor, draft)

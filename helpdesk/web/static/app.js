@@ -17,3 +17,20 @@ document.addEventListener("click", (event) => {
   if (target.closest("[data-select-on-click]")) target.select();
   if (target.closest("[data-print]")) window.print();
 });
+
+// The new-request form: sections marked data-for-kind show (and submit) only for that kind of request.
+function showSections(select) {
+  const kind = select.selectedOptions[0] ? select.selectedOptions[0].dataset.kind : "";
+  for (const section of select.form.querySelectorAll("[data-for-kind]")) {
+    const on = section.dataset.forKind === kind;
+    section.hidden = !on;
+    section.disabled = !on;
+  }
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-sections]")) showSections(event.target);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  for (const select of document.querySelectorAll("select[data-sections]")) showSections(select);
+});
