@@ -23,7 +23,7 @@ from helpdesk.db.models import (
     Warehouse,
 )
 from helpdesk.i18n import get_language
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import admin_actor, recall, refuse
 from helpdesk.web.panel.session import Form
 
 
@@ -44,6 +44,9 @@ class CartridgesPage(Controller):
         row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
                   "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
+        if back := recall(request):
+            return Template("catalog/cartridges.html", context=self._context(back.values, back.errors),
+                            status_code=back.status)
         return Template("catalog/cartridges.html", context=self._context(values, {}))
 
     @post("/", sync_to_thread=True)
@@ -55,8 +58,7 @@ class CartridgesPage(Controller):
                                          str(data.get("article", "")), str(data.get("onec_key", "")),
                                          active=row is None or data.get("active") == "on", cartridge=row)
         except DomainError as exc:
-            return Template("catalog/cartridges.html", context=self._context(dict(data), field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, dict(data))
         return Redirect(self.path, status_code=303)
 
 
@@ -80,6 +82,10 @@ class PrinterModelsPage(Controller):
         if row:
             values = {"id": row.id, "name": row.name, "vendor": row.vendor, "active": row.active,
                       "cartridges": [link.cartridge_id for link in row.cartridge_links]}
+        if back := recall(request):
+            values = {**back.values, "cartridges": [parse_int(c) for c in back.values.get("cartridges", [])]}
+            return Template("catalog/printer_models.html", context=self._context(values, back.errors),
+                            status_code=back.status)
         return Template("catalog/printer_models.html", context=self._context(values, {}))
 
     @post("/", sync_to_thread=True)
@@ -92,9 +98,7 @@ class PrinterModelsPage(Controller):
             catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
                                              active=row is None or data.get("active") == "on", model=row)
         except DomainError as exc:
-            values = {**dict(data), "cartridges": ids}
-            return Template("catalog/printer_models.html", context=self._context(values, field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, {**dict(data), "cartridges": [str(i) for i in ids]})
         return Redirect(self.path, status_code=303)
 
 
@@ -116,6 +120,9 @@ class PrintersPage(Controller):
         row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
                   "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
+        if back := recall(request):
+            return Template("catalog/printers.html", context=self._context(request, back.values, back.errors),
+                            status_code=back.status)
         return Template("catalog/printers.html", context=self._context(request, values, {}))
 
     @post("/", sync_to_thread=True)
@@ -127,8 +134,7 @@ class PrintersPage(Controller):
                                        str(data.get("inventory_number", "")), str(data.get("location", "")),
                                        active=row is None or data.get("active") == "on", printer=row)
         except DomainError as exc:
-            return Template("catalog/printers.html", context=self._context(request, dict(data), field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, dict(data))
         return Redirect(self.path, status_code=303)
 
 
@@ -159,7 +165,10 @@ class StockPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         actor = Actor(request.user, "web")
-        return Template("stock.html", context=self._context(actor, parse_int(request.query_params.get("warehouse")), {}))
+        back = recall(request)
+        return Template("stock.html", context=self._context(actor, parse_int(request.query_params.get("warehouse")),
+                                                            back.errors if back else {}),
+                        status_code=back.status if back else 200)
 
     @post("/", sync_to_thread=True)
     def adjust(self, request: Request, data: Form) -> Template | Redirect:
@@ -173,7 +182,8 @@ class StockPage(Controller):
             delta = fields.parse_int(data.get("delta"), signed=True) or 0
             stock.adjust(actor, warehouse, cartridge, delta, str(data.get("reason", "")))
         except DomainError as exc:
-            return Template("stock.html", context=self._context(actor, warehouse_id, field_errors(exc)), status_code=422)
+            return refuse(request, exc, dict(data),
+                          to=f"{self.path}?warehouse={warehouse_id}" if warehouse_id else self.path)
         return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
 
 

@@ -1,0 +1,34 @@
+"""Refused forms redirect back to their page (a reload never posts again), keeping the input and the error once."""
+
+from __future__ import annotations
+
+from litestar.testing import TestClient
+
+from tests.conftest import Org
+from tests.web.conftest import csrf_token, login
+
+
+def refused(client: TestClient, path: str, data: dict[str, str], back: str | None = None) -> str:
+    """Post a bad form; it must answer 303 to its page, which shows the error once, then a clean form."""
+    token = csrf_token(client, back or path)
+    answer = client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303, (path, answer.status_code)
+    assert answer.headers["location"] == (back or path), answer.headers["location"]
+    page = client.get(answer.headers["location"])
+    assert page.status_code in (409, 422), (path, page.status_code)
+    assert 'class="field-error' in page.text or 'class="alert error' in page.text, path
+    again = client.get(answer.headers["location"])
+    assert again.status_code == 200, "the error is shown once"
+    return page.text
+
+
+def test_catalog_and_stock_forms(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = refused(client, "/catalog/cartridges", {"name": "", "vendor": "Typed vendor"})
+    assert 'value="Typed vendor"' in page
+    page = refused(client, "/catalog/printers", {"branch": "", "model": "", "inventory_number": "INV-typed"})
+    assert 'value="INV-typed"' in page
+    refused(client, "/catalog/printer-models", {"name": "", "vendor": "V"})
+    login(client, sqlite_org.sam)
+    refused(client, "/stock", {"warehouse": str(sqlite_org.w1.id), "cartridge": str(sqlite_org.toner.id),
+                               "delta": "1", "reason": ""}, back=f"/stock?warehouse={sqlite_org.w1.id}")
