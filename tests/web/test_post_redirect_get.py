@@ -32,3 +32,18 @@ def test_catalog_and_stock_forms(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.sam)
     refused(client, "/stock", {"warehouse": str(sqlite_org.w1.id), "cartridge": str(sqlite_org.toner.id),
                                "delta": "1", "reason": ""}, back=f"/stock?warehouse={sqlite_org.w1.id}")
+
+
+def test_organisation_forms(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = refused(client, "/org/branches", {"code": "", "name": "Typed branch"})
+    assert 'value="Typed branch"' in page
+    refused(client, f"/org/branches/{sqlite_org.b1.id}", {"code": "", "name": "Renamed"})
+    page = refused(client, "/org/users", {"display_name": "", "role": "branch", "email": "typed@example.org",
+                                          "password": "never kept"})
+    assert 'value="typed@example.org"' in page and "never kept" not in page
+    refused(client, f"/org/users/{sqlite_org.bob.id}", {"display_name": "Bob", "role": "branch",
+                                                        "telegram_id": "not a number"},
+            back=f"/org/users?edit={sqlite_org.bob.id}")
+    refused(client, f"/org/users/{sqlite_org.alice.id}/active", {"active": "0"}, back="/org/users")
+    refused(client, "/org/invites", {"role": "branch", "branch": "", "days": "7", "uses": "1"})

@@ -9,7 +9,7 @@ from litestar import Request
 from litestar.response import Redirect
 
 from helpdesk.core.actors import Actor, require_admin
-from helpdesk.core.errors import Conflict, DomainError, Forbidden, NotFound
+from helpdesk.core.errors import DomainError, Forbidden, NotFound
 from helpdesk.i18n import get_language
 
 
@@ -45,13 +45,13 @@ def _kept(value: Any) -> Any:
 
 
 def refuse(request: Request, exc: DomainError, values: dict[str, Any], to: str | None = None,
-           field: str = "form") -> Redirect:
+           field: str = "form", status: int = 422) -> Redirect:
     """Send the browser back to the form's page (`to`, else the posted path) with its input and the error.
 
     Who may not act, or what is not there, is no form mistake: those go on to the error page."""
     if isinstance(exc, (Forbidden, NotFound)):
         raise exc
-    errors, status = field_errors(exc, field), 409 if isinstance(exc, Conflict) else 422
+    errors = field_errors(exc, field)
     target = to or request.url.path
     kept = {k: _kept(v) for k, v in values.items() if not any(s in k for s in SECRET_KEYS)}
     path = target.split("?", 1)[0].split("#", 1)[0]

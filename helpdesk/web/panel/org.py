@@ -16,7 +16,7 @@ from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import admin_actor, recall, refuse
 from helpdesk.web.panel.session import Form
 
 # --- branches and warehouses ---------------------------------------------------------------------
@@ -65,6 +65,9 @@ def places(request: Request, kind: str) -> Template:
     admin_actor(request)
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
+    if back := recall(request):
+        return Template("org/places.html", context=_places_context(kind, back.values, back.errors),
+                        status_code=back.status)
     return Template("org/places.html", context=_places_context(kind, {"active": True}, {}))
 
 
@@ -73,6 +76,9 @@ def place_edit(request: Request, kind: str, place_id: int) -> Template:
     row = _get_place(kind, place_id)
     values = {"code": row.code, "name": row.name, "address": row.address, "active": row.active,
               "warehouse": getattr(row, "warehouse_id", None)}
+    if back := recall(request):
+        return Template("org/places.html", context=_places_context(kind, back.values, back.errors, editing=row),
+                        status_code=back.status)
     return Template("org/places.html", context=_places_context(kind, values, {}, editing=row))
 
 
@@ -91,7 +97,7 @@ def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template 
     try:
         _save_place(actor, kind, data)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc)), status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect(f"/org/{kind}", status_code=303)
 
 
@@ -101,8 +107,7 @@ def place_update(request: Request, kind: str, place_id: int, data: dict[str, Any
     try:
         _save_place(actor, kind, data, row)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc), editing=row),
-                        status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect(f"/org/{kind}", status_code=303)
 
 
@@ -136,6 +141,8 @@ def users(request: Request) -> Template:
                   "branch": str(editing.branch_id or ""), "warehouse": str(editing.warehouse_id or ""),
                   "telegram_id": editing.telegram_id or "", "username": editing.username or "",
                   "email": editing.email or "", "language": editing.language}
+    if back := recall(request):
+        return Template("org/users.html", context=_users_context(back.values, back.errors), status_code=back.status)
     return Template("org/users.html", context=_users_context(values, {}))
 
 
@@ -161,8 +168,7 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
             if password:
                 people.change_password(actor, user, password)  # the user sets their own at the next login
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({**data, "id": user_id}, field_errors(exc)),
-                        status_code=422)
+        return refuse(request, exc, {**data, "id": user_id}, to=f"/org/users?edit={user_id}")
     return Redirect("/org/users", status_code=303)
 
 
@@ -178,7 +184,7 @@ def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
             password=str(data.get("password", "")) or None, email=str(data.get("email", "")) or None,
             language=str(data.get("language", "ru")))
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context(dict(data), field_errors(exc)), status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect("/org/users", status_code=303)
 
 
@@ -191,7 +197,7 @@ def user_active(request: Request, user_id: FromPath[int], data: Form) -> Templat
     try:
         people.set_active(actor, user, data.get("active") == "1")
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({"role": "branch"}, field_errors(exc)), status_code=409)
+        return refuse(request, exc, {"role": "branch"}, to="/org/users", status=409)
     return Redirect("/org/users", status_code=303)
 
 
@@ -220,6 +226,9 @@ class InvitesPage(Controller):
 
 def invites(request: Request) -> Template:
     admin_actor(request)
+    if back := recall(request):
+        return Template("org/invites.html", context=_invites_context(request, back.values, back.errors),
+                        status_code=back.status)
     return Template("org/invites.html", context=_invites_context(request, {"role": "branch", "days": 7, "uses": 1},
                                                                  {}))
 
@@ -232,8 +241,7 @@ def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect
                              warehouse=Warehouse.get_or_none(Warehouse.id == parse_int(data.get("warehouse"))),
                              days=parse_int(data.get("days")) or 0, max_uses=parse_int(data.get("uses")) or None)
     except DomainError as exc:
-        return Template("org/invites.html", context=_invites_context(request, dict(data), field_errors(exc)),
-                        status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect("/org/invites", status_code=303)
 
 
@@ -279,6 +287,8 @@ def _access_context(errors: dict[str, str]) -> dict:
 @get("/org/access", sync_to_thread=True)
 def access_requests(request: Request) -> Template:
     admin_actor(request)
+    if back := recall(request):
+        return Template("org/access.html", context=_access_context(back.errors), status_code=back.status)
     return Template("org/access.html", context=_access_context({}))
 
 
@@ -292,7 +302,7 @@ def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Te
         people.decide_access(actor, access, data.get("decision") == "approve", role="branch",
                              branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))))
     except DomainError as exc:
-        return Template("org/access.html", context=_access_context(field_errors(exc)), status_code=422)
+        return refuse(request, exc, {}, to="/org/access")
     return Redirect("/org/access", status_code=303)
 
 
