@@ -76,8 +76,12 @@ def test_rows_with_errors_cannot_be_confirmed(client: TestClient, sqlite_org: Or
     assert refused.status_code == 422 and "Ничего не импортировано" in refused.text
     assert not Branch.select().where(Branch.code == "KZN-01").exists()
     broken = upload(client, b"PK\x03\x04 not really a workbook")
+    assert broken.status_code == 303 and broken.headers["location"] == "/import", "post/redirect/get"
+    broken = client.get("/import")
     assert broken.status_code == 422 and "Не удалось прочитать файл" in broken.text
+    assert "Не удалось прочитать файл" not in client.get("/import").text, "shown once"
     missing = upload(client, "Название\r\nX\r\n".encode("cp1251"))
+    missing = client.get(missing.headers["location"])
     assert missing.status_code == 422 and "Нет обязательного столбца «Код»" in missing.text
 
 
@@ -139,5 +143,7 @@ def test_kinds_listed_in_the_order_to_import(client: TestClient, sqlite_org: Org
 def test_a_text_file_named_xlsx_is_told_as_not_excel(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.alice)
     sent = client.post("/import", data={"kind": "branches", "_csrf_token": csrf_token(client, "/import")},
-                       files={"file": ("филиалы.xlsx", "Название\r\nX\r\n".encode("cp1251"), XLSX)})
-    assert sent.status_code == 422 and "не книга Excel" in sent.text and "Нет обязательного столбца" not in sent.text
+                       files={"file": ("филиалы.xlsx", "Название\r\nX\r\n".encode("cp1251"), XLSX)},
+                       follow_redirects=False)
+    page = client.get(sent.headers["location"])
+    assert page.status_code == 422 and "не книга Excel" in page.text and "Нет обязательного столбца" not in page.text

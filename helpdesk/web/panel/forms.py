@@ -44,14 +44,14 @@ def _kept(value: Any) -> Any:
     return [str(v) for v in value] if isinstance(value, list) else str(value)
 
 
-def refuse(request: Request, exc: DomainError, values: dict[str, Any], to: str | None = None,
+def refuse(request: Request, exc: DomainError | dict[str, str], values: dict[str, Any], to: str | None = None,
            field: str = "form", status: int = 422) -> Redirect:
     """Send the browser back to the form's page (`to`, else the posted path) with its input and the error.
 
     Who may not act, or what is not there, is no form mistake: those go on to the error page."""
     if isinstance(exc, (Forbidden, NotFound)):
         raise exc
-    errors = field_errors(exc, field)
+    errors = exc if isinstance(exc, dict) else field_errors(exc, field)
     target = to or request.url.path
     kept = {k: _kept(v) for k, v in values.items() if not any(s in k for s in SECRET_KEYS)}
     path = target.split("?", 1)[0].split("#", 1)[0]

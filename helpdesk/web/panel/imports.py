@@ -20,7 +20,7 @@ from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.imports import drafts
 from helpdesk.i18n import get_language
-from helpdesk.web.panel.forms import admin_actor
+from helpdesk.web.panel.forms import admin_actor, recall, refuse
 from helpdesk.web.panel.session import Form
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -67,6 +67,8 @@ class ImportPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         admin_actor(request)
+        if back := recall(request):  # a file cannot be kept: the kind chosen and the error can
+            return _index(request, back.values.get("kind"), back.errors.get("file"), status=back.status)
         return _index(request, request.query_params.get("kind"))
 
     @post("/", sync_to_thread=True)
@@ -79,7 +81,7 @@ class ImportPage(Controller):
             content = upload.file.read(imports.MAX_BYTES + 1)  # one byte more tells "too large"
             preview = imports.preview(actor, kind, upload.filename, content)
         except ValidationError as exc:
-            return _index(request, kind, exc.text(get_language()), status=422)
+            return refuse(request, exc, {"kind": kind}, field="file")
         token = drafts.save(_drafts_dir(request), actor, preview)
         return Redirect(f"/import/preview/{token}", status_code=303)
 

@@ -19,7 +19,7 @@ from helpdesk.core.visibility import assignees_for, get_visible, staff_members, 
 from helpdesk.db.models import Attachment, Ticket
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web.downloads import file_response
-from helpdesk.web.panel.forms import field_errors
+from helpdesk.web.panel.forms import recall, refuse
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
@@ -107,7 +107,11 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
 @get("/requests/{number:str}", sync_to_thread=True)
 def request_page(request: Request, number: FromPath[str]) -> Template:
     actor = _actor(request)
-    return Template("requests/page.html", context=_page_context(actor, get_visible(actor, number)))
+    ticket = get_visible(actor, number)
+    if back := recall(request):
+        return Template("requests/page.html", context=_page_context(actor, ticket, back.errors),
+                        status_code=back.status)
+    return Template("requests/page.html", context=_page_context(actor, ticket))
 
 
 def _act(request: Request, number: str, change: Any, field: str) -> Template | Redirect:
@@ -117,8 +121,7 @@ def _act(request: Request, number: str, change: Any, field: str) -> Template | R
     try:
         change(actor, ticket)
     except DomainError as exc:
-        context = _page_context(actor, Ticket.get_by_id(ticket.id), field_errors(exc, field))
-        return Template("requests/page.html", context=context, status_code=422)
+        return refuse(request, exc, {}, to=f"/requests/{number}", field=field)
     return Redirect(f"/requests/{number}", status_code=303)
 
 
@@ -170,6 +173,9 @@ class NewRequestPage(Controller):
 
     @get("/", sync_to_thread=True)
     def form(self, request: Request) -> Template:
+        if back := recall(request):
+            return Template("requests/new.html", context=_new_context(_actor(request), back.values, back.errors),
+                            status_code=back.status)
         return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
 
     @post("/", sync_to_thread=True)
@@ -189,8 +195,7 @@ class NewRequestPage(Controller):
         try:
             ticket = tickets.create(actor, draft)
         except DomainError as exc:
-            errors = field_errors(exc, "type")
-            return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
+            return refuse(request, exc, dict(data), field="type")
         return Redirect(f"/requests/{ticket.number}", status_code=303)
 
 

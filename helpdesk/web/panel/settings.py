@@ -21,7 +21,7 @@ from helpdesk.core import org_settings
 from helpdesk.core.errors import DomainError, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.i18n import LANGUAGES, get_language, gettext
-from helpdesk.web.panel.forms import admin_actor, field_errors
+from helpdesk.web.panel.forms import admin_actor, recall, refuse
 from helpdesk.web.panel.session import Form
 
 WEEKDAYS = range(1, 8)
@@ -60,7 +60,7 @@ def _save(request: Request, data: Form, section: str, save: Callable[[], object]
     try:
         save()
     except DomainError as exc:
-        return _page(request, 422, errors=field_errors(exc), values=dict(data))
+        return refuse(request, exc, dict(data), to=f"/settings#{section}")
     return Redirect(f"/settings?saved={section}#{section}", status_code=303)
 
 
@@ -70,6 +70,8 @@ class SettingsPage(Controller):
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         admin_actor(request)
+        if back := recall(request):
+            return _page(request, back.status, errors=back.errors, values=back.values)
         return _page(request)
 
     @post("/general")
@@ -80,8 +82,7 @@ class SettingsPage(Controller):
             await anyio.to_thread.run_sync(org_settings.save_general, actor, str(data.get("org_name", "")),
                                            str(data.get("language", "")), str(data.get("timezone", "")))
         except DomainError as exc:
-            errors = field_errors(exc)
-            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors, values=dict(data)))
+            return refuse(request, exc, dict(data), to="/settings#general")
         await runtime.reload_panel_settings(request.app.state.services, request.app)
         return Redirect("/settings?saved=general#general", status_code=303)
 
@@ -103,9 +104,7 @@ class SettingsPage(Controller):
             await anyio.to_thread.run_sync(org_settings.save_bot_token, actor, key,
                                            "" if action == "clear" else token)
         except DomainError as exc:
-            errors = field_errors(exc)
-            return await anyio.to_thread.run_sync(lambda: _page(request, 422, errors=errors,
-                                                                values={"bot_token": token}))
+            return refuse(request, exc, {"bot_token": token}, to="/settings#bot")
         await runtime.reload_panel_settings(services, request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
