@@ -33,3 +33,21 @@ def test_repair_with_a_printer_and_no_quantities(client: TestClient, sqlite_org:
     made = client.post("/requests/new", data={**base, "printer": str(sqlite_org.printer.id)}, follow_redirects=False)
     assert made.status_code == 303
     assert Ticket.get().printer_id == sqlite_org.printer.id
+
+
+def test_a_file_goes_with_the_new_request(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.db.models import Attachment
+    login(client, sqlite_org.bob)
+    token = csrf_token(client, "/requests/new")
+    data = {"type": "repair", "description": "Замятие", "priority": "normal", "_csrf_token": token}
+    empty = client.post("/requests/new", data=data, files={"file": ("photo.jpg", b"", "image/jpeg")},
+                        follow_redirects=False)
+    assert empty.status_code == 303 and empty.headers["location"] == "/requests/new"
+    assert "Файл пуст" in client.get("/requests/new").text and not Ticket.select().exists()
+    made = client.post("/requests/new", data=data, files={"file": ("photo.jpg", b"\xff\xd8 jpeg", "image/jpeg")},
+                       follow_redirects=False)
+    assert made.status_code == 303
+    ticket = Ticket.get()
+    assert made.headers["location"] == f"/requests/{ticket.number}"
+    assert Attachment.get().file_name == "photo.jpg" and Attachment.get().ticket_id == ticket.id
+    assert "photo.jpg" in client.get(made.headers["location"]).text

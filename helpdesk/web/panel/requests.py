@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import Body, FromPath
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import catalog, history, lifecycle, tickets
+from helpdesk.core import attachments, catalog, history, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
@@ -165,6 +167,9 @@ def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -
             "errors": errors, "priorities": tickets.PRIORITIES, "max_text": tickets.MAX_TEXT}
 
 
+FormWithFile = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
 class NewRequestPage(Controller):
     """GET and POST of one path live in a controller: as two module-level thread-pool handlers, Litestar
     2.25 wrapped the GET twice (it returned a coroutine)."""
@@ -179,8 +184,9 @@ class NewRequestPage(Controller):
         return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request, data: Form) -> Template | Redirect:
+    def create(self, request: Request, data: FormWithFile) -> Template | Redirect:
         actor = _actor(request)
+        upload = data.pop("file", None)
         lines = []
         for key, value in data.items():
             if key.startswith("qty_") and str(value).strip() not in ("", "0"):
@@ -193,9 +199,16 @@ class NewRequestPage(Controller):
                                     printer_id=parse_int(str(data.get("printer", ""))),
                                     client_key=str(data.get("client_key", ""))[:64] or None)
         try:
+            content, name = b"", ""
+            if isinstance(upload, UploadFile) and upload.filename:
+                content, name = upload.file.read(attachments.MAX_SIZE + 1), upload.filename
+                attachments.check(content)  # before the request exists: a refused file leaves nothing behind
             ticket = tickets.create(actor, draft)
         except DomainError as exc:
             return refuse(request, exc, dict(data), field="type")
+        if name:
+            attachments.add(actor, ticket, request.app.state.settings.uploads_dir, name, content,
+                            upload.content_type or None)
         return Redirect(f"/requests/{ticket.number}", status_code=303)
 
 
