@@ -13,6 +13,11 @@ def organisation_zone() -> ZoneInfo:
     return load_calendar().timezone
 
 
+def day(value: dt.date | None) -> str:
+    """A calendar day as the panel writes dates everywhere: 07.01.2027."""
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
 def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
     """Naive UTC from the database, shown in the organisation's time zone."""
     if value is None:

@@ -18,6 +18,8 @@ ROLES = ("admin", "storekeeper", "branch")
 STAFF_ROLES = frozenset({"admin", "storekeeper"})
 ROLE_LABELS = {"admin": N_("Administrator"), "storekeeper": N_("Storekeeper"), "branch": N_("Branch staff")}
 CHANNELS = ("web", "api", "bot", "miniapp", "cli", "system")
+CHANNEL_LABELS = {"web": N_("panel"), "api": N_("API"), "bot": N_("Telegram bot"), "miniapp": N_("Mini App"),
+                  "cli": N_("command line"), "system": N_("system")}
 SYSTEM = "system"  # the role of the program itself
 NOBODY = "nobody"  # the role of an actor without a user who is not the program: may do nothing
 

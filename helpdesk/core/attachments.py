@@ -40,6 +40,14 @@ def safe_name(name: str) -> str:
     return cleaned[:120]
 
 
+def check(content: bytes) -> None:
+    """What any file must be to be attached; a form checks it before it creates the request it goes with."""
+    if not content:
+        raise ValidationError(N_("The file is empty."), field="file")
+    if len(content) > MAX_SIZE:
+        raise ValidationError(N_("The file is too large (20 MB at most)."), field="file")
+
+
 def add(actor: Actor, ticket: Ticket, uploads_dir: Path, file_name: str, content: bytes,
         content_type: str | None = None, telegram_file_id: str | None = None) -> Attachment:
     """Store a file for a request the actor may see; the bytes land before the row that lists them."""
@@ -48,10 +56,7 @@ def add(actor: Actor, ticket: Ticket, uploads_dir: Path, file_name: str, content
         raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
     if ticket.archived:
         raise Conflict(N_("Request %(number)s is archived and read-only."), number=ticket.number)
-    if not content:
-        raise ValidationError(N_("The file is empty."), field="file")
-    if len(content) > MAX_SIZE:
-        raise ValidationError(N_("The file is too large (20 MB at most)."), field="file")
+    check(content)
     name = safe_name(file_name)
     relative = Path(ticket.number) / f"{uuid.uuid4().hex[:12]}-{name}"
     target = uploads_dir / relative

@@ -10,6 +10,7 @@ from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_
 from helpdesk.db.models import AuditEvent, Ticket
 
+# Every action any module records has its label here (tests/core/test_audit_labels.py collects them).
 ACTION_LABELS = {
     "create": N_("created"), "accept": N_("accepted"), "start": N_("started work"), "resolve": N_("resolved"),
     "reject": N_("rejected"), "cancel": N_("cancelled"), "confirm": N_("confirmed receipt"),
@@ -20,6 +21,16 @@ ACTION_LABELS = {
     "calendar_save": N_("changed the business calendar"), "holiday_add": N_("added a holiday"),
     "holiday_remove": N_("removed a holiday"),
     "sessions_end": N_("ended the panel sessions"),
+    "password_change": N_("changed a password"), "login_telegram": N_("signed in with Telegram"),
+    "user_create": N_("created a user"), "user_update": N_("changed a user"),
+    "user_activate": N_("activated a user"), "user_deactivate": N_("deactivated a user"),
+    "token_issue": N_("issued an API token"), "token_revoke": N_("revoked an API token"),
+    "invite_create": N_("created an invitation"), "invite_revoke": N_("revoked an invitation"),
+    "access_approve": N_("approved an access request"), "access_reject": N_("declined an access request"),
+    "warehouse_save": N_("saved a warehouse"), "branch_save": N_("saved a branch"),
+    "cartridge_save": N_("saved a cartridge model"), "printer_model_save": N_("saved a printer model"),
+    "printer_save": N_("saved a printer"), "stock_adjust": N_("adjusted the stock"),
+    "bulk_import": N_("imported from a file"),
 }
 
 

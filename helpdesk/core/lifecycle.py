@@ -9,7 +9,7 @@ from helpdesk.core import audit, fields, outbox, stock
 from helpdesk.core.actors import STAFF_ROLES, Actor
 from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, require_active
+from helpdesk.core.visibility import can_see, may_be_assigned, require_active
 from helpdesk.db.models import Ticket, User, utcnow
 
 MAX_REASON = 2000  # a rejection's reason
@@ -46,6 +46,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition("cancel", ("new",), "cancelled", frozenset({"admin", "branch"}), N_("Cancel"), author_only=True),
     Transition("confirm", ("resolved",), "closed", frozenset({"admin", "branch"}), N_("Confirm receipt")),
 )}
+# Moves with no way back that one stray tap should not make: the channels ask before they send them.
+CONFIRM = {"cancel": N_("Cancel request %(number)s? A cancelled request cannot be reopened.")}
 TIMESTAMP_OF = {"accepted": "accepted_at", "in_progress": "started_at", "resolved": "resolved_at",
                 "closed": "closed_at", "rejected": "rejected_at", "cancelled": "cancelled_at"}
 
@@ -112,7 +114,9 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
         changes = {"status": tr.target, "updated_at": now, TIMESTAMP_OF[tr.target]: now}
         if tr.needs_reason:
             changes["reject_reason"] = reason
-        if action in ("accept", "start") and fresh.assignee_id is None and actor.role == "storekeeper":
+        # Whoever takes a request without an assignee holds it, admins too, if the one rule lets them.
+        if (action in ("accept", "start") and fresh.assignee_id is None and actor.user is not None
+                and may_be_assigned(actor.user, fresh)):
             changes["assignee"] = actor.user_id
         # Compare-and-set on the status: of two racing moves only one applies.
         updated = (Ticket.update(**changes)

@@ -104,13 +104,19 @@ def has_stored_bot_token() -> bool:
     return bool(_value(BOT_TOKEN_KEY))
 
 
-def save_bot_token(actor: Actor, secret_key: bytes, token: str) -> None:
-    """Save a new token ("" forgets the saved one, so HELPDESK_BOT_TOKEN applies again)."""
-    require_admin(actor)
+def check_bot_token_shape(token: str) -> str:
+    """The token stripped, or ValidationError when it cannot be a bot token (before asking Telegram)."""
     token = (token or "").strip()
     if token and not BOT_TOKEN_RE.match(token):
         raise ValidationError(N_("This does not look like a bot token: @BotFather gives one like "
                                  "123456789:AAF…, digits, a colon and 35 characters."), field="bot_token")
+    return token
+
+
+def save_bot_token(actor: Actor, secret_key: bytes, token: str) -> None:
+    """Save a new token ("" forgets the saved one, so HELPDESK_BOT_TOKEN applies again)."""
+    require_admin(actor)
+    token = check_bot_token_shape(token)
     with write_transaction():
         _put(BOT_TOKEN_KEY, sealing.seal(secret_key, token) if token else None)
         # Which bot (its numeric id) changed, never the token itself.

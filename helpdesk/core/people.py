@@ -15,12 +15,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpdesk.core import audit, fields, outbox, throttle
-from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core.actors import ROLE_LABELS, ROLES, Actor, require_admin
 from helpdesk.core.common_passwords import is_common
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, ApiToken, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -233,6 +233,14 @@ def invite_link(invite: Invite, bot_username: str | None) -> str:
     return f"/start {invite.code}"
 
 
+def invite_qr_link(invite: Invite, bot_username: str | None) -> str:
+    """The link a printed QR code opens: only a t.me link works from a phone's camera."""
+    if not bot_username:
+        raise Conflict(N_("Connect the Telegram bot in Settings first: an invite's QR code opens the bot, "
+                          "and without a bot it leads nowhere."))
+    return invite_link(invite, bot_username)
+
+
 def redeem_invite(code: str, telegram_id: int, display_name: str, telegram_username: str | None = None,
                   language: str = "ru") -> User:
     """Bind a Telegram account to the invite's role and place (the bot's /start <code>)."""
@@ -362,7 +370,9 @@ def ensure_first_admin() -> str | None:
         return None
     password = secrets.token_urlsafe(12)
     with write_transaction():
-        _insert(Actor.system(), "first run", display_name="Administrator", role="admin", username="admin",
+        # A name people read in the panel: in the interface's default language, not a program word.
+        name = translate(ROLE_LABELS["admin"], DEFAULT_LANGUAGE)
+        _insert(Actor.system(), "first run", display_name=name, role="admin", username="admin",
                 password_hash=hash_password(password), must_change_password=True)
     return password
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_
-from helpdesk.db.models import Branch, CartridgeModel, Invite, Printer, User, Warehouse
+from helpdesk.db.database import write_transaction
+from helpdesk.db.models import (
+    Branch,
+    CartridgeModel,
+    Invite,
+    Printer,
+    PrinterModel,
+    Setting,
+    User,
+    Warehouse,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,26 @@ def checklist(bot_state: str) -> list[Step]:
         Step(N_("Add branches and link them to warehouses"), "/org/branches",
              Branch.select().where(Branch.warehouse.is_null(False)).exists()),
         Step(N_("Fill the cartridge catalog"), "/catalog/cartridges", CartridgeModel.select().exists()),
+        Step(N_("Add printer models and their cartridges"), "/catalog/printer-models", PrinterModel.select().exists()),
         Step(N_("Register the branches' printers"), "/catalog/printers", Printer.select().exists()),
         Step(N_("Add storekeepers"), "/org/users", User.select().where(User.role == "storekeeper").exists()),
         Step(N_("Invite branch staff to the bot"), "/org/invites", Invite.select().exists()),
     ]
+
+
+def _dismissed_key(user_id: int) -> str:
+    return f"checklist_dismissed:{user_id}"
+
+
+def dismissed(user: User) -> bool:
+    """Whether this admin hid the checklist (each admin decides for themselves)."""
+    return Setting.select().where(Setting.key == _dismissed_key(user.id)).exists()
+
+
+def dismiss(actor: Actor) -> None:
+    """Hide the checklist for the acting admin, for good: a personal view setting, like the language."""
+    require_admin(actor)
+    key = _dismissed_key(actor.user_id)
+    with write_transaction():
+        if not Setting.update(value=True, updated_at=utcnow()).where(Setting.key == key).execute():
+            Setting.create(key=key, value=True)

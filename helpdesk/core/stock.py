@@ -8,6 +8,7 @@ from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationEr
 from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import CartridgeModel, OrderLine, Stock, StockMovement, Ticket, Warehouse, utcnow
+from helpdesk.i18n import translate
 
 MAX_REASON = 300  # a manual change's reason
 MAX_DELTA = 1_000_000  # one manual change; far above any real delivery, far below the column's range
@@ -117,6 +118,16 @@ def adjust_named(actor: Actor, warehouse_code: str | None, cartridge_id: int, de
         raise Forbidden(N_("Only staff may change stock."))
     warehouse = org.warehouse_by_code(warehouse_code) if warehouse_code else None
     return adjust(actor, warehouse, fields.by_id(CartridgeModel, cartridge_id), delta, reason)
+
+
+SHIPPED = N_("shipped for request %(number)s")
+
+
+def movement_reason(movement: StockMovement, lang: str) -> str:
+    """A shipment's reason is written by the program: a sentence in the reader's language, not the stored key."""
+    if movement.ticket_id is not None:
+        return translate(SHIPPED, lang, number=movement.ticket.number)
+    return movement.reason
 
 
 def ship_order(actor: Actor, ticket: Ticket) -> None:

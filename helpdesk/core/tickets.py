@@ -15,7 +15,7 @@ from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, require_active, scope
+from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -132,6 +132,10 @@ def create(actor: Actor, draft: TicketDraft) -> Ticket:
     description = clean_description(draft.description, required=ticket_type.kind != "cartridges")
     if draft.priority not in PRIORITIES:
         raise ValidationError(N_("Unknown priority."), field="priority")
+    if draft.lines and ticket_type.kind != "cartridges":
+        # Refused rather than dropped: the author would believe cartridges were ordered.
+        raise ValidationError(N_("Only a cartridge order lists cartridges: clear the quantities or choose that type."),
+                              field="lines")
     lines = _validate_lines(draft.lines) if ticket_type.kind == "cartridges" else []
     printer = None
     if draft.printer_id is not None:
@@ -346,10 +350,7 @@ def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
     assignee = None
     if assignee_id is not None:
         assignee = fields.by_id(User, assignee_id)
-        eligible = assignee is not None and assignee.active and (
-            assignee.role == "admin"
-            or (assignee.role == "storekeeper" and assignee.warehouse_id == ticket.warehouse_id))
-        if not eligible:
+        if assignee is None or not may_be_assigned(assignee, ticket):
             raise ValidationError(N_("This person cannot handle the request."), field="assignee")
     with outbox.changes():
         before = ticket_state(ticket)

@@ -72,3 +72,18 @@ def staff_members(actor: Actor) -> list[User]:
     if actor.role == "storekeeper":
         query = query.where((User.role == "admin") | (User.warehouse == actor.user.warehouse_id))
     return list(query) if actor.is_staff else []
+
+
+def may_be_assigned(user: User, ticket: Ticket) -> bool:
+    """Who may hold a request: an active admin, or an active storekeeper of the request's warehouse."""
+    return bool(user.active) and (user.role == "admin" or (
+        user.role == "storekeeper" and user.warehouse_id is not None and user.warehouse_id == ticket.warehouse_id))
+
+
+def assignees_for(actor: Actor, ticket: Ticket) -> list[User]:
+    """The people a staff member may give this request to: exactly those `may_be_assigned` lets hold it."""
+    if not actor.is_staff:
+        return []
+    keepers = (User.role == "storekeeper") & (User.warehouse == ticket.warehouse_id)
+    query = User.select().where(User.active & ((User.role == "admin") | keepers)).order_by(User.display_name)
+    return [u for u in query if may_be_assigned(u, ticket)]

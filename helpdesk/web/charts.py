@@ -10,6 +10,9 @@ from markupsafe import Markup
 from helpdesk.core.stats import Day
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 480, 180, 30, 22, 10
+# A right-aligned label longer than its room runs off the left edge ("анкт-Петербург"): at 12px a
+# Cyrillic capital is up to 9px wide, so the room holds LABEL_CHARS letters at most.
+LABEL_WIDTH, LABEL_CHARS, LABEL_EM = 190, 20, 9
 
 
 def _nice_max(value: int) -> int:
@@ -58,14 +61,14 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[
     if not rows:
         return Markup("")
     top = max(value for _, value in rows)
-    row_h, label_w, width = 26, 170, WIDTH
+    row_h, label_w, width = 26, LABEL_WIDTH, WIDTH
     height = row_h * len(rows) + 4
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">',
              f'<title>{escape(label)}</title>']
     for i, (name, value) in enumerate(rows):
         y = i * row_h + 4
         w = (width - label_w - 50) * value / top
-        short = name if len(name) <= 24 else name[:23] + "…"
+        short = name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…"
         bar = (f'<text class="axis label" x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
                f'<rect class="open" x="{label_w}" y="{y}" width="{max(w, 2):.1f}" height="{row_h - 8}">'
                f'<title>{escape(name)}: {value}</title></rect>'

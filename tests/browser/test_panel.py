@@ -155,3 +155,24 @@ def test_admin_imports_branches_from_a_csv(page: Page, live_server: LiveServer, 
     expect(page.locator("#import-done")).to_contain_text("30")
     page.goto(f"{live_server.url}/org/branches")
     expect(page.locator("body")).to_contain_text("Новосибирск, офис 30")
+
+
+def test_new_request_shows_quantities_only_for_cartridges_and_cancel_asks(page: Page,
+                                                                           live_server: LiveServer) -> None:
+    log_in(page, live_server, "anna", "demo-password")
+    page.goto(f"{live_server.url}/requests/new")
+    lines = page.locator("fieldset[data-for-kind=cartridges]")
+    page.select_option("select[name=type]", "repair")
+    expect(lines).to_be_hidden()
+    page.select_option("select[name=type]", "cartridges")
+    expect(lines).to_be_visible()
+    page.select_option("select[name=type]", "repair")
+    page.fill("textarea[name=description]", "Не включается")
+    page.click("button.primary")
+    expect(page.locator("h1 .badge")).to_have_text("Новая")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("button[data-action=cancel]")
+    expect(page.locator("h1 .badge")).to_have_text("Новая")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[data-action=cancel]")
+    expect(page.locator("h1 .badge")).to_have_text("Отменена")

@@ -81,6 +81,7 @@ def test_first_admin_created_once(sqlite_db: str) -> None:
     assert password and len(password) >= 12
     admin = User.get(User.username == "admin")
     assert admin.must_change_password and people.authenticate("admin", password).id == admin.id
+    assert admin.display_name == "Администратор", "a name in the interface's language, not a program word"
     assert people.ensure_first_admin() is None
 
 

@@ -43,3 +43,45 @@ def test_open_tiles_leave_out_resolved_which_has_its_own(client: TestClient, sql
                      r'<span class="tile-label">Ждут подтверждения автора', page)
     assert 'href="/requests?status=resolved"><span class="tile-value">1</span><span class="tile-label">Выполнена' \
         not in page
+
+
+def test_no_open_requests_reads_as_text_not_tags(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert '<p class="muted">Открытых заявок нет.</p>' in page
+    assert "&lt;p" not in page
+
+
+def test_branch_labels_fit_left_of_their_bars(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.db.models import Branch
+    Branch.update(name="Санкт-Петербург, Невский проспект").where(Branch.id == sqlite_org.b1.id).execute()
+    tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Замятие бумаги"))
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    labels = re.findall(r'<text class="axis label" x="(\d+)"[^>]*>([^<]+)</text>', page)
+    assert any(text.startswith("Санкт-Петербург") for _, text in labels), labels
+    for x, text in labels:
+        assert len(text) * 9 <= int(x), f"{text!r} runs off the chart's left edge"
+
+
+def test_sla_tiles_and_latest_requests_are_links(client: TestClient, sqlite_org: Org) -> None:
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Замятие бумаги"))
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert re.search(r'<a class="tile[^"]*" id="sla-breached" href="/requests\?sla=breached', page)
+    assert re.search(r'<a class="tile[^"]*" id="sla-due-soon" href="/requests\?sla=due_soon', page)
+    assert f'<a href="/requests/{ticket.number}">{ticket.number}</a>' in page
+
+
+def test_checklist_names_printer_models_and_each_admin_can_hide_it(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.db.models import User
+    from tests.web.conftest import csrf_token
+    login(client, sqlite_org.alice)
+    page = client.get("/").text
+    assert 'href="/catalog/printer-models"' in page.split('id="getting-started"')[1].split("</section>")[0]
+    hidden = client.post("/checklist/dismiss", data={"_csrf_token": csrf_token(client, "/")}, follow_redirects=False)
+    assert hidden.status_code == 303 and 'id="getting-started"' not in client.get("/").text
+    login(client, User.create(display_name="Olga", role="admin"))
+    assert 'id="getting-started"' in client.get("/").text, "another admin still sees it"
+    login(client, sqlite_org.sam)
+    assert client.post("/checklist/dismiss", data={"_csrf_token": csrf_token(client, "/")}).status_code == 403

@@ -15,6 +15,7 @@ from tests.conftest import Org
 from tests.web.conftest import csrf_token, login
 
 GOOD = "Код;Название;Код склада\r\nKZN-01;Казань;W2\r\nB1;Филиал один, новый;\r\n".encode("cp1251")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = "Код;Название;Код склада\r\nKZN-01;Казань;W404\r\n".encode("cp1251")
 
 
@@ -75,8 +76,12 @@ def test_rows_with_errors_cannot_be_confirmed(client: TestClient, sqlite_org: Or
     assert refused.status_code == 422 and "Ничего не импортировано" in refused.text
     assert not Branch.select().where(Branch.code == "KZN-01").exists()
     broken = upload(client, b"PK\x03\x04 not really a workbook")
+    assert broken.status_code == 303 and broken.headers["location"] == "/import", "post/redirect/get"
+    broken = client.get("/import")
     assert broken.status_code == 422 and "Не удалось прочитать файл" in broken.text
+    assert "Не удалось прочитать файл" not in client.get("/import").text, "shown once"
     missing = upload(client, "Название\r\nX\r\n".encode("cp1251"))
+    missing = client.get(missing.headers["location"])
     assert missing.status_code == 422 and "Нет обязательного столбца «Код»" in missing.text
 
 
@@ -114,3 +119,31 @@ def test_only_admins(client: TestClient, sqlite_org: Org, persona: str) -> None:
     token = csrf_token(client, "/requests")
     assert upload(client, GOOD, token=token).status_code == 403
     assert not Branch.select().where(Branch.code == "KZN-01").exists()
+
+
+def test_confirm_button_counts_and_hides_when_nothing_changes(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get(upload(client, GOOD).headers["location"]).text
+    assert "Импортировать: новых — 1, изменённых — 1" in page and "built-in method" not in page
+    b1 = Branch.get_by_id(sqlite_org.b1.id)
+    same = f"Код;Название\r\n{b1.code};{b1.name}\r\n".encode("cp1251")
+    page = client.get(upload(client, same).headers["location"]).text
+    assert 'id="import-confirm"' not in page and "уже соответствует" in page
+
+
+def test_kinds_listed_in_the_order_to_import(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    page = client.get("/import").text
+    table = page.split('id="import-kinds"')[1]
+    order = list(re.findall(r'href="/import/(\w+)/template.xlsx"', table))
+    assert order == ["warehouses", "branches", "users", "cartridges", "printer_models", "printers"], order
+    assert 'value="warehouses" selected' in page
+
+
+def test_a_text_file_named_xlsx_is_told_as_not_excel(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    sent = client.post("/import", data={"kind": "branches", "_csrf_token": csrf_token(client, "/import")},
+                       files={"file": ("филиалы.xlsx", "Название\r\nX\r\n".encode("cp1251"), XLSX)},
+                       follow_redirects=False)
+    page = client.get(sent.headers["location"])
+    assert page.status_code == 422 and "не книга Excel" in page.text and "Нет обязательного столбца" not in page.text

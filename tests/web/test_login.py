@@ -115,9 +115,9 @@ def test_getting_started_checklist_for_admins(client: TestClient, sqlite_org: Or
     login(client, sqlite_org.alice)
     page = client.get("/").text
     assert 'id="getting-started"' in page
-    assert "5 / 7" in page, "personas have warehouses, branches, cartridges, printers, storekeepers"
+    assert "6 / 8" in page, "personas have warehouses, branches, cartridges, printer models, printers, storekeepers"
     people.create_invite(Actor.system("cli"), "branch", branch=sqlite_org.b1)
-    assert "6 / 7" in client.get("/").text  # only the bot is missing now
+    assert "7 / 8" in client.get("/").text  # only the bot is missing now
     client.post("/logout", data={"_csrf_token": csrf_token(client, "/")})
     login(client, sqlite_org.sam)
     assert 'id="getting-started"' not in client.get("/").text

@@ -75,11 +75,25 @@ def test_invites_with_qr_and_revoke(client: TestClient, sqlite_org: Org) -> None
     assert invite.max_uses is None and invite.branch_id == sqlite_org.b1.id
     page = client.get("/org/invites").text
     assert f"/start {invite.code}" in page
+    client.app.state.services.bot.username = "helpdesk_test_bot"
+    assert f'href="/org/invites/{invite.id}/print"' in client.get("/org/invites").text
     qr = client.get(f"/org/invites/{invite.id}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
-    assert "Наведите камеру" in client.get(f"/org/invites/{invite.id}/print").text
+    sheet = client.get(f"/org/invites/{invite.id}/print").text
+    assert "Наведите камеру" in sheet and f"https://t.me/helpdesk_test_bot?start={invite.code}" in sheet
     client.post(f"/org/invites/{invite.id}/revoke", data={"_csrf_token": token})
     assert Invite.get_by_id(invite.id).revoked_at is not None
+
+
+def test_invites_print_no_qr_while_the_bot_is_off(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    invite = people.create_invite(sqlite_org.actor("alice"), "branch", branch=sqlite_org.b1, days=7)
+    page = client.get("/org/invites").text
+    assert 'id="bot-off"' in page and "сначала подключите" in page.lower()
+    assert f"/org/invites/{invite.id}/print" not in page
+    for path in ("qr.svg", "print"):
+        refused = client.get(f"/org/invites/{invite.id}/{path}")
+        assert refused.status_code == 409 and "Сначала подключите Telegram-бота" in refused.text, path
 
 
 def test_access_request_approval(client: TestClient, sqlite_org: Org) -> None:

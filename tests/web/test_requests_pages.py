@@ -91,7 +91,7 @@ def test_other_branch_request_and_files_are_403(client: TestClient, sqlite_org: 
 def test_new_request_form(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.bob)
     form = client.get("/requests/new").text
-    assert f'name="qty_{sqlite_org.toner.id}"' in form and "★ HP 85A" in form
+    assert f'name="qty_{sqlite_org.toner.id}"' in form and "★</span> HP 85A" in form
     token = csrf_token(client, "/requests/new")
     bad = client.post("/requests/new", data={"type": "cartridges", "_csrf_token": token,
                                              f"qty_{sqlite_org.toner.id}": "0"})
@@ -103,3 +103,30 @@ def test_new_request_form(client: TestClient, sqlite_org: Org) -> None:
                                                f"qty_{sqlite_org.toner.id}": "3"}, follow_redirects=False)
     assert again.headers["location"] == made.headers["location"], "a double submit creates one request"
     assert Ticket.select().count() == 1 and Ticket.get().lines[0].quantity == 3
+
+
+def test_assignee_list_leaves_out_other_warehouses(client: TestClient, sqlite_org: Org) -> None:
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Замятие"))
+    login(client, sqlite_org.alice)
+    form = client.get(f"/requests/{ticket.number}").text.split('name="assignee"')[1].split("</select>")[0]
+    assert f'value="{sqlite_org.sam.id}"' in form and f'value="{sqlite_org.sue.id}"' not in form
+
+
+def test_excel_export_names_the_local_day_and_has_numbers_to_count(client: TestClient, sqlite_org: Org) -> None:
+    from helpdesk.core import lifecycle
+    from helpdesk.db.models import BusinessCalendar
+    BusinessCalendar.update(timezone="Pacific/Kiritimati").execute()  # UTC+14: its date is ahead of UTC's
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("cartridges", lines=[(sqlite_org.toner.id, 2)]))
+    for action in ("accept", "resolve"):
+        lifecycle.transition(sqlite_org.actor("sam"), ticket, action)
+    login(client, sqlite_org.alice)
+    response = client.get("/requests.xlsx")
+    local_day = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
+    assert f'filename="requests-{local_day.isoformat()}.xlsx"' in response.headers["content-disposition"]
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    for name in ("Выполнить до", "Время выполнения, ч", "Код филиала", "Причина отказа", "Количество"):
+        assert name in headers, name
+    row = {h: sheet.cell(row=2, column=i + 1).value for i, h in enumerate(headers)}
+    assert row["Код филиала"] == "B1" and row["Количество"] == 2
+    assert isinstance(row["Время выполнения, ч"], (int, float)) and isinstance(row["Выполнить до"], dt.datetime)

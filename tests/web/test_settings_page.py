@@ -143,3 +143,15 @@ def test_sla_and_business_calendar(client: TestClient, sqlite_org: Org) -> None:
     client.post(f"/settings/holidays/{holiday.id}/remove", data={"_csrf_token": token})
     assert Holiday.select().count() == 0
     assert {e.action for e in AuditEvent.select()} >= {"calendar_save", "holiday_add", "holiday_remove"}
+
+
+def test_checking_a_malformed_token_says_so_and_keeps_it(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    token = csrf_token(client, "/settings")
+    checked = client.post("/settings/bot", data={"bot_token": "hello there", "action": "check", "_csrf_token": token})
+    assert "не похоже на токен" in checked.text and "недоступен" not in checked.text
+    assert 'value="hello there"' in checked.text
+    saved = client.post("/settings/bot", data={"bot_token": "hello there", "action": "save", "_csrf_token": token})
+    assert saved.status_code == 422 and 'value="hello there"' in saved.text
+    assert 'name="bot_token" type="password" autocomplete="new-password" spellcheck="false" placeholder="123456789:AA…" value=""' \
+        in client.get("/settings").text, "a saved token is never shown"

@@ -27,7 +27,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 Table = list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cell texts)
 
 
-def read_table(data: bytes) -> Table:
+def read_table(data: bytes, filename: str = "") -> Table:
     """Non-empty rows of the first sheet, numbered as in the spreadsheet; the first one is the header."""
     if len(data) > MAX_BYTES:
         raise ValidationError(N_("The file is larger than %(mb)s MB."), field="file", mb=MAX_BYTES // 2**20)
@@ -35,7 +35,12 @@ def read_table(data: bytes) -> Table:
         raise ValidationError(N_("The file is empty."), field="file")
     if data.startswith(OLE_MAGIC):
         raise ValidationError(N_("Old .xls files cannot be read: save the file as .xlsx or .csv."), field="file")
-    rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
+    is_zip = data.startswith(b"PK\x03\x04")
+    if filename.lower().endswith((".xlsx", ".xlsm")) and not is_zip:
+        # Read as csv it would fail on a missing column, which misleads: say what is wrong with the file.
+        raise ValidationError(N_("%(name)s is not an Excel workbook, though its name ends in .xlsx: open it in Excel "
+                                 "and save it as .xlsx or .csv."), field="file", name=filename)
+    rows = _xlsx_rows(data) if is_zip else _csv_rows(data)
     table: Table = []
     for number, cells in rows:
         if not any(cells):

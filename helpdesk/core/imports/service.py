@@ -20,8 +20,9 @@ from helpdesk.core.imports.reading import read_table
 from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Branches(), Warehouses(), Cartridges(), PrinterModels(), Printers(),
-                                              Users())}
+# In the order they should be imported: rows refer to the kinds before them (branches to warehouses, ...).
+KINDS: dict[str, Kind] = {k.name: k for k in (Warehouses(), Branches(), Users(), Cartridges(), PrinterModels(),
+                                              Printers())}
 ACTIONS = ("create", "update", "unchanged")
 
 
@@ -99,7 +100,7 @@ def preview(actor: Actor, kind: str, filename: str, data: bytes) -> Preview:
     require_active(actor)
     require_admin(actor)
     spec = get_kind(kind)
-    table = read_table(data)
+    table = read_table(data, filename)
     positions, ignored = map_header(spec, table[0][1])
     rows = [Row(number, {key: cells[i] if i < len(cells) else "" for i, key in positions.items()})
             for number, cells in table[1:]]

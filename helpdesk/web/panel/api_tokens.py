@@ -13,7 +13,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.models import ApiToken, User
-from helpdesk.web.panel.forms import field_errors, web_actor
+from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 
 # The new secret rides the (encrypted, signed) session cookie across the redirect after the POST, once:
@@ -38,6 +38,9 @@ class TokensPage(Controller):
             session = dict(request.session)
             issued = session.pop(JUST_ISSUED)
             request.set_session(session)
+        if back := recall(request):
+            return Template("org/tokens.html", context=_context(actor, back.values, back.errors),
+                            status_code=back.status)
         return Template("org/tokens.html", context=_context(actor, {}, {}, issued))
 
     @post("/", sync_to_thread=True)
@@ -47,8 +50,7 @@ class TokensPage(Controller):
         try:
             issued = api_tokens.issue(actor, owner, str(data.get("name", ""))[:200])
         except DomainError as exc:
-            return Template("org/tokens.html", context=_context(actor, dict(data), field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, dict(data))
         request.set_session({**request.session, JUST_ISSUED: {"id": issued.token.id, "name": issued.token.name,
                                                               "secret": issued.secret}})
         return Redirect("/org/tokens", status_code=303)
@@ -65,7 +67,7 @@ class TokensPage(Controller):
         try:
             api_tokens.revoke(actor, token)
         except DomainError as exc:
-            return Template("org/tokens.html", context=_context(actor, {}, field_errors(exc)), status_code=409)
+            return refuse(request, exc, {}, to="/org/tokens", status=409)
         return Redirect("/org/tokens", status_code=303)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
+from peewee import JOIN
 
 from helpdesk.core import catalog_admin, fields, stock
 from helpdesk.core.actors import Actor
@@ -18,9 +19,11 @@ from helpdesk.db.models import (
     PrinterModel,
     PrinterModelCartridge,
     StockMovement,
+    Ticket,
     Warehouse,
 )
-from helpdesk.web.panel.forms import field_errors, web_actor
+from helpdesk.i18n import get_language
+from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 
 
@@ -40,6 +43,9 @@ class CartridgesPage(Controller):
         row = CartridgeModel.get_or_none(CartridgeModel.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "name": row.name, "vendor": row.vendor, "article": row.article,
                   "onec_key": row.onec_key or "", "active": row.active} if row else {"active": True}
+        if back := recall(request):
+            return Template("catalog/cartridges.html", context=self._context(back.values, back.errors),
+                            status_code=back.status)
         return Template("catalog/cartridges.html", context=self._context(values, {}))
 
     @post("/", sync_to_thread=True)
@@ -51,8 +57,7 @@ class CartridgesPage(Controller):
                                          str(data.get("article", "")), str(data.get("onec_key", "")),
                                          active=row is None or data.get("active") == "on", cartridge=row)
         except DomainError as exc:
-            return Template("catalog/cartridges.html", context=self._context(dict(data), field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, dict(data))
         return Redirect(self.path, status_code=303)
 
 
@@ -75,6 +80,10 @@ class PrinterModelsPage(Controller):
         if row:
             values = {"id": row.id, "name": row.name, "vendor": row.vendor, "active": row.active,
                       "cartridges": [link.cartridge_id for link in row.cartridge_links]}
+        if back := recall(request):
+            values = {**back.values, "cartridges": [parse_int(c) for c in back.values.get("cartridges", [])]}
+            return Template("catalog/printer_models.html", context=self._context(values, back.errors),
+                            status_code=back.status)
         return Template("catalog/printer_models.html", context=self._context(values, {}))
 
     @post("/", sync_to_thread=True)
@@ -87,9 +96,7 @@ class PrinterModelsPage(Controller):
             catalog_admin.save_printer_model(actor, str(data.get("name", "")), str(data.get("vendor", "")), ids,
                                              active=row is None or data.get("active") == "on", model=row)
         except DomainError as exc:
-            values = {**dict(data), "cartridges": ids}
-            return Template("catalog/printer_models.html", context=self._context(values, field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, {**dict(data), "cartridges": [str(i) for i in ids]})
         return Redirect(self.path, status_code=303)
 
 
@@ -110,6 +117,9 @@ class PrintersPage(Controller):
         row = Printer.get_or_none(Printer.id == _edit_id(request)) if _edit_id(request) else None
         values = {"id": row.id, "branch": row.branch_id, "model": row.model_id, "active": row.active,
                   "inventory_number": row.inventory_number, "location": row.location} if row else {"active": True}
+        if back := recall(request):
+            return Template("catalog/printers.html", context=self._context(request, back.values, back.errors),
+                            status_code=back.status)
         return Template("catalog/printers.html", context=self._context(request, values, {}))
 
     @post("/", sync_to_thread=True)
@@ -121,8 +131,7 @@ class PrintersPage(Controller):
                                        str(data.get("inventory_number", "")), str(data.get("location", "")),
                                        active=row is None or data.get("active") == "on", printer=row)
         except DomainError as exc:
-            return Template("catalog/printers.html", context=self._context(request, dict(data), field_errors(exc)),
-                            status_code=422)
+            return refuse(request, exc, dict(data))
         return Redirect(self.path, status_code=303)
 
 
@@ -140,16 +149,23 @@ class StockPage(Controller):
     def _context(self, actor: Actor, requested: int | None, errors: dict[str, str]) -> dict[str, Any]:
         warehouse, warehouses = self._warehouse(actor, requested)
         rows = stock.quantities(warehouse.id) if warehouse else {}
-        movements = list(StockMovement.select().where(StockMovement.warehouse == warehouse)
+        movements = list(StockMovement.select(StockMovement, Ticket.id, Ticket.number)
+                         .join(Ticket, JOIN.LEFT_OUTER, on=(StockMovement.ticket == Ticket.id))
+                         .where(StockMovement.warehouse == warehouse)
                          .order_by(StockMovement.id.desc()).limit(30)) if warehouse else []
+        lang = get_language()
         return {"warehouse": warehouse, "warehouses": warehouses, "rows": rows, "movements": movements,
+                "reasons": {m.id: stock.movement_reason(m, lang) for m in movements},
                 "cartridges": list(CartridgeModel.select().where(CartridgeModel.active).order_by(CartridgeModel.name)),
                 "errors": errors}
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
         actor = Actor(request.user, "web")
-        return Template("stock.html", context=self._context(actor, parse_int(request.query_params.get("warehouse")), {}))
+        back = recall(request)
+        return Template("stock.html", context=self._context(actor, parse_int(request.query_params.get("warehouse")),
+                                                            back.errors if back else {}),
+                        status_code=back.status if back else 200)
 
     @post("/", sync_to_thread=True)
     def adjust(self, request: Request, data: Form) -> Template | Redirect:
@@ -163,7 +179,8 @@ class StockPage(Controller):
             delta = fields.parse_int(data.get("delta"), signed=True) or 0
             stock.adjust(actor, warehouse, cartridge, delta, str(data.get("reason", "")))
         except DomainError as exc:
-            return Template("stock.html", context=self._context(actor, warehouse_id, field_errors(exc)), status_code=422)
+            return refuse(request, exc, dict(data),
+                          to=f"{self.path}?warehouse={warehouse_id}" if warehouse_id else self.path)
         return Redirect(f"{self.path}?warehouse={warehouse.id}", status_code=303)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from litestar import Request, get
-from litestar.response import Template
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
 
 from helpdesk.core import setup_steps, stats, tickets
 from helpdesk.core.actors import Actor
@@ -14,6 +14,7 @@ from helpdesk.core.lifecycle import AWAITING_LABEL
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web import charts
 from helpdesk.web.panel.requests import AWAITING_QUERY, OPEN_QUERY
+from helpdesk.web.panel.session import Form
 from helpdesk.web.services import services_of
 
 
@@ -22,7 +23,7 @@ def dashboard(request: Request) -> Template:
     actor = Actor(request.user, "web")
     counts = stats.open_counts(actor)
     bot = services_of(request).bot_state()
-    steps = setup_steps.checklist(bot["state"]) if actor.is_admin else []
+    steps = setup_steps.checklist(bot["state"]) if actor.is_admin and not setup_steps.dismissed(actor.user) else []
     lang = get_language()
     by_type = stats.open_by_type(actor)
     by_branch = stats.open_by_branch(actor) if actor.role != "branch" else []
@@ -47,4 +48,10 @@ def dashboard(request: Request) -> Template:
     })
 
 
-ROUTES = [dashboard]
+@post("/checklist/dismiss", sync_to_thread=True)
+def dismiss_checklist(request: Request, data: Form) -> Redirect:
+    setup_steps.dismiss(Actor(request.user, "web"))
+    return Redirect("/", status_code=303)
+
+
+ROUTES = [dashboard, dismiss_checklist]

@@ -1,14 +1,18 @@
-"""What every panel form handler needs: the acting person, numbers from fields, errors next to fields.
+"""What every panel form handler needs: the acting person, errors next to fields, post/redirect/get.
 
 Who may open a page is decided by the guards of its route group (helpdesk.web.panel.guards).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from litestar import Request
+from litestar.response import Redirect
 
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import DomainError
+from helpdesk.core.errors import DomainError, Forbidden, NotFound
 from helpdesk.i18n import get_language
 
 
@@ -19,3 +23,52 @@ def web_actor(request: Request) -> Actor:
 def field_errors(exc: DomainError, default: str = "form") -> dict[str, str]:
     """A domain error as the template shows it: its field (or `default`) -> the translated text."""
     return {exc.field or default: exc.text(get_language())}
+
+
+# --- post/redirect/get ----------------------------------------------------------------------------------
+# A refused form answers with a redirect to its page, never with a page at the POST address (a reload
+# would post again). What was typed and the errors wait in the (encrypted) session cookie for that page's
+# next GET, which shows them once, with the refusal's status so scripts still see the form was refused.
+
+REFUSED = "refused_form"
+SECRET_KEYS = ("password", "_csrf_token")  # never kept: the form asks for them again
+
+
+@dataclass(frozen=True)
+class Recalled:
+    values: dict[str, Any]
+    errors: dict[str, str]
+    status: int
+
+
+def _kept(value: Any) -> Any:
+    return [str(v) for v in value] if isinstance(value, list) else str(value)
+
+
+def refuse(request: Request, exc: DomainError | dict[str, str], values: dict[str, Any], to: str | None = None,
+           field: str = "form", status: int = 422) -> Redirect:
+    """Send the browser back to the form's page (`to`, else the posted path) with its input and the error.
+
+    Who may not act, or what is not there, is no form mistake: those go on to the error page."""
+    if isinstance(exc, (Forbidden, NotFound)):
+        raise exc
+    errors = exc if isinstance(exc, dict) else field_errors(exc, field)
+    target = to or request.url.path
+    kept = {k: _kept(v) for k, v in values.items() if not any(s in k for s in SECRET_KEYS)}
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    request.set_session({**(request.session or {}), REFUSED: {"path": path, "values": kept, "errors": errors,
+                                                             "status": status}})
+    return Redirect(target, status_code=303)
+
+
+def recall(request: Request) -> Recalled | None:
+    """The refused form waiting for this page, taken out of the session (shown once)."""
+    session = request.session or {}
+    waiting = session.get(REFUSED)
+    if not waiting:
+        return None
+    if waiting.get("path") != request.url.path:
+        request.set_session({k: v for k, v in session.items() if k != REFUSED})  # left behind: drop it
+        return None
+    request.set_session({k: v for k, v in session.items() if k != REFUSED})
+    return Recalled(waiting.get("values", {}), waiting.get("errors", {}), int(waiting.get("status", 422)))

@@ -20,7 +20,7 @@ from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.imports import drafts
 from helpdesk.i18n import get_language
-from helpdesk.web.panel.forms import web_actor
+from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -40,7 +40,7 @@ def _index(request: Request, kind: str | None, error: str | None = None, status:
         done = {"kind": imports.KINDS[query["done"]], **{k: parse_int(query.get(k)) or 0
                                                           for k in ("created", "updated", "unchanged")}}
     return Template("imports/index.html", status_code=status, context={
-        "kinds": list(imports.KINDS.values()), "selected": kind if kind in imports.KINDS else "branches",
+        "kinds": list(imports.KINDS.values()), "selected": kind if kind in imports.KINDS else next(iter(imports.KINDS)),
         "error": error, "done": done, "max_rows": imports.MAX_ROWS, "max_mb": imports.MAX_BYTES // 2**20})
 
 
@@ -66,6 +66,8 @@ class ImportPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
+        if back := recall(request):  # a file cannot be kept: the kind chosen and the error can
+            return _index(request, back.values.get("kind"), back.errors.get("file"), status=back.status)
         return _index(request, request.query_params.get("kind"))
 
     @post("/", sync_to_thread=True)
@@ -78,7 +80,7 @@ class ImportPage(Controller):
             content = upload.file.read(imports.MAX_BYTES + 1)  # one byte more tells "too large"
             preview = imports.preview(actor, kind, upload.filename, content)
         except ValidationError as exc:
-            return _index(request, kind, exc.text(get_language()), status=422)
+            return refuse(request, exc, {"kind": kind}, field="file")
         token = drafts.save(_drafts_dir(request), actor, preview)
         return Redirect(f"/import/preview/{token}", status_code=303)
 

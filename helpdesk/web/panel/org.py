@@ -16,7 +16,7 @@ from helpdesk.core.errors import N_, DomainError, NotFound, ValidationError
 from helpdesk.core.fields import by_id, parse_int
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import AccessRequest, Branch, Invite, User, Warehouse, utcnow
-from helpdesk.web.panel.forms import field_errors, web_actor
+from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 from helpdesk.web.services import services_of
 
@@ -65,6 +65,9 @@ class PlacesPage(Controller):
 def places(request: Request, kind: str) -> Template:
     if kind not in PLACES:
         raise NotFound(N_("There is nothing at this address."))
+    if back := recall(request):
+        return Template("org/places.html", context=_places_context(kind, back.values, back.errors),
+                        status_code=back.status)
     return Template("org/places.html", context=_places_context(kind, {"active": True}, {}))
 
 
@@ -72,6 +75,9 @@ def place_edit(request: Request, kind: str, place_id: int) -> Template:
     row = _get_place(kind, place_id)
     values = {"code": row.code, "name": row.name, "address": row.address, "active": row.active,
               "warehouse": getattr(row, "warehouse_id", None)}
+    if back := recall(request):
+        return Template("org/places.html", context=_places_context(kind, back.values, back.errors, editing=row),
+                        status_code=back.status)
     return Template("org/places.html", context=_places_context(kind, values, {}, editing=row))
 
 
@@ -90,7 +96,7 @@ def place_create(request: Request, kind: str, data: dict[str, Any]) -> Template 
     try:
         _save_place(actor, kind, data)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc)), status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect(f"/org/{kind}", status_code=303)
 
 
@@ -100,8 +106,7 @@ def place_update(request: Request, kind: str, place_id: int, data: dict[str, Any
     try:
         _save_place(actor, kind, data, row)
     except DomainError as exc:
-        return Template("org/places.html", context=_places_context(kind, dict(data), field_errors(exc), editing=row),
-                        status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect(f"/org/{kind}", status_code=303)
 
 
@@ -134,6 +139,8 @@ def users(request: Request) -> Template:
                   "branch": str(editing.branch_id or ""), "warehouse": str(editing.warehouse_id or ""),
                   "telegram_id": editing.telegram_id or "", "username": editing.username or "",
                   "email": editing.email or "", "language": editing.language}
+    if back := recall(request):
+        return Template("org/users.html", context=_users_context(back.values, back.errors), status_code=back.status)
     return Template("org/users.html", context=_users_context(values, {}))
 
 
@@ -159,8 +166,7 @@ def user_update(request: Request, user_id: FromPath[int], data: Form) -> Templat
             if password:
                 people.change_password(actor, user, password)  # the user sets their own at the next login
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({**data, "id": user_id}, field_errors(exc)),
-                        status_code=422)
+        return refuse(request, exc, {**data, "id": user_id}, to=f"/org/users?edit={user_id}")
     return Redirect("/org/users", status_code=303)
 
 
@@ -176,7 +182,7 @@ def user_create(request: Request, data: dict[str, Any]) -> Template | Redirect:
             password=str(data.get("password", "")) or None, email=str(data.get("email", "")) or None,
             language=str(data.get("language", "ru")))
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context(dict(data), field_errors(exc)), status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect("/org/users", status_code=303)
 
 
@@ -189,7 +195,7 @@ def user_active(request: Request, user_id: FromPath[int], data: Form) -> Templat
     try:
         people.set_active(actor, user, data.get("active") == "1")
     except DomainError as exc:
-        return Template("org/users.html", context=_users_context({"role": "branch"}, field_errors(exc)), status_code=409)
+        return refuse(request, exc, {"role": "branch"}, to="/org/users", status=409)
     return Redirect("/org/users", status_code=303)
 
 
@@ -221,6 +227,9 @@ class InvitesPage(Controller):
 
 
 def invites(request: Request) -> Template:
+    if back := recall(request):
+        return Template("org/invites.html", context=_invites_context(request, back.values, back.errors),
+                        status_code=back.status)
     return Template("org/invites.html", context=_invites_context(request, {"role": "branch", "days": 7, "uses": 1},
                                                                  {}))
 
@@ -233,8 +242,7 @@ def invite_create(request: Request, data: dict[str, Any]) -> Template | Redirect
                              warehouse=Warehouse.get_or_none(Warehouse.id == parse_int(data.get("warehouse"))),
                              days=parse_int(data.get("days")) or 0, max_uses=parse_int(data.get("uses")) or None)
     except DomainError as exc:
-        return Template("org/invites.html", context=_invites_context(request, dict(data), field_errors(exc)),
-                        status_code=422)
+        return refuse(request, exc, dict(data))
     return Redirect("/org/invites", status_code=303)
 
 
@@ -253,7 +261,7 @@ def invite_revoke(request: Request, invite_id: FromPath[int]) -> Redirect:
 
 @get("/org/invites/{invite_id:int}/qr.svg", sync_to_thread=True)
 def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
-    link = people.invite_link(_invite(invite_id), _bot_username(request))
+    link = people.invite_qr_link(_invite(invite_id), _bot_username(request))
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title="invite")
     return Response(buffer.getvalue(), media_type="image/svg+xml")
@@ -263,7 +271,7 @@ def invite_qr(request: Request, invite_id: FromPath[int]) -> Response[bytes]:
 def invite_print(request: Request, invite_id: FromPath[int]) -> Template:
     invite = _invite(invite_id)
     return Template("org/invite_print.html", context={
-        "invite": invite, "link": people.invite_link(invite, _bot_username(request))})
+        "invite": invite, "link": people.invite_qr_link(invite, _bot_username(request))})
 
 
 # --- access requests --------------------------------------------------------------------------------
@@ -277,6 +285,8 @@ def _access_context(errors: dict[str, str]) -> dict:
 
 @get("/org/access", sync_to_thread=True)
 def access_requests(request: Request) -> Template:
+    if back := recall(request):
+        return Template("org/access.html", context=_access_context(back.errors), status_code=back.status)
     return Template("org/access.html", context=_access_context({}))
 
 
@@ -290,7 +300,7 @@ def access_decide(request: Request, request_id: FromPath[int], data: Form) -> Te
         people.decide_access(actor, access, data.get("decision") == "approve", role="branch",
                              branch=Branch.get_or_none(Branch.id == parse_int(data.get("branch"))))
     except DomainError as exc:
-        return Template("org/access.html", context=_access_context(field_errors(exc)), status_code=422)
+        return refuse(request, exc, {}, to="/org/access")
     return Redirect("/org/access", status_code=303)
 
 

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import Body, FromPath
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import catalog, history, lifecycle, tickets
+from helpdesk.core import attachments, catalog, history, lifecycle, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
-from helpdesk.core.visibility import get_visible, staff_members, visible_branches
+from helpdesk.core.visibility import assignees_for, get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, Ticket
-from helpdesk.i18n import N_, get_language, gettext
+from helpdesk.i18n import get_language, gettext
 from helpdesk.web.downloads import file_response
-from helpdesk.web.panel.forms import field_errors
+from helpdesk.web.panel.forms import recall, refuse
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
@@ -79,27 +81,13 @@ def request_list(request: Request) -> Template:
     })
 
 
-EXPORT_HEADERS = (N_("Number"), N_("Type"), N_("Status"), N_("Branch"), N_("Author"), N_("Assignee"),
-                  N_("Priority"), N_("Created"), N_("Accept by"), N_("Resolved"), N_("Closed"), N_("Description"),
-                  N_("Order lines"))
-
-
 @get("/requests.xlsx", sync_to_thread=True)
 def request_export(request: Request) -> Response[bytes]:
-    from helpdesk.export.excel import local, workbook  # openpyxl loads on the first export, not at start
+    from helpdesk.export.excel import requests_workbook  # openpyxl loads on the first export, not at start
 
     actor = _actor(request)
     flt, _ = _filter(request)
-    lang = get_language()
-    rows = []
-    for t in tickets.filtered(actor, flt):
-        lines = "; ".join(f"{line.cartridge.name} × {line.quantity}" for line in t.lines)
-        rows.append((t.number, catalog.type_name(t.type, lang), gettext(lifecycle.STATUS_LABELS[t.status]),
-                     t.branch.name, t.author.display_name, t.assignee.display_name if t.assignee_id else "",
-                     gettext(tickets.PRIORITY_LABELS[t.priority]), local(t.created_at), local(t.accept_due_at), local(t.resolved_at),
-                     local(t.closed_at), t.description, lines))
-    content = workbook(gettext("Requests"), [gettext(h) for h in EXPORT_HEADERS], rows)
-    name = f"requests-{dt.date.today().isoformat()}.xlsx"
+    name, content = requests_workbook(tickets.filtered(actor, flt), get_language())
     return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -109,10 +97,11 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
         "ticket": ticket, "actor": actor, "errors": errors or {},
         "actions": [(a, lifecycle.action_label(ticket, a), lifecycle.TRANSITIONS[a].needs_reason)
                     for a in lifecycle.allowed_actions(actor, ticket)],
+        "confirm": {a: gettext(text, number=ticket.number) for a, text in lifecycle.CONFIRM.items()},
         "comments": history.comments(actor, ticket), "history": history.for_request(actor, ticket),
         "max_text": tickets.MAX_TEXT, "max_reason": lifecycle.MAX_REASON,
         "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
-        "assignees": staff_members(actor) if actor.is_staff else [],
+        "assignees": assignees_for(actor, ticket),
         "type_label": catalog.type_name(ticket.type, get_language()),
     }
 
@@ -120,7 +109,11 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
 @get("/requests/{number:str}", sync_to_thread=True)
 def request_page(request: Request, number: FromPath[str]) -> Template:
     actor = _actor(request)
-    return Template("requests/page.html", context=_page_context(actor, get_visible(actor, number)))
+    ticket = get_visible(actor, number)
+    if back := recall(request):
+        return Template("requests/page.html", context=_page_context(actor, ticket, back.errors),
+                        status_code=back.status)
+    return Template("requests/page.html", context=_page_context(actor, ticket))
 
 
 def _act(request: Request, number: str, change: Any, field: str) -> Template | Redirect:
@@ -130,8 +123,7 @@ def _act(request: Request, number: str, change: Any, field: str) -> Template | R
     try:
         change(actor, ticket)
     except DomainError as exc:
-        context = _page_context(actor, Ticket.get_by_id(ticket.id), field_errors(exc, field))
-        return Template("requests/page.html", context=context, status_code=422)
+        return refuse(request, exc, {}, to=f"/requests/{number}", field=field)
     return Redirect(f"/requests/{number}", status_code=303)
 
 
@@ -171,7 +163,11 @@ def _new_context(actor: Actor, values: dict[str, Any], errors: dict[str, str]) -
     offers = catalog.offers_for_branch(branches[0]) if len(branches) == 1 else [
         catalog.CartridgeOffer(c, False, None, None) for c in catalog.active_cartridges()]
     return {"types": catalog.active_types(), "branches": branches, "offers": offers, "values": values,
+            "printers": catalog.printers(actor),
             "errors": errors, "priorities": tickets.PRIORITIES, "max_text": tickets.MAX_TEXT}
+
+
+FormWithFile = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 class NewRequestPage(Controller):
@@ -182,11 +178,15 @@ class NewRequestPage(Controller):
 
     @get("/", sync_to_thread=True)
     def form(self, request: Request) -> Template:
+        if back := recall(request):
+            return Template("requests/new.html", context=_new_context(_actor(request), back.values, back.errors),
+                            status_code=back.status)
         return Template("requests/new.html", context=_new_context(_actor(request), {"priority": "normal"}, {}))
 
     @post("/", sync_to_thread=True)
-    def create(self, request: Request, data: Form) -> Template | Redirect:
+    def create(self, request: Request, data: FormWithFile) -> Template | Redirect:
         actor = _actor(request)
+        upload = data.pop("file", None)
         lines = []
         for key, value in data.items():
             if key.startswith("qty_") and str(value).strip() not in ("", "0"):
@@ -197,12 +197,19 @@ class NewRequestPage(Controller):
                                     description=str(data.get("description", "")),
                                     branch_id=parse_int(str(data.get("branch", ""))),
                                     priority=str(data.get("priority", "normal")), lines=lines,
+                                    printer_id=parse_int(str(data.get("printer", ""))),
                                     client_key=str(data.get("client_key", ""))[:64] or None)
         try:
+            content, name = b"", ""
+            if isinstance(upload, UploadFile) and upload.filename:
+                content, name = upload.file.read(attachments.MAX_SIZE + 1), upload.filename
+                attachments.check(content)  # before the request exists: a refused file leaves nothing behind
             ticket = tickets.create(actor, draft)
         except DomainError as exc:
-            errors = field_errors(exc, "type")
-            return Template("requests/new.html", context=_new_context(actor, dict(data), errors), status_code=422)
+            return refuse(request, exc, dict(data), field="type")
+        if name:
+            attachments.add(actor, ticket, request.app.state.settings.uploads_dir, name, content,
+                            upload.content_type or None)
         return Redirect(f"/requests/{ticket.number}", status_code=303)
 
 

@@ -19,6 +19,7 @@ from helpdesk.db.models import User
 from helpdesk.db.scope import ScopedExecutor
 from helpdesk.i18n import LANGUAGES, get_language, gettext
 from helpdesk.web.auth import client_address, new_session
+from helpdesk.web.panel.forms import recall, refuse
 
 Form = URLEncodedBody[dict[str, Any]]
 
@@ -83,7 +84,9 @@ def logout(request: Request) -> Redirect:
 
 @get("/password", sync_to_thread=False)
 def password_page(request: Request) -> Template:
-    return Template("password.html", context={"errors": {}, "forced": request.user.must_change_password})
+    back = recall(request)
+    return Template("password.html", status_code=back.status if back else 200,
+                    context={"errors": back.errors if back else {}, "forced": request.user.must_change_password})
 
 
 @post("/password", sync_to_thread=True, status_code=200)
@@ -99,8 +102,7 @@ def password_submit(request: Request, data: Form) -> Template | Redirect:
         except DomainError as exc:
             errors[exc.field or "new_password"] = exc.text(get_language())
     if errors:
-        return Template("password.html", status_code=422,
-                        context={"errors": errors, "forced": user.must_change_password})
+        return refuse(request, errors, {})
     fresh = User.get_by_id(user.id)
     request.set_session(new_session(fresh))
     return Redirect("/", status_code=303)

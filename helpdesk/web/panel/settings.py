@@ -16,10 +16,10 @@ from litestar.response import Redirect, Template
 
 from helpdesk.config import PANEL_SETTINGS
 from helpdesk.core import org_settings
-from helpdesk.core.errors import N_, DomainError
+from helpdesk.core.errors import N_, DomainError, ValidationError
 from helpdesk.core.fields import parse_int
-from helpdesk.i18n import LANGUAGES, gettext
-from helpdesk.web.panel.forms import field_errors, web_actor
+from helpdesk.i18n import LANGUAGES, get_language, gettext
+from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 from helpdesk.web.services import TokenCheck, reload_settings, services_of
 
@@ -64,7 +64,7 @@ def _save(request: Request, data: Form, section: str, save: Callable[[], object]
     try:
         save()
     except DomainError as exc:
-        return _page(request, 422, errors=field_errors(exc), values=dict(data))
+        return refuse(request, exc, dict(data), to=f"/settings#{section}")
     return Redirect(f"/settings?saved={section}#{section}", status_code=303)
 
 
@@ -73,6 +73,8 @@ class SettingsPage(Controller):
 
     @get("/", sync_to_thread=True)
     def show(self, request: Request) -> Template:
+        if back := recall(request):
+            return _page(request, back.status, errors=back.errors, values=back.values)
         return _page(request)
 
     @post("/general")
@@ -83,8 +85,7 @@ class SettingsPage(Controller):
             await asyncio.to_thread(org_settings.save_general, actor, str(data.get("org_name", "")),
                                            str(data.get("language", "")), str(data.get("timezone", "")))
         except DomainError as exc:
-            errors = field_errors(exc)
-            return await asyncio.to_thread(lambda: _page(request, 422, errors=errors, values=dict(data)))
+            return refuse(request, exc, dict(data), to="/settings#general")
         await reload_settings(request.app)
         return Redirect("/settings?saved=general#general", status_code=303)
 
@@ -97,14 +98,15 @@ class SettingsPage(Controller):
         services = services_of(request)
         if action == "check":
             result = await _check_token(request, token or services.settings.bot_token)
-            return await asyncio.to_thread(lambda: _page(request, bot_check=result))
+            # A failed check keeps what was just typed, to correct it; a saved token is never shown.
+            kept = {"bot_token": token} if not result["ok"] else {}
+            return await asyncio.to_thread(lambda: _page(request, bot_check=result, values=kept))
         try:
             key = services.settings.secret_key
             await asyncio.to_thread(org_settings.save_bot_token, actor, key,
                                            "" if action == "clear" else token)
         except DomainError as exc:
-            errors = field_errors(exc)
-            return await asyncio.to_thread(lambda: _page(request, 422, errors=errors))
+            return refuse(request, exc, {"bot_token": token}, to="/settings#bot")
         await reload_settings(request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
@@ -136,6 +138,10 @@ async def _check_token(request: Request, token: str) -> dict[str, Any]:
     """getMe with the token typed in (or the current one): what an admin needs to know, translated."""
     if not token:
         return {"ok": False, "text": gettext("No token to check: paste one from @BotFather.")}
+    try:
+        org_settings.check_bot_token_shape(token)
+    except ValidationError as exc:
+        return {"ok": False, "text": exc.text(get_language())}
     check: TokenCheck = await services_of(request).check_bot_token(token)
     username = check.username
     if not check.reachable:
