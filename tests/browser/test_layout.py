@@ -108,3 +108,26 @@ def test_no_page_scrolls_sideways(browser: Browser, live_server: LiveServer, ids
             page.screenshot(path=str(ARTIFACTS / f"{role}-{name}-{width}.png"), full_page=True)
     context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_filters_fold_on_a_phone_and_bulk_accept_works(browser: Browser, live_server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU")
+    page = context.new_page()
+    log_in(page, live_server, "store", "demo-password")
+    page.goto(f"{live_server.url}/requests")
+    assert page.locator("details.filters-box").get_attribute("open") is None, "filters folded on a phone"
+    page.goto(f"{live_server.url}/requests?sla=overdue")
+    assert page.locator("details.filters-box").get_attribute("open") is not None, "filters in use stay open"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/requests?view=new")
+    rows = page.locator("#requests tbody tr").count()
+    assert rows > 0
+    page.check("[data-select-all]")
+    assert page.locator("input[name=numbers]:checked").count() == rows
+    page.select_option("#bulk select[name=action]", "accept")
+    page.click("#bulk button")
+    summary = page.locator("#bulk-result .alert").inner_text()
+    assert summary.startswith("Принять: выполнено для"), summary
+    page.goto(f"{live_server.url}/requests?view=new")
+    assert page.locator("#requests tbody tr").count() == 0
+    context.close()
