@@ -126,7 +126,7 @@ def _measure_list(data_dir: Path, url: str, samples: int, migrate_to: str | None
     schema = f"schema: migrations up to {db.execute_sql('SELECT MAX(name) FROM schema_migration').fetchone()[0]}"
     if applied:
         schema += f" ({', '.join(applied)} applied to the copy in {time.perf_counter() - started:.1f}s)"
-    tokens = {role: people.issue_token(Actor(None, "cli"), User.get(User.username == name), "bench").secret
+    tokens = {role: people.issue_token(Actor.system("cli"), User.get(User.username == name), "bench").secret
               for role, name in USERNAMES.items()}
     facts = Setting.get_by_id("bench_dataset").value
     anchor, busy = facts["now"][:10], facts["busy_branch"]
@@ -159,7 +159,7 @@ def _total(page: str) -> int:
 def measure_create(url: str, seconds: float, concurrency: int) -> tuple[tuple[float, list[float]], ...]:
     """helpdesk's POST /api/v1/requests (a branch user's token) next to the plain Litestar endpoint."""
     init_database(url)  # whatever --migrate-to held back: the server runs the current schema
-    secret = people.issue_token(Actor(None, "cli"), User.get(User.username == "bench-branch"), "create").secret
+    secret = people.issue_token(Actor.system("cli"), User.get(User.username == "bench-branch"), "create").secret
     close_database()
     data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-create-"))  # the server's queue, logs, uploads
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
