@@ -65,12 +65,13 @@ def subject(ticket: Ticket) -> str:
 
 
 def latest_change(actor: Actor, number: str | None = None) -> str:
-    """A token that changes whenever a request the actor sees (or the one request) changes or appears.
+    """A token that changes whenever a current request the actor sees (or the one request) changes or appears.
 
-    Pages poll it to say "updated": every change to a request (transition, comment, assignment, archive)
-    moves its updated_at, and a new request raises the count.
+    Pages poll it to say "updated": every change to a request (transition, comment, assignment) moves its
+    updated_at, and a new request starts with one; the newest is one step down the (archived, updated_at)
+    index, where a count would read the whole scope.
     """
-    query = scope(Ticket.select(pw.fn.MAX(Ticket.updated_at), pw.fn.COUNT(Ticket.id)), actor)
+    query = scope(Ticket.select(pw.fn.MAX(Ticket.updated_at)), actor)
     query = query.where((Ticket.number == number) if number is not None else ~Ticket.archived)
-    latest, count = query.tuples().get()
-    return f"{latest.isoformat() if hasattr(latest, 'isoformat') else latest or ''}/{count}"
+    latest = query.scalar()
+    return latest.isoformat() if hasattr(latest, "isoformat") else str(latest or "")
