@@ -84,17 +84,22 @@ def views(anchor: dt.date, busy_branch: int, fragment: str) -> list[tuple[str, s
     html = [("default", ""), ("status=new", "status=new"), ("open statuses", OPEN),
             ("branch filter", f"branch={busy_branch}"), (f"search {fragment!r}", f"q={fragment}"),
             ("type + last month", month), ("archived", "archived=yes"), ("sort -updated", "sort=-updated"),
-            ("sort status", "sort=status"), ("page 50", "page=50")]
+            ("sort status", "sort=status"), ("page 50", "page=50"),
+            # the saved views and the SLA / priority / mine filters (every page also counts the views)
+            ("view my open", "view=mine"), ("view overdue", "view=overdue"), ("view new", "view=new"),
+            ("sla due soon", "sla=due_soon"), ("priority urgent+high", "priority=urgent&priority=high"),
+            ("mine + sla ok", "mine=1&sla=ok")]
     result = []
     for persona in ROLES:
         for name, query in html:
-            if persona == "branch" and name == "branch filter":
+            if persona == "branch" and name in ("branch filter", "view new"):
                 continue  # a branch user sees one branch anyway
             result.append((persona, name, f"/requests?{query}"))
     for persona in ROLES:
         result += [(persona, "api default", "/api/v1/requests"),
                    (persona, "api status=new", "/api/v1/requests?status=new"),
-                   (persona, f"api search {fragment!r}", f"/api/v1/requests?text={fragment}")]
+                   (persona, f"api search {fragment!r}", f"/api/v1/requests?text={fragment}"),
+                   (persona, "api sla=overdue", "/api/v1/requests?sla=overdue")]
     return result
 
 

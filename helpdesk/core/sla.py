@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import peewee as pw
+
 from helpdesk.core import outbox
 from helpdesk.core.cache import cached
+from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
 from helpdesk.db.models import BusinessCalendar, Holiday, SlaPolicy, Ticket, TicketType, User, utcnow
 
@@ -74,6 +77,55 @@ def due_times(ticket_type: TicketType, created_at: dt.datetime) -> tuple[dt.date
     calendar = load_calendar()
     return (add_business_minutes(created_at, accept, calendar),
             add_business_minutes(created_at, resolve, calendar))
+
+
+# The SLA state of a request: which deadline runs now, and how close it is.
+# A new request must be accepted by accept_due_at; an accepted one, or one in work, resolved by resolve_due_at.
+# Resolved and finished requests have no running deadline.
+DUE_SOON = dt.timedelta(hours=1)
+SLA_STATES = ("overdue", "due_soon", "ok")
+SLA_LABELS = {"overdue": N_("Overdue"), "due_soon": N_("Due within the hour"), "ok": N_("On time")}
+_RESOLVING = ("accepted", "in_progress")
+
+
+def running_deadline(ticket: Ticket) -> dt.datetime | None:
+    """The deadline that runs now: accept-by for a new request, resolve-by while it is worked on."""
+    if ticket.archived:
+        return None
+    if ticket.status == "new":
+        return ticket.accept_due_at
+    if ticket.status in _RESOLVING:
+        return ticket.resolve_due_at
+    return None
+
+
+def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str | None:
+    """"overdue", "due_soon" (within DUE_SOON), "ok", or None when no deadline runs."""
+    due = running_deadline(ticket)
+    if due is None:
+        return None
+    now = now or utcnow()
+    if due <= now:
+        return "overdue"
+    return "due_soon" if due <= now + DUE_SOON else "ok"
+
+
+def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
+    """The SQL condition for requests in an SLA state (the list's filter, the views' counts)."""
+    accept, resolve = Ticket.accept_due_at, Ticket.resolve_due_at
+    new, working = (Ticket.status == "new"), Ticket.status.in_(_RESOLVING)
+    if state == "overdue":
+        cond = (new & (accept <= now)) | (working & (resolve <= now))
+    elif state == "due_soon":
+        soon = now + DUE_SOON
+        cond = (new & (accept > now) & (accept <= soon)) | (working & (resolve > now) & (resolve <= soon))
+    elif state == "ok":
+        soon = now + DUE_SOON
+        cond = ((new & (accept.is_null() | (accept > soon)))
+                | (working & (resolve.is_null() | (resolve > soon))))
+    else:
+        raise ValueError(state)
+    return cond & ~Ticket.archived
 
 
 def _claim_level(ticket_id: int, level: int) -> bool:

@@ -14,13 +14,11 @@ import peewee as pw
 
 from helpdesk.core.actors import Actor
 from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, OPEN_STATUSES
+from helpdesk.core.sla import sla_condition
 from helpdesk.core.tickets import counts_by_status
 from helpdesk.core.visibility import scope
 from helpdesk.db.models import Branch, Ticket, TicketType, utcnow
 from helpdesk.formatting import organisation_zone
-
-DUE_SOON = dt.timedelta(hours=1)
-WORKING = ("accepted", "in_progress")  # accepted, not yet resolved: the resolve deadline runs
 
 
 @dataclass(frozen=True)
@@ -66,14 +64,10 @@ def open_counts(actor: Actor) -> OpenCounts:
 
 
 def sla_watch(actor: Actor, now: dt.datetime | None = None) -> SlaWatch:
+    """How many of the actor's requests are overdue or due soon: the requests list's SLA filter, counted."""
     now = now or utcnow()
-    soon = now + DUE_SOON
-    accept_late = (Ticket.status == "new") & (Ticket.accept_due_at < now)
-    resolve_late = Ticket.status.in_(WORKING) & (Ticket.resolve_due_at < now)
-    accept_soon = (Ticket.status == "new") & (Ticket.accept_due_at >= now) & (Ticket.accept_due_at < soon)
-    resolve_soon = Ticket.status.in_(WORKING) & (Ticket.resolve_due_at >= now) & (Ticket.resolve_due_at < soon)
-    return SlaWatch(breached=_visible(actor).where(accept_late | resolve_late).count(),
-                    due_soon=_visible(actor).where(accept_soon | resolve_soon).count())
+    return SlaWatch(breached=_visible(actor).where(sla_condition("overdue", now)).count(),
+                    due_soon=_visible(actor).where(sla_condition("due_soon", now)).count())
 
 
 def today(actor: Actor, now: dt.datetime | None = None) -> dict[str, int]:

@@ -186,6 +186,9 @@ class TicketFilter:
     created_to: dt.date | None = None
     assignee_id: int | None = None
     author_id: int | None = None
+    mine: bool = False  # staff: assigned to the actor; a branch user: created by them
+    priorities: tuple[str, ...] = ()
+    sla: str = ""  # one of sla.SLA_STATES, or "" for any
     text: str = ""
     archived: bool | None = False  # None: both
     sort: str = "-created"
@@ -220,6 +223,11 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
             raise ValidationError(N_("Unknown status %(status)s."), field="status", status=status)
     if flt.sort not in SORTS and flt.sort != RELEVANCE:
         raise ValidationError(N_("Unknown sort order."), field="sort")
+    for priority in flt.priorities:
+        if priority not in PRIORITIES:
+            raise ValidationError(N_("Unknown priority."), field="priority")
+    if flt.sla and flt.sla not in sla.SLA_STATES:
+        raise ValidationError(N_("Unknown SLA state."), field="sla")
     query = scope(Ticket.select(), actor)
     if flt.branch_id is not None:
         query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
@@ -236,6 +244,12 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         query = query.where(Ticket.assignee == fields.db_id(flt.assignee_id))
     if flt.author_id is not None:
         query = query.where(Ticket.author == fields.db_id(flt.author_id))
+    if flt.mine:
+        query = query.where((Ticket.assignee if actor.is_staff else Ticket.author) == actor.user_id)
+    if flt.priorities:
+        query = query.where(Ticket.priority.in_(flt.priorities))
+    if flt.sla:
+        query = query.where(sla.sla_condition(flt.sla, utcnow()))
     if flt.archived is not None:
         query = query.where(Ticket.archived == flt.archived)
     text = fields.clean_text(flt.text).strip()
@@ -361,6 +375,26 @@ def assign(actor: Actor, ticket: Ticket, assignee_id: int | None) -> Ticket:
         if assignee is not None:
             outbox.notify([assignee], "assigned", {"number": ticket.number}, ticket=ticket, exclude=actor.user)
     return ticket
+
+
+def archive(actor: Actor, ticket: Ticket) -> Ticket:
+    """Archive a finished request by hand: admins, and the storekeepers of its warehouse. Nothing is deleted."""
+    require_active(actor)
+    if not actor.is_staff or not can_see(actor, ticket):
+        raise Forbidden(N_("You may not do this with request %(number)s."), number=ticket.number)
+    if ticket.archived:
+        raise Conflict(N_("Request %(number)s is already archived."), number=ticket.number)
+    if ticket.status not in TERMINAL_STATUSES:
+        raise Conflict(N_("Request %(number)s is not finished yet: only closed, rejected or cancelled "
+                          "requests are archived."), number=ticket.number)
+    with outbox.changes():
+        now = utcnow()
+        changed = (Ticket.update(archived=True, archived_at=now)
+                   .where((Ticket.id == ticket.id) & (~Ticket.archived)).execute())
+        if changed != 1:
+            raise Conflict(N_("Request %(number)s is already archived."), number=ticket.number)
+        audit.record(actor, "archive", ticket=ticket, before={"archived": False}, after={"archived": True})
+    return Ticket.get_by_id(ticket.id)
 
 
 DEFAULT_ARCHIVE_POLICY = {"closed": 90, "rejected": 90, "cancelled": 90}

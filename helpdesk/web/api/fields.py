@@ -17,7 +17,7 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 from msgspec import Meta
 
-from helpdesk.core import catalog, lifecycle, org, people, stock, tickets
+from helpdesk.core import catalog, lifecycle, org, people, sla, stock, tickets
 from helpdesk.core.actors import ROLES
 from helpdesk.core.fields import DB_INT_MAX
 from helpdesk.i18n import LANGUAGES
@@ -26,6 +26,7 @@ NOT_BLANK = r"\S"  # the domain trims text: a required field must hold more than
 
 Status = Literal[lifecycle.STATUSES]  # type: ignore[valid-type]
 Priority = Literal[tickets.PRIORITIES]  # type: ignore[valid-type]
+SlaState = Literal[sla.SLA_STATES]  # type: ignore[valid-type]
 Action = Literal[tuple(lifecycle.TRANSITIONS)]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]

@@ -10,7 +10,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from helpdesk.core import catalog, client_keys, history, lifecycle, org, tickets
+from helpdesk.core import catalog, client_keys, history, lifecycle, org, sla, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.visibility import get_visible
@@ -27,6 +27,7 @@ from helpdesk.web.api.fields import (
     Priority,
     Quantity,
     Reason,
+    SlaState,
     Status,
     TypeCode,
 )
@@ -99,6 +100,7 @@ class TicketOut:
     resolve_due_at: dt.datetime | None
     archived: bool
     reject_reason: str = ""
+    sla: str | None = None  # overdue | due_soon | ok while a deadline runs
     lines: list[OrderLineOut] = field(default_factory=list)
     comments: list[CommentOut] | None = None
     history: list[HistoryItemOut] | None = None
@@ -125,7 +127,7 @@ def ticket_out(ticket: Ticket, actor: Actor | None = None) -> TicketOut:
         assignee=ticket.assignee.display_name if ticket.assignee_id else None, description=ticket.description,
         created_at=utc(ticket.created_at), updated_at=utc(ticket.updated_at),
         accept_due_at=utc(ticket.accept_due_at), resolve_due_at=utc(ticket.resolve_due_at),
-        archived=ticket.archived, reject_reason=ticket.reject_reason,
+        archived=ticket.archived, reject_reason=ticket.reject_reason, sla=sla.sla_state(ticket),
         lines=[OrderLineOut(line.cartridge_id, line.cartridge.name, line.quantity) for line in ticket.lines],
     )
     if actor is not None:
@@ -162,6 +164,10 @@ class RequestsController(ApiController):
         type_code: Annotated[TypeCode | None, QueryParameter(name="type")] = None,
         branch: CodeQuery = None,
         assignee_id: IdQuery = None,
+        mine: Annotated[bool, QueryParameter(
+            description="staff: requests assigned to the token's user; branch users: created by them")] = False,
+        priority: Annotated[list[Priority] | None, QueryParameter(name="priority")] = None,
+        sla_state: Annotated[SlaState | None, QueryParameter(name="sla")] = None,
         text: Annotated[str, QueryParameter(
             max_length=200, description="words of the description, comments, branch or people, or a number")] = "",
         archived: FromQuery[bool | None] = False,
@@ -179,7 +185,8 @@ class RequestsController(ApiController):
             raise ValidationError(N_("Unknown request type."), field="type")
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
-                                   text=text, archived=archived, page=page, per_page=per_page,
+                                   mine=mine, priorities=tuple(priority or ()), sla=sla_state or "", text=text,
+                                   archived=archived, page=page, per_page=per_page,
                                    sort=sort or (tickets.RELEVANCE if text.strip() else "-created"))
         result = tickets.search(actor, flt)
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page)

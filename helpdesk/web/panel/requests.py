@@ -10,18 +10,19 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from helpdesk.core import attachments, catalog, history, lifecycle, tickets
+from helpdesk.core import attachments, bulk, catalog, history, lifecycle, sla, tickets, worklist
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.visibility import assignees_for, get_visible, staff_members, visible_branches
-from helpdesk.db.models import Attachment, Ticket
+from helpdesk.db.models import Attachment, Ticket, utcnow
 from helpdesk.i18n import get_language, gettext
 from helpdesk.web.downloads import file_response
 from helpdesk.web.panel.forms import recall, refuse
+from helpdesk.web.panel.request_bulk import request_bulk
 from helpdesk.web.panel.session import Form
 
 PER_PAGE = 25
@@ -41,10 +42,23 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
-    """The list's filter from the query string; bad values are ignored rather than failing the page."""
+def _filter(request: Request, actor: Actor) -> tuple[tickets.TicketFilter, dict[str, Any]]:
+    """The list's filter from the query string; bad values are ignored rather than failing the page.
+
+    `view` starts from one of the saved views (worklist); the form then shows its fields, to refine.
+    """
     q = request.query_params
-    statuses = tuple(s for s in q.getall("status", []) if s in lifecycle.STATUSES)
+    base = tickets.TicketFilter()
+    view = q.get("view", "")
+    if view:
+        try:
+            base = worklist.view(actor, view).filter
+        except DomainError:
+            view = ""
+    statuses = tuple(s for s in q.getall("status", []) if s in lifecycle.STATUSES) or base.statuses
+    priorities = tuple(p for p in q.getall("priority", []) if p in tickets.PRIORITIES)
+    sla_filter = q.get("sla") if q.get("sla") in sla.SLA_STATES else base.sla
+    mine = q.get("mine") == "1" or base.mine
     archived = {"yes": True, "all": None}.get(q.get("archived", ""), False)
     # A search shows the best matches first unless another order is chosen.
     default_sort = tickets.RELEVANCE if (q.get("q") or "").strip() else "-created"
@@ -53,32 +67,58 @@ def _filter(request: Request) -> tuple[tickets.TicketFilter, dict[str, Any]]:
     flt = tickets.TicketFilter(
         branch_id=parse_int(q.get("branch")), type_code=q.get("type") or None, statuses=statuses,
         created_from=_date(q.get("from")), created_to=_date(q.get("to")), assignee_id=parse_int(q.get("assignee")),
+        mine=mine, priorities=priorities, sla=sla_filter or "",
         text=(q.get("q") or "")[:200], archived=archived, sort=sort, page=parse_int(q.get("page")) or 1,
         per_page=PER_PAGE)
     form = {"branch": q.get("branch", ""), "type": q.get("type", ""), "status": statuses, "from": q.get("from", ""),
             "to": q.get("to", ""), "assignee": q.get("assignee", ""), "q": q.get("q", ""),
+            "priority": priorities, "sla": sla_filter or "", "mine": "1" if mine else "",
             "archived": q.get("archived", ""), "sort": sort}
-    return flt, form
+    return flt, form | {"view": view}
+
+
+# Fields whose use unfolds the filter panel on a phone (sort and page are not filters).
+FILTER_FIELDS = ("branch", "type", "status", "from", "to", "assignee", "q", "priority", "sla", "mine", "archived")
 
 
 def _query(form: dict[str, Any], **changes: Any) -> str:
     merged = {**form, **changes}
-    pairs = [(k, v) for k, v in merged.items() if k != "status" and v not in ("", None)]
-    pairs += [("status", s) for s in merged.get("status", ())]
+    many = ("status", "priority")
+    pairs = [(k, v) for k, v in merged.items() if k not in many and k != "view" and v not in ("", None)]
+    for key in many:
+        pairs += [(key, s) for s in merged.get(key, ())]
     return urlencode(pairs)
 
 
 @get("/requests", sync_to_thread=True)
 def request_list(request: Request) -> Template:
     actor = _actor(request)
-    flt, form = _filter(request)
+    flt, form = _filter(request, actor)
     page = tickets.search(actor, flt)
+    now = utcnow()
     return Template("requests/list.html", context={
         "page": page, "form": form, "query": lambda **kw: _query(form, **kw),
+        "filters_active": any(form[f] for f in FILTER_FIELDS),
         "branches": visible_branches(actor), "types": catalog.active_types(), "statuses": lifecycle.STATUSES,
-        "assignees": staff_members(actor), "sorts": list(tickets.SORTS),
+        "assignees": staff_members(actor), "sorts": list(tickets.SORTS), "priorities": tickets.PRIORITIES,
+        "sla_states": sla.SLA_STATES, "sla_labels": sla.SLA_LABELS, "mine_label": worklist.mine_label(actor),
+        "views": worklist.views(actor), "view_counts": worklist.counts(actor),
+        "sla_of": lambda t: sla.sla_state(t, now), "deadline_of": sla.running_deadline,
+        "subject": worklist.subject, "bulk_actions": bulk.ACTIONS if actor.is_staff else (),
+        "bulk_labels": bulk.ACTION_LABELS,
         "open_query": OPEN_QUERY, "awaiting_query": AWAITING_QUERY, "awaiting_label": lifecycle.AWAITING_LABEL,
+        "live_stamp": worklist.latest_change(actor),
     })
+
+
+@get("/requests/changes", sync_to_thread=True)
+def request_changes(request: Request, number: FromQuery[str | None] = None) -> dict[str, str]:
+    """What the list (or one request's page) polls to learn that something changed since it was drawn."""
+    actor = _actor(request)
+    if number is not None:
+        get_visible(actor, number)  # someone else's request: refused like its page
+    return {"stamp": worklist.latest_change(actor, number)}
+
 
 
 @get("/requests.xlsx", sync_to_thread=True)
@@ -86,7 +126,7 @@ def request_export(request: Request) -> Response[bytes]:
     from helpdesk.export.excel import requests_workbook  # openpyxl loads on the first export, not at start
 
     actor = _actor(request)
-    flt, _ = _filter(request)
+    flt, _ = _filter(request, actor)
     name, content = requests_workbook(tickets.filtered(actor, flt), get_language())
     return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -103,6 +143,8 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
         "files": list(Attachment.select().where(Attachment.ticket == ticket).order_by(Attachment.id)),
         "assignees": assignees_for(actor, ticket),
         "type_label": catalog.type_name(ticket.type, get_language()),
+        "sla_state": sla.sla_state(ticket), "running_deadline": sla.running_deadline(ticket),
+        "sla_labels": sla.SLA_LABELS, "live_stamp": worklist.latest_change(actor, ticket.number),
     }
 
 
@@ -213,5 +255,5 @@ class NewRequestPage(Controller):
         return Redirect(f"/requests/{ticket.number}", status_code=303)
 
 
-ROUTES = [request_list, request_export, NewRequestPage, request_page, request_transition,
+ROUTES = [request_list, request_export, request_bulk, request_changes, NewRequestPage, request_page, request_transition,
           request_comment, request_assign, request_file]

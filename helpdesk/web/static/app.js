@@ -12,10 +12,71 @@ document.addEventListener("submit", (event) => {
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
 
+document.addEventListener("change", (event) => {
+  // "Select all" ticks every checkbox of that name on the page (the requests list's bulk actions).
+  const all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  for (const box of document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)) {
+    box.checked = all.checked;
+  }
+});
+
 document.addEventListener("click", (event) => {
   const target = event.target;
   if (target.closest("[data-select-on-click]")) target.select();
   if (target.closest("[data-print]")) window.print();
+  if (target.closest("[data-reload]")) window.location.reload();
+});
+
+// Narrow screens show each table row as a card: every cell is labelled with its column's header.
+function labelTableCells() {
+  for (const table of document.querySelectorAll("table.table")) {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
+}
+
+// Filters fold away on a phone unless some are in use; on a wider screen they are always open.
+function foldFilters() {
+  const narrow = window.matchMedia("(max-width: 720px)");
+  const apply = () => {
+    for (const box of document.querySelectorAll("details.filters-box")) {
+      box.open = !narrow.matches || box.hasAttribute("data-active");
+    }
+  };
+  apply();
+  narrow.addEventListener("change", apply);
+}
+
+// Live updates: every 10 s (while the tab is visible) ask whether what this page shows has changed, and
+// if so offer a refresh rather than reloading under the user's hands.
+const POLL_MS = 10000;
+function watchChanges() {
+  const banner = document.querySelector("[data-live-url]");
+  if (!banner) return;
+  const check = async () => {
+    if (document.hidden || !banner.hidden) return;
+    try {
+      const response = await fetch(banner.dataset.liveUrl, {credentials: "same-origin", headers: {Accept: "application/json"}});
+      if (!response.ok) return;
+      const {stamp} = await response.json();
+      if (stamp !== banner.dataset.liveStamp) banner.hidden = false;
+    } catch (error) {
+      // offline for a moment: try again at the next tick
+    }
+  };
+  window.setInterval(check, POLL_MS);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  labelTableCells();
+  foldFilters();
+  watchChanges();
 });
 
 // The new-request form: sections marked data-for-kind show (and submit) only for that kind of request.
