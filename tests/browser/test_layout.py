@@ -9,11 +9,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from litestar import Controller
-from litestar.handlers import HTTPRouteHandler
+from litestar import Router
 from playwright.sync_api import Browser, Page
 
-from helpdesk.web.panel import PAGES
+from helpdesk.web.panel import pages
 from tests.browser.conftest import ARTIFACTS, LiveServer, admin_log_in, log_in
 
 WIDTHS = (1366, 390)
@@ -29,7 +28,7 @@ PANEL_PAGES = [
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.
-NOT_PAGES = {"/login", "/requests.xlsx", "/requests/{number:str}/files/{file_id:int}",
+NOT_PAGES = {"/login", "/requests.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
              "/org/invites/{invite_id:int}/qr.svg", "/login/telegram/code", "/login/telegram/link/{token:str}",
              "/import/preview/{token:str}", "/import/{kind:str}/template.xlsx", "/org/tokens/{token_id:int}/revoke"}
 ROLES = {"admin": None, "storekeeper": "store", "branch": "anna"}
@@ -44,15 +43,9 @@ OVERFLOW = """() => {
 
 
 def _get_paths() -> set[str]:
-    paths = set()
-    for handler in PAGES:
-        handlers = [getattr(handler, name) for name in dir(handler)] if isinstance(handler, type) and issubclass(
-            handler, Controller) else [handler]
-        prefix = handler.path.rstrip("/") if isinstance(handler, type) else ""
-        for h in handlers:
-            if isinstance(h, HTTPRouteHandler) and "GET" in h.http_methods:
-                paths |= {(prefix + p).rstrip("/") or "/" for p in h.paths}
-    return paths
+    """Every panel path that answers GET, read from the panel's routers as the app mounts them."""
+    panel = Router(path="/", route_handlers=pages())
+    return {route.path for route in panel.routes if "GET" in getattr(route, "methods", ())}
 
 
 def test_the_page_list_covers_every_panel_page() -> None:
