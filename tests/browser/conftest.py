@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -29,15 +30,15 @@ class LiveServer:
     data_dir: Path
 
 
-@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("browser") / "data"
+@contextlib.contextmanager
+def serve_demo(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """`helpdesk serve --demo` on a free loopback port, healthy, until the block ends: its URL and log."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")} | (env or {})
     log = data_dir.parent / "serve.log"
     proc = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--demo", "--data-dir", str(data_dir),
                              "--port", str(port), "--host", "127.0.0.1"], stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, env=env, cwd=data_dir.parent)
+                            stderr=subprocess.STDOUT, env=clean, cwd=data_dir.parent)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -46,11 +47,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        password = re.search(r"with password (\S+)", log.read_text()).group(1)
-        yield LiveServer(url, password, data_dir)
+        yield url, log
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+@pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("browser") / "data"
+    with serve_demo(data_dir) as (url, log):
+        password = re.search(r"with password (\S+)", log.read_text()).group(1)
+        yield LiveServer(url, password, data_dir)
 
 
 @pytest.fixture(scope="module")  # Playwright's loop must be gone before other tests use asyncio

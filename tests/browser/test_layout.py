@@ -69,11 +69,13 @@ def ids(browser: Browser, live_server: LiveServer) -> Iterator[dict[str, str]]:
         page.goto(f"{live_server.url}/org/{plural}")
         found[kind] = page.locator(f"a[href^='/org/{plural}/']").first.get_attribute("href").rsplit("/", 1)[1]
     page.goto(f"{live_server.url}/org/invites")
-    if page.locator("a[href$='/print']").count() == 0:
+    # A live invite has a revoke form (its QR and print page wait for a connected bot).
+    live = "form[action$='/revoke'][action^='/org/invites/']"
+    if page.locator(live).count() == 0:
         page.select_option("select[name=role]", "branch")
         page.select_option("select[name=branch]", index=1)
         page.click("form[action='/org/invites'] button.primary")
-    found["invite"] = page.locator("a[href$='/print']").first.get_attribute("href").split("/")[3]
+    found["invite"] = page.locator(live).first.get_attribute("action").split("/")[3]
     context.close()
     yield found
 

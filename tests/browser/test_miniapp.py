@@ -8,11 +8,7 @@ API emulator, so the storekeeper's notice is really delivered.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +18,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import serve_demo, shot
 from tests.miniapp.signing import TOKEN, headers, init_data
 from tests.support.botapi import BotApiEmulator
-from tests.support.postgres import free_port
 
 SCRIPT = "https://telegram.org/js/telegram-web-app.js"
 ANNA, STORE = 7001, 7002  # Telegram ids given to the demo's branch user and storekeeper
@@ -67,32 +62,15 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("miniapp") / "data"
-    port = free_port()
-    with BotApiEmulator(token=TOKEN) as emulator:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-        env |= {"HELPDESK_BOT_TOKEN": TOKEN, "HELPDESK_TELEGRAM_API_URL": emulator.base_url}
-        log = data_dir.parent / "serve.log"
-        proc = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--demo", "--data-dir", str(data_dir),
-                                 "--port", str(port), "--host", "127.0.0.1"], stdout=log.open("w"),
-                                stderr=subprocess.STDOUT, env=env, cwd=data_dir.parent)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            db = data_dir / "helpdesk.db"
-            with sqlite3.connect(db) as conn:
-                conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'anna'", (ANNA,))
-                conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'store'", (STORE,))
-            # The first Mini App call loads aiogram's helper (seconds on a busy machine): not inside a test's wait.
-            httpx.get(f"{url}/miniapp/api/me", headers=headers(ANNA), timeout=120).raise_for_status()
-            yield Server(url, db, emulator)
-        finally:
-            proc.terminate()
-            proc.wait(15)
+    with BotApiEmulator(token=TOKEN) as emulator, serve_demo(
+            data_dir, {"HELPDESK_BOT_TOKEN": TOKEN, "HELPDESK_TELEGRAM_API_URL": emulator.base_url}) as (url, _):
+        db = data_dir / "helpdesk.db"
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'anna'", (ANNA,))
+            conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'store'", (STORE,))
+        # The first Mini App call loads aiogram's helper (seconds on a busy machine): not inside a test's wait.
+        httpx.get(f"{url}/miniapp/api/me", headers=headers(ANNA), timeout=120).raise_for_status()
+        yield Server(url, db, emulator)
 
 
 def _query(server: Server, sql: str, *args: object) -> list[tuple]:

@@ -34,10 +34,14 @@ def test_a_cart_of_three_models_is_one_request_with_lines(client: TestClient, sq
         ("Brother DR-2300", 1), ("Canon 725", 3), ("HP 85A", 2)]
     assert (ticket.channel, ticket.description, body["status"]) == ("miniapp", "for the front desk", "new")
     assert AuditEvent.get(AuditEvent.ticket == ticket).channel == "miniapp"
-    again = client.post("/miniapp/api/orders", json={"lines": [{"cartridge_id": sqlite_org.toner.id,
-                                                                "quantity": 2}], "client_key": "cart-0001-abcd"},
+    lines = [{"cartridge_id": line.cartridge_id, "quantity": line.quantity} for line in ticket.lines]
+    again = client.post("/miniapp/api/orders", json={"lines": lines, "comment": "for the front desk",
+                                                     "client_key": "cart-0001-abcd"},
                         headers=headers(sqlite_org.bob.telegram_id))
     assert again.json()["number"] == body["number"] and Ticket.select().count() == 1  # a resend creates once
+    other = client.post("/miniapp/api/orders", json={"lines": lines[:1], "client_key": "cart-0001-abcd"},
+                        headers=headers(sqlite_org.bob.telegram_id))
+    assert other.status_code == 422 and Ticket.select().count() == 1  # the same key for another cart
 
 
 def test_bad_quantity_is_a_clear_error(client: TestClient, sqlite_org: Org) -> None:
@@ -71,7 +75,7 @@ def test_author_cancels_while_new(client: TestClient, sqlite_org: Org) -> None:
     assert Ticket.get(Ticket.number == number).status == "cancelled"
     twice = client.post(f"/miniapp/api/requests/{number}/actions", json={"action": "cancel"},
                         headers=headers(sqlite_org.bob.telegram_id))
-    assert twice.status_code == 409
+    assert twice.status_code == 422  # an illegal transition, as in the API
 
 
 def test_storekeeper_accepts_ships_and_author_confirms(client: TestClient, sqlite_org: Org) -> None:
