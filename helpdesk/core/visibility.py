@@ -10,6 +10,14 @@ from helpdesk.core.errors import N_, Forbidden, NotFound
 from helpdesk.db.models import Branch, Ticket, User
 
 
+def own_branch(actor: Actor) -> Branch | None:
+    """The branch a person orders for and reports from in the bot and the Mini App: branch staff's own.
+
+    Staff have none there (they create requests for any branch in the panel)."""
+    if actor.role == "branch" and actor.user is not None and actor.user.branch_id is not None:
+        return actor.user.branch
+    return None
+
 def require_active(actor: Actor) -> None:
     if actor.user is not None and not actor.user.active:
         raise Forbidden(N_("Your account is deactivated."))

@@ -21,6 +21,14 @@ class SavedView:
     filter: tickets.TicketFilter
 
 
+def my_requests(actor: Actor, page: int = 1, per_page: int = 10) -> tickets.TicketFilter:
+    """What "my requests" lists in the bot and the Mini App: a branch user's own requests, any status;
+    for staff the open ones (those awaiting their authors are counted apart, as on the dashboard)."""
+    own = actor.role == "branch"
+    return tickets.TicketFilter(author_id=actor.user_id if own else None, statuses=() if own else OPEN_STATUSES,
+                                page=max(page, 1), per_page=per_page)
+
+
 def mine_label(actor: Actor) -> str:
     """"Mine" is what staff work on and what a branch user asked for."""
     return N_("Assigned to me") if actor.is_staff else N_("Created by me")

@@ -20,6 +20,7 @@ from helpdesk.config import Settings
 from helpdesk.core import attachments, catalog, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
+from helpdesk.core.visibility import own_branch
 from helpdesk.db.models import Printer, Ticket, User
 from helpdesk.i18n import N_, translate
 
@@ -34,7 +35,7 @@ def _branch_printers(user: User) -> list[Printer]:
 
 async def start_issue(message: Message, state: FSMContext, user: User, lang: str) -> None:
     code = next(c for c in TYPES if message.text in keyboards.menu_texts(c))
-    if user.role != "branch" or user.branch_id is None:
+    if own_branch(Actor(user, "bot")) is None:
         await message.answer(translate("Requests are created by branch staff; use the web panel for other "
                                        "branches.", lang))
         return

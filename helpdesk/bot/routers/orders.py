@@ -18,6 +18,7 @@ from helpdesk.core import catalog, fields, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.tickets import MAX_QUANTITY
+from helpdesk.core.visibility import own_branch
 from helpdesk.db.models import CartridgeModel, User
 from helpdesk.i18n import N_, translate
 
@@ -27,7 +28,7 @@ async def _offers(user: User) -> list[catalog.CartridgeOffer]:
 
 
 async def start_order(message: Message, state: FSMContext, user: User, lang: str) -> None:
-    if user.role != "branch" or user.branch_id is None:
+    if own_branch(Actor(user, "bot")) is None:
         await message.answer(translate("Cartridges are ordered by branch staff.", lang))
         return
     offers = await _offers(user)

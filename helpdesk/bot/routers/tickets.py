@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from helpdesk.bot import keyboards, texts
 from helpdesk.bot.callbacks import MyPage, OpenTicket, TicketAction
 from helpdesk.bot.states import CommentForm, RejectForm
-from helpdesk.core import lifecycle, stats, tickets
+from helpdesk.core import lifecycle, stats, tickets, worklist
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import DomainError
 from helpdesk.core.visibility import get_visible
@@ -26,9 +26,7 @@ PER_PAGE = 8
 
 def _my_page(user: User, page: int, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
     actor = Actor(user, "bot")
-    flt = tickets.TicketFilter(author_id=None if user.role != "branch" else user.id, per_page=PER_PAGE, page=page,
-                               statuses=() if user.role == "branch" else lifecycle.OPEN_STATUSES)
-    result = tickets.search(actor, flt)
+    result = tickets.search(actor, worklist.my_requests(actor, page, PER_PAGE))
     if not result.total:
         return translate("You have no requests yet.", lang), None
     if user.role == "branch":

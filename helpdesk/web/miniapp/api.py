@@ -7,19 +7,19 @@ with its actions and comments, and a storekeeper's open requests.
 
 from __future__ import annotations
 
-import re
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, SkipValidation
 
-from helpdesk.core import attachments, catalog, lifecycle, stats, tickets
+from helpdesk.core import attachments, catalog, lifecycle, stats, tickets, worklist
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
-from helpdesk.core.visibility import get_visible
+from helpdesk.core.visibility import get_visible, own_branch
+from helpdesk.db.models import Branch
 from helpdesk.i18n import LANGUAGES, get_language, gettext, normalize_language
 from helpdesk.web.miniapp import views
 from helpdesk.web.miniapp.initdata import miniapp_actor
@@ -27,7 +27,6 @@ from helpdesk.web.miniapp.texts import texts_for
 
 PER_PAGE = 30
 Actor_ = NamedDependency[SkipValidation[Actor]]  # from miniapp_actor: initData only
-_client_key = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 @dataclass
@@ -62,19 +61,11 @@ class CommentIn:
     body: str
 
 
-def _key(value: str) -> str | None:
-    if not value:
-        return None
-    if not _client_key.match(value):
-        raise ValidationError(N_("The value has the wrong type or format."), field="client_key")
-    return f"miniapp:{value}"
-
-
-def _branch_of(actor: Actor) -> Any:
-    # The bot's own rule for who orders from the catalog and reports problems: branch staff.
-    if actor.role != "branch" or actor.user.branch_id is None:
+def _branch_of(actor: Actor) -> Branch:
+    branch = own_branch(actor)
+    if branch is None:
         raise Forbidden(N_("Cartridges are ordered by branch staff."))
-    return actor.user.branch
+    return branch
 
 
 @get("/texts", sync_to_thread=False)
@@ -104,7 +95,7 @@ def catalog_offers(actor: Actor_) -> dict[str, Any]:
 def create_order(actor: Actor_, data: JSONBody[OrderIn]) -> dict[str, Any]:
     draft = tickets.TicketDraft("cartridges", description=data.comment,
                                 lines=[(line.cartridge_id, line.quantity) for line in data.lines],
-                                client_key=_key(data.client_key))
+                                client_key=data.client_key or None)
     return views.detail(actor, tickets.create(actor, draft))
 
 
@@ -112,7 +103,7 @@ def create_order(actor: Actor_, data: JSONBody[OrderIn]) -> dict[str, Any]:
 def create_issue(actor: Actor_, data: JSONBody[IssueIn]) -> dict[str, Any]:
     _branch_of(actor)
     draft = tickets.TicketDraft(data.type, description=data.description, printer_id=data.printer_id,
-                                client_key=_key(data.client_key))
+                                client_key=data.client_key or None)
     return views.detail(actor, tickets.create(actor, draft))
 
 
@@ -124,7 +115,7 @@ async def upload_photo(request: Request, actor: Actor_, number: FromPath[str]) -
         raise ValidationError(N_("Send a photo (JPEG, PNG, GIF or WebP)."), field="file")
     uploads = request.app.state.settings.uploads_dir
     name = f"photo.{kind.split('/')[1]}"
-    await anyio.to_thread.run_sync(
+    await asyncio.to_thread(
         lambda: attachments.add(actor, get_visible(actor, number), uploads, name, content, kind))
     return {"stored": True}
 
@@ -132,11 +123,8 @@ async def upload_photo(request: Request, actor: Actor_, number: FromPath[str]) -
 @get("/requests", sync_to_thread=True)
 def list_requests(actor: Actor_, page: FromQuery[int] = 1) -> dict[str, Any]:
     """What the bot's "My requests" lists: a branch user's own, the open ones for staff."""
-    branch = actor.role == "branch"
-    flt = tickets.TicketFilter(author_id=actor.user_id if branch else None, page=max(page, 1), per_page=PER_PAGE,
-                               statuses=() if branch else lifecycle.OPEN_STATUSES)
-    result = tickets.search(actor, flt)
-    awaiting = 0 if branch else stats.open_counts(actor).awaiting
+    result = tickets.search(actor, worklist.my_requests(actor, page, PER_PAGE))
+    awaiting = stats.open_counts(actor).awaiting if actor.is_staff else 0
     return {"items": [views.summary(t) for t in result.items], "total": result.total, "page": result.page,
             "pages": result.pages, "awaiting": awaiting}
 

@@ -6,11 +6,11 @@ no session (a panel login in the same browser does not count here), no user id i
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 from litestar import Request
 
 from helpdesk.core import people
@@ -66,9 +66,9 @@ async def miniapp_actor(request: Request) -> Actor:
     init_data = header[len(SCHEME):].strip() if header.lower().startswith(SCHEME) else ""
     settings = request.app.state.settings  # the running settings: the panel may change the token
     if init_data and _parser is None:
-        await anyio.to_thread.run_sync(_safe_parse)
+        await asyncio.to_thread(_safe_parse)
     telegram_id, language = verify(settings.bot_token, init_data, settings.miniapp_max_age)
-    user = await anyio.to_thread.run_sync(people.by_telegram_id, telegram_id)
+    user = await asyncio.to_thread(people.by_telegram_id, telegram_id)
     # Set here, in the handler's own task: the error or the answer is in the person's language.
     set_language(user.language if user is not None else normalize_language(language))
     if user is None:
