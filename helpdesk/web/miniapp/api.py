@@ -79,7 +79,8 @@ def me(actor: Actor_) -> dict[str, Any]:
     user = actor.user
     types = [{"code": t.code, "name": catalog.type_name(t, get_language()), "kind": t.kind}
              for t in catalog.active_types() if t.kind != "cartridges"]
-    printers = [views.printer(p) for p in catalog.printers(actor)] if actor.role == "branch" else []
+    # the issue form's printer picker: only someone who may send it (own_branch) gets one
+    printers = [views.printer(p) for p in catalog.printers(actor)] if own_branch(actor) is not None else []
     return {"name": user.display_name, "role": user.role, "lang": user.language if user.language in LANGUAGES
             else get_language(), "branch": user.branch.name if user.branch_id else None,
             "types": types, "printers": printers, "max_quantity": tickets.MAX_QUANTITY,
