@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 from helpdesk.bot import import_bot_module
 from helpdesk.config import Settings, redact_dsn
 
@@ -58,16 +56,25 @@ def check_smtp(settings: Settings) -> Result:
 
 
 def check_onec(settings: Settings) -> Result:
-    if not settings.onec.url:
-        return "1c", None, "HELPDESK_ONEC_URL is not set"
+    """What the 1C page's "test connection" says: $metadata read, the register and its fields found."""
+    from helpdesk.core import onec_settings, onec_sync
+    from helpdesk.core.actors import Actor
+    from helpdesk.i18n import translate
+    from helpdesk.integrations.onec_errors import OneCError
+
     try:
-        response = httpx.get(f"{settings.onec.url}/$metadata", auth=(settings.onec.user, settings.onec.password),
-                             timeout=10)
-    except httpx.HTTPError as exc:
-        return "1c", False, f"{settings.onec.url} unreachable: {type(exc).__name__}"
-    if response.status_code != 200:
-        return "1c", False, f"{settings.onec.url} answered HTTP {response.status_code}"
-    return "1c", True, settings.onec.url
+        current = onec_settings.connection(settings.onec, settings.secret_key)
+    except Exception:  # the database is down: the environment's settings alone
+        current = onec_settings.connection_of(settings.onec)
+    if not current.url:
+        return "1c", None, "no URL: set it in Settings → 1C or HELPDESK_ONEC_URL"
+    try:
+        found = onec_sync.test_connection(Actor.system("cli"), current)
+    except OneCError as exc:
+        params = {"registers": "", **exc.params}
+        return "1c", False, f"{current.url}: " + translate(exc.msgid, "en", **params)
+    return "1c", True, (f"{current.url}: register {found.register} ({', '.join(found.resources)}), "
+                        f"{found.items} items, {found.warehouses} warehouses")
 
 
 def run_checks(settings: Settings) -> list[Result]:

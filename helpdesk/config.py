@@ -71,6 +71,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("onec_url", "HELPDESK_ONEC_URL", "", "1C OData base URL (…/odata/standard.odata)"),
     Setting("onec_user", "HELPDESK_ONEC_USER", "", "1C user"),
     Setting("onec_password", "HELPDESK_ONEC_PASSWORD", "", "1C password", secret=True),
+    Setting("onec_register", "HELPDESK_ONEC_REGISTER", "ТоварыНаСкладах",
+            "1C accumulation register with the stock balances (1C:UNF: ЗапасыНаСкладах)"),
+    Setting("onec_item_dimension", "HELPDESK_ONEC_ITEM_DIMENSION", "Номенклатура", "The register's item dimension"),
+    Setting("onec_warehouse_dimension", "HELPDESK_ONEC_WAREHOUSE_DIMENSION", "Склад",
+            "The register's warehouse dimension (1C:UNF: СтруктурнаяЕдиница)"),
+    Setting("onec_resource", "HELPDESK_ONEC_RESOURCE", "ВНаличии", "The register's quantity resource (1C:UNF: Количество)"),
+    Setting("onec_warehouses_catalog", "HELPDESK_ONEC_WAREHOUSES_CATALOG", "Склады",
+            "1C catalog of warehouses (1C:UNF: СтруктурныеЕдиницы)"),
+    Setting("onec_sync_minutes", "HELPDESK_ONEC_SYNC_MINUTES", "15", "Minutes between 1C stock syncs (0: by hand only)"),
+    Setting("onec_timeout", "HELPDESK_ONEC_TIMEOUT", "20", "Seconds to wait for one answer from 1C"),
 )
 
 
@@ -89,6 +99,13 @@ class OneCSettings:
     url: str = ""
     user: str = ""
     password: str = ""
+    register: str = "ТоварыНаСкладах"
+    item_dimension: str = "Номенклатура"
+    warehouse_dimension: str = "Склад"
+    resource: str = "ВНаличии"
+    warehouses_catalog: str = "Склады"
+    sync_minutes: int = 15
+    timeout: int = 20
 
 
 @dataclass(frozen=True)
@@ -236,7 +253,12 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
         telegram_api_url=raw["telegram_api_url"].rstrip("/"),
         smtp=SmtpSettings(raw["smtp_host"], _port(raw["smtp_port"], "HELPDESK_SMTP_PORT"), raw["smtp_user"],
                           raw["smtp_password"], security, raw["smtp_from"]),
-        onec=OneCSettings(raw["onec_url"].rstrip("/"), raw["onec_user"], raw["onec_password"]),
+        onec=OneCSettings(_url(raw["onec_url"], "HELPDESK_ONEC_URL"), raw["onec_user"], raw["onec_password"],
+                          raw["onec_register"].strip(), raw["onec_item_dimension"].strip(),
+                          raw["onec_warehouse_dimension"].strip(), raw["onec_resource"].strip(),
+                          raw["onec_warehouses_catalog"].strip(),
+                          _bounded(raw["onec_sync_minutes"], "HELPDESK_ONEC_SYNC_MINUTES", 0, 24 * 60),
+                          _bounded(raw["onec_timeout"], "HELPDESK_ONEC_TIMEOUT", 1, 600)),
         demo=bool(overrides and overrides.get("demo")),
         sources=sources,
     )
@@ -279,6 +301,16 @@ def _seconds(value: str, name: str) -> int:
     if not 60 <= seconds <= 30 * 86400:
         raise ConfigError(f"{name} must be between 60 and 2592000 seconds, not {seconds}")
     return seconds
+
+
+def _bounded(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {number}")
+    return number
 
 
 def _url(value: str, name: str) -> str:

@@ -69,8 +69,7 @@ def cartridges(offers: list[CartridgeOffer], page: int, lang: str) -> InlineKeyb
     chunk = offers[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     rows = []
     for offer in chunk:
-        stock = (translate("in stock: %(n)s", lang, n=offer.in_stock) if offer.in_stock is not None
-                 else translate("no count", lang))
+        stock = offer.stock_note(lang)
         mark = "★ " if offer.compatible else ""
         rows.append([_button(f"{mark}{offer.cartridge.name} · {stock}", PickCartridge(cartridge_id=offer.cartridge.id))])
     nav = []

@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "cartridge_save": N_("saved a cartridge model"), "printer_model_save": N_("saved a printer model"),
     "printer_save": N_("saved a printer"), "stock_adjust": N_("adjusted the stock"),
     "bulk_import": N_("imported from a file"),
+    "onec_settings_save": N_("changed the 1C connection"), "onec_map": N_("mapped to 1C"),
+    "onec_sync": N_("synced stock from 1C"), "stock_import": N_("imported stock from a file"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from helpdesk.core import fields, org, stock
+from helpdesk.core import fields, org, stock, stock_age
 from helpdesk.core.actors import Actor
 from helpdesk.core.cache import cached
 from helpdesk.core.visibility import require_active, visible_branches
@@ -26,6 +26,10 @@ class CartridgeOffer:
     in_stock: int | None  # None: the warehouse keeps no count of it
     stock_source: str | None
     stock_updated_at: dt.datetime | None = None  # how old the count is (1C's last sync, the last movement)
+
+    def stock_note(self, lang: str) -> str:
+        """What every channel shows next to the cartridge: count, source and age (core.stock_age)."""
+        return stock_age.stock_note(self.in_stock, self.stock_source, self.stock_updated_at, lang)
 
 
 def compatible_cartridge_ids(branch: Branch) -> set[int]:

@@ -47,8 +47,10 @@ def adjust(actor: Actor, warehouse: Warehouse | None, cartridge: CartridgeModel 
     fields.integer(delta, "delta", -MAX_DELTA, MAX_DELTA)
     with write_transaction():
         row, _ = Stock.get_or_create(warehouse=warehouse, cartridge=cartridge, defaults={"quantity": 0})
-        if row.source == "1c":
-            raise Conflict(N_("Stock of this warehouse comes from 1C and cannot be changed by hand."))
+        if row.source == "1c" or (warehouse.onec_key and cartridge.onec_key):
+            # Decided: refused, not overwritten later: a figure typed here would silently vanish at the next sync.
+            raise Conflict(N_("This stock comes from 1C and cannot be changed by hand: change it in 1C, it shows "
+                              "here after the next sync."))
         if row.quantity + delta < 0:
             raise ValidationError(N_("Stock cannot go below zero (now %(quantity)s)."), field="delta",
                                   quantity=row.quantity)

@@ -43,6 +43,7 @@ class Warehouse(BaseModel):
     address = pw.CharField(max_length=300, default="")
     active = pw.BooleanField(default=True)
     created_at = pw.DateTimeField(default=utcnow)
+    onec_key = pw.CharField(max_length=100, null=True, index=True)  # its Ref_Key in 1C (migration 0019)
 
 
 class Branch(BaseModel):
@@ -156,6 +157,17 @@ class Stock(BaseModel):
 
     class Meta:
         indexes = ((("warehouse", "cartridge"), True),)
+
+
+class OnecItem(BaseModel):
+    """1C's nomenclature and warehouses as last read, for mapping and search (migration 0019)."""
+
+    key = pw.CharField(max_length=100, unique=True)
+    kind = pw.CharField(max_length=16, default="item", index=True)  # item | warehouse
+    name = pw.CharField(max_length=300, default="")
+    article = pw.CharField(max_length=100, default="", index=True)
+    code = pw.CharField(max_length=100, default="")
+    fetched_at = pw.DateTimeField(default=utcnow)
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -349,7 +361,7 @@ class LoginThrottle(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
-    CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
+    CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock, OnecItem,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
     Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
 ]

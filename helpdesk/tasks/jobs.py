@@ -17,7 +17,7 @@ from huey import Huey, crontab
 
 from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings
-from helpdesk.core import lifecycle, outbox, sla, tickets
+from helpdesk.core import lifecycle, onec_sync, outbox, sla, tickets
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
 from helpdesk.db.models import ProcessedUpdate, utcnow
@@ -74,6 +74,7 @@ class Jobs:
     every_minute: Callable[..., Any]
     nightly: Callable[..., Any]
     transports: dict[str, Transport]
+    onec_sync: Callable[..., Any] | None = None
 
 
 def register_jobs(huey: Huey, settings: Settings) -> Jobs:
@@ -98,5 +99,14 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
         log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
 
-    return Jobs(deliver_outbox, every_minute, nightly, transports)
+    @huey.periodic_task(crontab(minute="*"), name="onec_sync")
+    def onec_stock_sync() -> None:
+        # Its own task: a slow 1C must not hold up the minute's SLA sweep and deliveries. The interval
+        # (Settings → 1C, HELPDESK_ONEC_SYNC_MINUTES) is checked against the last sync's time.
+        outcome = onec_sync.sync_if_due(settings.onec, settings.secret_key)
+        if outcome is not None:
+            log.info("1C sync: %s, %s rows, %s changed, %s requests", outcome.state, outcome.written,
+                     outcome.changed, outcome.requests)
+
+    return Jobs(deliver_outbox, every_minute, nightly, transports, onec_stock_sync)
 

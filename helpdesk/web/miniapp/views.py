@@ -15,7 +15,8 @@ def offer(item: catalog.CartridgeOffer) -> dict[str, Any]:
     cartridge = item.cartridge
     return {"id": cartridge.id, "name": cartridge.name, "vendor": cartridge.vendor, "article": cartridge.article,
             "compatible": item.compatible, "in_stock": item.in_stock, "source": item.stock_source,
-            "as_of": local_time(item.stock_updated_at) if item.stock_updated_at else None}
+            "as_of": local_time(item.stock_updated_at) if item.stock_updated_at else None,
+            "stock_note": item.stock_note(get_language())}
 
 
 def printer(item: Printer) -> dict[str, Any]:

@@ -14,6 +14,7 @@ export function cartSize() {
 }
 
 function stockLine(item) {
+  if (item.stock_note) return item.stock_note; // the server's words: count, source and age
   if (item.in_stock == null) return t("no_count");
   const source = t(item.source === "1c" ? "source_1c" : "source_manual");
   return [t("in_stock", { n: item.in_stock }), source, item.as_of && t("as_of", { time: item.as_of })]
