@@ -75,7 +75,7 @@ def generated(items: int, warehouses: int) -> FakeData:
 class FakeOneC:
     """Start with `start()`, point the client at `url`; every knob is safe to turn while it runs."""
 
-    def __init__(self, data: FakeData | None = None, user: str = "Администратор", password: str = "пароль",
+    def __init__(self, data: FakeData | None = None, user: str = "Администратор", password: str = "Ключ-42!",
                  port: int = 0, flavour: str = "ut11") -> None:
         self.data = data or FakeData()
         self.user, self.password = user, password
