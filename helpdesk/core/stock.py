@@ -66,6 +66,22 @@ def adjust(actor: Actor, warehouse: Warehouse | None, cartridge: CartridgeModel 
     return row
 
 
+def set_from_1c_file(actor: Actor, warehouse: Warehouse, cartridge: CartridgeModel, quantity: int) -> Stock:
+    """A balance from a file exported from 1C (the import's fallback for a sync): kept as 1C's, with its time."""
+    require_active(actor)
+    if not actor.is_admin:
+        raise Forbidden(N_("Only an administrator may do this."))
+    fields.integer(quantity, "quantity", 0, MAX_QUANTITY)
+    with write_transaction():
+        row, _ = Stock.get_or_create(warehouse=warehouse, cartridge=cartridge, defaults={"quantity": 0})
+        before = {"quantity": row.quantity, "source": row.source}
+        row.quantity, row.source, row.updated_at = quantity, "1c", utcnow()
+        row.save()
+        audit.record(actor, "stock_import", entity="stock", entity_id=f"{warehouse.code}/{cartridge.id}",
+                     before=before, after={"quantity": quantity, "source": "1c"})
+    return row
+
+
 def warehouses_in_view(actor: Actor) -> list[Warehouse]:
     """The warehouses whose stock the actor may see: a storekeeper's own, every active one for an admin.
 

@@ -19,6 +19,7 @@ from helpdesk.core.errors import N_, DomainError, ValidationError
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
+    OnecItem,
     Printer,
     PrinterModel,
     PrinterModelCartridge,
@@ -179,6 +180,20 @@ class Lookups:
         found: dict[str, Printer] = {}
         for printer in Printer.select().where(Printer.inventory_number != "").order_by(Printer.id):
             found.setdefault(printer.inventory_number.casefold(), printer)
+        return found
+
+    @cached_property
+    def onec(self) -> dict[str, dict[str, Any]]:
+        """What 1C's keys and names point at: our warehouses and cartridges by 1C key, 1C names by kind."""
+        found: dict[str, dict[str, Any]] = {"warehouse": {}, "cartridge": {}, "warehouse_name": {}, "item_name": {}}
+        for warehouse in self.warehouses.values():
+            if warehouse.onec_key:
+                found["warehouse"][warehouse.onec_key] = warehouse
+        for cartridge in CartridgeModel.select().where(CartridgeModel.onec_key.is_null(False)):
+            found["cartridge"].setdefault(cartridge.onec_key, cartridge)
+        for item in OnecItem.select():
+            found["warehouse_name" if item.kind == "warehouse" else "item_name"].setdefault(
+                normalize(item.name), item.key)
         return found
 
     @cached_property

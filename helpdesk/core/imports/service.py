@@ -17,12 +17,13 @@ from helpdesk.core.imports.base import Context, Kind, Row, normalize
 from helpdesk.core.imports.catalog_kinds import Cartridges, PrinterModels, Printers
 from helpdesk.core.imports.org_kinds import Branches, Users, Warehouses
 from helpdesk.core.imports.reading import read_table
+from helpdesk.core.imports.stock_kind import StockBalances
 from helpdesk.core.visibility import require_active
 from helpdesk.db.database import write_transaction
 
 # In the order they should be imported: rows refer to the kinds before them (branches to warehouses, ...).
 KINDS: dict[str, Kind] = {k.name: k for k in (Warehouses(), Branches(), Users(), Cartridges(), PrinterModels(),
-                                              Printers())}
+                                              Printers(), StockBalances())}
 ACTIONS = ("create", "update", "unchanged")
 
 
