@@ -15,7 +15,7 @@ from tests.conftest import Org
 from tests.onec.conftest import SECRET, base_settings
 from tests.support.fake_onec import FakeOneC, key
 
-pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # 1C's side; the engine is no matter
 
 
 def _map(org: Org, fake: FakeOneC) -> Actor:
@@ -32,6 +32,7 @@ def _levels(org: Org) -> dict[tuple[str, str], tuple[int, str]]:
             for row in stock.levels(org.actor("alice"))}
 
 
+@SQLITE_ONLY
 def test_test_connection_finds_the_register_and_counts(org: Org, fake: FakeOneC) -> None:
     found = onec_sync.test_connection(org.actor("alice"), onec_settings.connection_of(base_settings(fake)))
     assert found.register == "ТоварыНаСкладах"
@@ -64,6 +65,7 @@ def test_partial_failure_names_what_1c_does_not_know(org: Org, fake: FakeOneC) -
     assert _levels(org)[("W1", "HP 85A")] == (15, "1c")
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize(("change", "kind"), [
     ("password", "auth"), ("path", "url"), ("register", "register"), ("rights", "rights"), ("down", "unreachable"),
 ])
@@ -92,6 +94,7 @@ def test_failures_keep_the_last_balances_and_say_why(org: Org, fake: FakeOneC, c
     assert health["state"] == "error" and health["age_seconds"] is not None
 
 
+@SQLITE_ONLY
 def test_renamed_register_is_found_again_after_setting_the_name(org: Org, fake: FakeOneC) -> None:
     _map(org, fake)
     fake.register = "ТоварыНаСкладахНовый"
@@ -102,6 +105,7 @@ def test_renamed_register_is_found_again_after_setting_the_name(org: Org, fake: 
     assert onec_sync.sync(org.actor("alice"), base_settings(fake), SECRET).state == "ok"
 
 
+@SQLITE_ONLY
 def test_down_then_back(org: Org, fake: FakeOneC) -> None:
     _map(org, fake)
     settings = base_settings(fake)
@@ -114,6 +118,7 @@ def test_down_then_back(org: Org, fake: FakeOneC) -> None:
     assert _levels(org)[("W1", "HP 85A")] == (7, "1c")
 
 
+@SQLITE_ONLY
 def test_timeout_then_retry_of_an_internal_error(org: Org, fake: FakeOneC) -> None:
     _map(org, fake)
     fake.fail_next = 1  # 1C's error -1 once: the retry gets through
@@ -126,6 +131,7 @@ def test_timeout_then_retry_of_an_internal_error(org: Org, fake: FakeOneC) -> No
     assert (dt.datetime.now() - started).total_seconds() < 10
 
 
+@SQLITE_ONLY
 def test_many_warehouses_are_asked_in_batches_of_short_urls(org: Org, fake: FakeOneC) -> None:
     from helpdesk.db.models import Warehouse
 
@@ -141,6 +147,7 @@ def test_many_warehouses_are_asked_in_batches_of_short_urls(org: Org, fake: Fake
     assert _levels(org)[("X39", "HP 85A")] == (39, "1c")
 
 
+@SQLITE_ONLY
 def test_age_reads_as_time_then_hours(org: Org) -> None:
     from helpdesk.core.stock_age import stock_note
 
@@ -150,6 +157,7 @@ def test_age_reads_as_time_then_hours(org: Org) -> None:
     assert stock_note(3, "manual", now, "en", now) == "in stock: 3"
 
 
+@SQLITE_ONLY
 def test_suggestions_and_search(org: Org, fake: FakeOneC) -> None:
     admin = org.actor("alice")
     onec_sync.refresh_items(admin, base_settings(fake), SECRET)

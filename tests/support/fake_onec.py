@@ -76,7 +76,7 @@ class FakeOneC:
     """Start with `start()`, point the client at `url`; every knob is safe to turn while it runs."""
 
     def __init__(self, data: FakeData | None = None, user: str = "Администратор", password: str = "Ключ-42!",
-                 port: int = 0, flavour: str = "ut11") -> None:
+                 port: int = 0, flavour: str = "ut11", cache: bool = False) -> None:
         self.data = data or FakeData()
         self.user, self.password = user, password
         self.flavour = flavour  # ut11: ТоварыНаСкладах/Склад/ВНаличии; unf: ЗапасыНаСкладах/СтруктурнаяЕдиница
@@ -86,6 +86,9 @@ class FakeOneC:
         self.forbidden: set[str] = set()  # entity sets the user has no rights to (error 20)
         self.requests: list[str] = []  # decoded paths with their queries, as they arrived
         self.port = port
+        # Filtered rows by (path, $filter, $orderby): for data that stays put (the standalone run, the bench),
+        # so paging through 100k balances does not filter them again for every page.
+        self.cache: dict[tuple[str, str, str], list[dict[str, Any]]] | None = {} if cache else None
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
@@ -291,6 +294,17 @@ class _Handler(BaseHTTPRequestHandler):
         except OneCFault as fault:
             self._error(fault)
 
+    def _filtered(self, entity: str, function: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        rows = self.fake.rows(entity, function or None)
+        if rows is None:
+            raise OneCFault(404, "9", f"Не найден объект: {entity}")
+        if "$filter" in query:
+            test = matcher(query["$filter"])
+            rows = [row for row in rows if test(row)]
+        if query.get("$orderby"):
+            rows = sorted(rows, key=lambda row: str(row.get(query["$orderby"].split()[0], "")))
+        return rows
+
     def _answer(self, resource: str, query: dict[str, str]) -> None:
         fake = self.fake
         entity, _, function = resource.partition("/")
@@ -301,14 +315,11 @@ class _Handler(BaseHTTPRequestHandler):
             raise OneCFault(403, "20", f"Недостаточно прав для чтения данных ({entity})")
         if query.get("$format") != "json":
             raise OneCFault(406, "6", "Этот пример ждёт $format=json")
-        rows = fake.rows(entity, function or None)
-        if rows is None:
-            raise OneCFault(404, "9", f"Не найден объект: {entity}")
-        if "$filter" in query:
-            test = matcher(query["$filter"])
-            rows = [row for row in rows if test(row)]
-        if query.get("$orderby"):
-            rows = sorted(rows, key=lambda row: str(row.get(query["$orderby"].split()[0], "")))
+        cache_key = (resource, query.get("$filter", ""), query.get("$orderby", ""))
+        cached = fake.cache.get(cache_key) if fake.cache is not None else None
+        rows = cached if cached is not None else self._filtered(entity, function, query)
+        if fake.cache is not None:
+            fake.cache[cache_key] = rows
         total = len(rows)
         skip, top = int(query.get("$skip", 0) or 0), query.get("$top")
         rows = rows[skip:skip + int(top)] if top is not None else rows[skip:]
@@ -329,7 +340,7 @@ def main() -> None:
     parser.add_argument("--warehouses", type=int, default=3)
     parser.add_argument("--flavour", choices=("ut11", "unf"), default="ut11")
     args = parser.parse_args()
-    fake = FakeOneC(generated(args.items, args.warehouses), port=args.port, flavour=args.flavour).start()
+    fake = FakeOneC(generated(args.items, args.warehouses), port=args.port, flavour=args.flavour, cache=True).start()
     print(f"1C OData: {fake.url}\nuser: {fake.user}\npassword: {fake.password}\nCtrl+C stops it.")
     try:
         while True:
