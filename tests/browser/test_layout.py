@@ -24,7 +24,7 @@ PANEL_PAGES = [
     ("access", "/org/access"), ("branches", "/org/branches"), ("branch", "/org/branches/{branch}"),
     ("warehouses", "/org/warehouses"), ("warehouse", "/org/warehouses/{warehouse}"), ("tokens", "/org/tokens"),
     ("cartridges", "/catalog/cartridges"), ("printer-models", "/catalog/printer-models"),
-    ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"),
+    ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"), ("onec", "/settings/onec"),
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.

@@ -136,7 +136,7 @@ def test_kinds_listed_in_the_order_to_import(client: TestClient, sqlite_org: Org
     page = client.get("/import").text
     table = page.split('id="import-kinds"')[1]
     order = list(re.findall(r'href="/import/(\w+)/template.xlsx"', table))
-    assert order == ["warehouses", "branches", "users", "cartridges", "printer_models", "printers"], order
+    assert order == ["warehouses", "branches", "users", "cartridges", "printer_models", "printers", "stock"], order
     assert 'value="warehouses" selected' in page
 
 
