@@ -17,6 +17,7 @@ from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.org_settings import _put, _value
 from helpdesk.db.database import write_transaction
 from helpdesk.integrations.onec import PRESETS, Connection
+from helpdesk.logs import protect
 
 KEY = "onec"
 PASSWORD_KEY = "onec_password_sealed"
@@ -50,6 +51,7 @@ def effective(base: OneCSettings, secret_key: bytes) -> Effective:
     password = sealing.unseal(secret_key, str(sealed)) if sealed else None
     if password:
         chosen["password"] = password
+        protect(password)  # known only now: the log's redaction learns it
     sources = {name: "panel" if name in chosen else "environment" for name in (*TEXT_FIELDS, "sync_minutes")}
     return Effective(replace(base, **chosen), sources, bool(sealed))
 

@@ -9,7 +9,7 @@ import pytest
 from helpdesk.core import catalog, onec_mapping, onec_settings, onec_sync, stock
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import Conflict
-from helpdesk.db.models import OnecItem, Stock, utcnow
+from helpdesk.db.models import AuditEvent, OnecItem, Stock, utcnow
 from helpdesk.integrations.onec_errors import OneCError
 from tests.conftest import Org
 from tests.onec.conftest import SECRET, base_settings
@@ -165,3 +165,16 @@ def test_suggestions_and_search(org: Org, fake: FakeOneC) -> None:
     assert [i.name for i in onec_mapping.search(admin, "бараБАН")] == ["Фотобарабан Brother DR-2300"]
     assert onec_mapping.map_by_article(admin) == 2
     assert onec_mapping.unmapped_cartridges() == []
+
+
+@SQLITE_ONLY
+def test_the_periodic_job_syncs_when_the_interval_has_passed(org: Org, fake: FakeOneC) -> None:
+    _map(org, fake)
+    settings = base_settings(fake, sync_minutes=15)
+    assert onec_sync.is_due(settings, SECRET)  # never synced
+    assert onec_sync.sync_if_due(settings, SECRET) is not None
+    assert onec_sync.sync_if_due(settings, SECRET) is None  # not again within 15 minutes
+    assert onec_sync.is_due(settings, SECRET, utcnow() + dt.timedelta(minutes=15))
+    assert not onec_sync.is_due(base_settings(fake, sync_minutes=0), SECRET)  # by hand only
+    events = [e.channel for e in AuditEvent.select().where(AuditEvent.action == "onec_sync")]
+    assert events == ["system"]  # the job's sync is audited as the system's
