@@ -10,7 +10,9 @@ from helpdesk.core import catalog, onec_mapping, onec_settings, onec_sync, stock
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import Conflict
 from helpdesk.db.models import AuditEvent, OnecItem, Stock, utcnow
+from helpdesk.i18n import use_language
 from helpdesk.integrations.onec_errors import OneCError
+from helpdesk.web.miniapp import views
 from tests.conftest import Org
 from tests.onec.conftest import SECRET, base_settings
 from tests.support.fake_onec import FakeOneC, key
@@ -51,6 +53,8 @@ def test_full_sync_writes_1c_balances_with_time(org: Org, fake: FakeOneC) -> Non
     # The branch orders from W1 and sees 1C's figure with its time.
     offer = next(o for o in catalog.offers_for_branch(org.b1) if o.cartridge.id == org.toner.id)
     assert offer.stock_note("ru").startswith("в наличии: 15 · по данным 1С на ")
+    with use_language("en"):  # the Mini App gets the same words from the same function
+        assert views.offer(offer)["stock_note"].startswith("in stock: 15 · 1C as of ")
     # A local change on a mapped item is refused: the next sync would overwrite it.
     with pytest.raises(Conflict):
         stock.adjust(org.actor("alice"), org.w1, org.toner, 5, "delivery")
