@@ -46,6 +46,7 @@ def test_admin_connects_maps_and_syncs(app_client: TestClient, sqlite_org: Org, 
     client.post("/settings/onec/refresh", data={"_csrf_token": token})
     page = client.get("/settings/onec")
     assert "Картридж HP 85A (CE285A)" in page.text  # suggested by article
+    assert "W1, W2, Brother DR-2300, HP 85A" in page.text  # what is not mapped yet
     found = client.get("/settings/onec", params={"q": "барабан"})
     assert "Фотобарабан Brother DR-2300" in found.text
 
