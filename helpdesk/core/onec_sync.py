@@ -19,7 +19,7 @@ from helpdesk.config import OneCSettings
 from helpdesk.core import audit, onec_settings
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.org_settings import _put, _value
-from helpdesk.db.database import db, write_transaction
+from helpdesk.db.database import db, is_sqlite, write_transaction
 from helpdesk.db.models import CartridgeModel, OnecItem, Stock, Warehouse, utcnow
 from helpdesk.i18n import translate
 from helpdesk.integrations.onec import Connection, Item, OneCClient
@@ -28,7 +28,7 @@ from helpdesk.integrations.onec_metadata import Metadata
 
 log = logging.getLogger(__name__)
 STATE_KEY = "onec_sync_state"
-UPSERT_CHUNK = 500
+UPSERT_CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters)
 
 
 @dataclass
@@ -157,17 +157,31 @@ def _write(pairs: dict[tuple[int, int], int], now: dt.datetime) -> int:
     stamp = Stock.updated_at.db_value(now)
     rows = [(w, c, q, "1c", stamp) for (w, c), q in pairs.items() if existing.get((w, c)) != (q, "1c")]
     Stock.update(updated_at=now).where(Stock.warehouse.in_(warehouse_ids) & (Stock.source == "1c")).execute()
-    for start in range(0, len(rows), UPSERT_CHUNK):
-        chunk = rows[start:start + UPSERT_CHUNK]
-        # Plain SQL: peewee builds insert_many's statement value by value, 20 s for 100k rows here.
-        # ON CONFLICT … DO UPDATE reads the same on SQLite (3.24+) and PostgreSQL.
-        values = ", ".join([f"({', '.join([db.param] * 5)})"] * len(chunk))
-        db.execute_sql(
-            f'INSERT INTO "stock" ("warehouse_id", "cartridge_id", "quantity", "source", "updated_at") '
-            f'VALUES {values} ON CONFLICT ("warehouse_id", "cartridge_id") DO UPDATE SET '
-            '"quantity" = EXCLUDED."quantity", "source" = EXCLUDED."source", "updated_at" = EXCLUDED."updated_at"',
-            [value for row in chunk for value in row])
+    chunk = UPSERT_CHUNK if is_sqlite() else 10 * UPSERT_CHUNK  # arrays have no parameter limit
+    for start in range(0, len(rows), chunk):
+        _upsert(rows[start:start + chunk])
     return len(rows)
+
+
+UPSERT = ('INSERT INTO "stock" ("warehouse_id", "cartridge_id", "quantity", "source", "updated_at") {values} '
+          'ON CONFLICT ("warehouse_id", "cartridge_id") DO UPDATE SET "quantity" = EXCLUDED."quantity", '
+          '"source" = EXCLUDED."source", "updated_at" = EXCLUDED."updated_at"')
+
+
+def _upsert(chunk: list[tuple[Any, ...]]) -> None:
+    """Plain SQL: peewee's insert_many builds its statement value by value (20 s for 100k rows here).
+
+    SQLite takes a VALUES list; PostgreSQL five arrays through unnest (psycopg parses a long VALUES list
+    of placeholders slowly). ON CONFLICT … DO UPDATE reads the same on both (SQLite 3.24+).
+    """
+    if is_sqlite():
+        values = "VALUES " + ", ".join([f"({', '.join([db.param] * 5)})"] * len(chunk))
+        db.execute_sql(UPSERT.format(values=values), [value for row in chunk for value in row])
+        return
+    columns = list(zip(*chunk, strict=True))
+    values = ("SELECT * FROM unnest(%s::integer[], %s::integer[], %s::integer[], %s::varchar[], "
+              "%s::timestamp[])")
+    db.execute_sql(UPSERT.format(values=values), [list(column) for column in columns])
 
 
 def sync(actor: Actor, base: OneCSettings, secret_key: bytes) -> Outcome:
