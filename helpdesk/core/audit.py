@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "cartridge_save": N_("saved a cartridge model"), "printer_model_save": N_("saved a printer model"),
     "printer_save": N_("saved a printer"), "stock_adjust": N_("adjusted the stock"),
     "bulk_import": N_("imported from a file"),
+    "backup_start": N_("started a backup"), "backup_settings_save": N_("changed the backup settings"),
+    "restore": N_("restored a backup"), "unarchive": N_("took out of the archive"),
+    "archive_policy_save": N_("changed the archive policy"),
 }
 
 

@@ -9,7 +9,7 @@ import peewee as pw
 
 from helpdesk.core import audit, client_keys, fields, outbox, sla
 from helpdesk.core import search as text_search
-from helpdesk.core.actors import ROLES, Actor
+from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
@@ -394,6 +394,19 @@ def archive(actor: Actor, ticket: Ticket) -> Ticket:
         if changed != 1:
             raise Conflict(N_("Request %(number)s is already archived."), number=ticket.number)
         audit.record(actor, "archive", ticket=ticket, before={"archived": False}, after={"archived": True})
+    return Ticket.get_by_id(ticket.id)
+
+
+def unarchive(actor: Actor, ticket: Ticket) -> Ticket:
+    """Take a request out of the archive (admins only): it becomes editable again until archived anew."""
+    require_active(actor)
+    require_admin(actor)
+    with outbox.changes():
+        changed = (Ticket.update(archived=False, archived_at=None)
+                   .where((Ticket.id == ticket.id) & Ticket.archived).execute())
+        if changed != 1:
+            raise Conflict(N_("Request %(number)s is not archived."), number=ticket.number)
+        audit.record(actor, "unarchive", ticket=ticket, before={"archived": True}, after={"archived": False})
     return Ticket.get_by_id(ticket.id)
 
 
