@@ -292,7 +292,6 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from helpdesk import instance_lock
-    from helpdesk.core import audit
     from helpdesk.core.actors import Actor
     from helpdesk.core.backups import restore
     from helpdesk.core.errors import DomainError
@@ -308,8 +307,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
         done = restore.restore(settings, Path(args.file).expanduser().resolve())
         init_database(settings.database_url, owner_url=settings.database_owner_url)  # an older schema catches up
-        audit.record(Actor.system("cli"), "restore", entity="backup", entity_id=Path(args.file).name,
-                     after={"made_at": done.manifest.created_at, "version": done.manifest.program_version})
+        restore.after_restore(Actor.system("cli"), Path(args.file), done.manifest)
         close_database()
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)

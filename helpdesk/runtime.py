@@ -18,6 +18,7 @@ from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
 from helpdesk.config import Settings, prepare_data_dir, with_saved
 from helpdesk.core import org_settings, outbox, people
+from helpdesk.core.backups import runs as backup_runs
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
@@ -138,6 +139,7 @@ async def reload_panel_settings(services: Services) -> None:
 
 async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
+        await asyncio.to_thread(backup_runs.close_interrupted)
         reclaimed = await asyncio.to_thread(outbox.reclaim_at_start)
         if reclaimed:
             log.info("%s notices left 'sending' by the last run are pending again", reclaimed)

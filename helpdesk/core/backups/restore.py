@@ -15,9 +15,12 @@ from pathlib import Path
 
 from helpdesk import __version__
 from helpdesk.config import Settings
+from helpdesk.core import audit
+from helpdesk.core.actors import Actor
 from helpdesk.core.backups import archive, engines
 from helpdesk.core.errors import N_, ValidationError
-from helpdesk.db.database import MIGRATIONS_DIR
+from helpdesk.db.database import MIGRATIONS_DIR, write_transaction
+from helpdesk.db.models import BackupRun
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,15 @@ def restore(settings: Settings, path: Path, now: dt.datetime | None = None) -> R
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Restored(manifest, safety)
+
+
+def after_restore(actor: Actor, path: Path, manifest: archive.Manifest) -> None:
+    """With the restored database open: forget the run that was making this very backup (the copy caught it
+    half-way, "running"), and record the restore."""
+    with write_transaction():
+        BackupRun.delete().where(BackupRun.status == "running").execute()
+        audit.record(actor, "restore", entity="backup", entity_id=path.name,
+                     after={"made_at": manifest.created_at, "version": manifest.program_version})
 
 
 def _swap_sqlite(settings: Settings, database: Path, safety: Path) -> None:

@@ -49,6 +49,13 @@ def request_backup(actor: Actor, trigger: str = "manual") -> BackupRun:
     return row
 
 
+def close_interrupted() -> int:
+    """At start: runs a previous process left "running" were cut short by its stop; say so."""
+    return (BackupRun.update(status="failed", finished_at=utcnow(),
+                             error="cut short: the program stopped while the backup was being made")
+            .where(BackupRun.status == "running").execute())
+
+
 def claim_scheduled(now: dt.datetime | None = None) -> BackupRun | None:
     """The day's scheduled run when it is due and nobody claimed it yet (a unique slot: compare-and-set)."""
     now = now or utcnow()
