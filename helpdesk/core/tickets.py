@@ -402,7 +402,7 @@ def unarchive(actor: Actor, ticket: Ticket) -> Ticket:
     require_active(actor)
     require_admin(actor)
     with outbox.changes():
-        changed = (Ticket.update(archived=False, archived_at=None)
+        changed = (Ticket.update(archived=False, archived_at=None, unarchived_at=utcnow())
                    .where((Ticket.id == ticket.id) & Ticket.archived).execute())
         if changed != 1:
             raise Conflict(N_("Request %(number)s is not archived."), number=ticket.number)
@@ -423,7 +423,8 @@ def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = 
         if status not in TERMINAL_STATUSES:
             continue
         cutoff = now - dt.timedelta(days=int(days))
-        due = Ticket.select().where((Ticket.status == status) & (~Ticket.archived) & (stamp[status] < cutoff))
+        due = Ticket.select().where((Ticket.status == status) & (~Ticket.archived) & (stamp[status] < cutoff)
+                                    & (Ticket.unarchived_at.is_null() | (Ticket.unarchived_at < cutoff)))
         for ticket in due:
             with outbox.changes():
                 changed = (Ticket.update(archived=True, archived_at=now)

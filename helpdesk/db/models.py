@@ -220,6 +220,7 @@ class Ticket(BaseModel):
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
+    unarchived_at = pw.DateTimeField(null=True)  # an admin took it out: automatic archiving waits again (0017)
     # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.
     client_key = pw.CharField(max_length=100, null=True)
     client_digest = pw.CharField(max_length=64, null=True)

@@ -3,6 +3,9 @@
 `slot` is unique: the scheduled run of a day claims "scheduled:YYYY-MM-DD" by inserting it, so two
 workers (or two instances) never make that day's backup twice. The row names the file it made; the
 panel offers for download only files named here.
+
+`ticket.unarchived_at`: when an admin took a request out of the archive, so the nightly archiving
+leaves it alone for the policy's days again instead of archiving it the very next night.
 """
 
 import datetime as dt
@@ -35,3 +38,4 @@ class BackupRun(pw.Model):
 def up(migrator, db):
     with db.bind_ctx([BackupRun]):
         db.create_tables([BackupRun])
+    migrator.migrate(migrator.add_column("ticket", "unarchived_at", pw.DateTimeField(null=True)))
