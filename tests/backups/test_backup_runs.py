@@ -165,3 +165,20 @@ def test_a_failed_backup_says_why_in_plain_words(sqlite_org: Org, sqlite_db: str
     row = runs.run(settings, to=blocked, trigger="cli")
     assert row.status == "failed" and row.error
     assert runs.last_failure() is not None and runs.last_failure().id == row.id
+
+
+def test_a_copy_that_fails_its_check_is_no_backup(sqlite_org: Org, sqlite_db: str, tmp_path: Path) -> None:
+    tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Jammed"))
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    damaged = tmp_path / "damaged" / "helpdesk.db"
+    damaged.parent.mkdir()
+    damaged.write_bytes(Path(sqlite_db[len("sqlite:///"):]).read_bytes())
+    with sqlite3.connect(damaged) as conn:  # an index that no longer matches its table, as after a bad disk
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ticket_created_at ON ticket (description)' "
+                     "WHERE name = 'ticket_created_at'")
+    settings = load_settings({"data_dir": str(damaged.parent), "database_url": f"sqlite:///{damaged}"}, environ={})
+    row = runs.run(settings, trigger="cli")
+    assert row.status == "failed" and "failed its check" in row.error and "ticket_created_at" in row.error
+    assert retention.backup_names(settings.backups_dir) == []
+    assert not list(settings.backups_dir.iterdir()), "no half-written file is left behind"
