@@ -23,6 +23,7 @@ def _lock(handle: IO[str], exclusive: bool) -> bool:
     except ImportError:  # Windows: one lock kind only, which is enough for one server at a time
         import msvcrt
 
+        handle.seek(0)
         try:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:

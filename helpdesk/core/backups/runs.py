@@ -21,7 +21,7 @@ from pathlib import Path
 import peewee as pw
 
 from helpdesk import __version__
-from helpdesk.config import Settings
+from helpdesk.config import Settings, load_secret_key
 from helpdesk.core import audit, org_settings
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.backups import archive, engines, retention, schedule
@@ -136,7 +136,7 @@ def make(settings: Settings, run_id: int = 0, to: Path | None = None, now: dt.da
     now = now or utcnow()
     timezone = org_settings.general().timezone
     rule = schedule.current()
-    assert settings.secret_key  # made now if it was never needed yet: a restore without it loses sealed values
+    load_secret_key(settings.data_dir)  # made now if never needed yet: a restore without it loses sealed values
     work = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder))
     try:
         engine = "sqlite" if is_sqlite() else "postgresql"
