@@ -66,12 +66,11 @@ class Services:
 
 
 def _backup_in_thread(settings: Settings, run_id: int) -> None:
-    from helpdesk.core.backups import runs
     from helpdesk.db.models import BackupRun
     from helpdesk.db.scope import release_connection
 
     try:
-        runs.run(settings, BackupRun.get_by_id(run_id))
+        backup_runs.run(settings, BackupRun.get_by_id(run_id))
     finally:
         release_connection()
 

@@ -182,3 +182,21 @@ def test_a_copy_that_fails_its_check_is_no_backup(sqlite_org: Org, sqlite_db: st
     assert row.status == "failed" and "failed its check" in row.error and "ticket_created_at" in row.error
     assert retention.backup_names(settings.backups_dir) == []
     assert not list(settings.backups_dir.iterdir()), "no half-written file is left behind"
+
+
+def test_the_queue_job_backs_up_once_at_the_set_time(sqlite_org: Org, sqlite_db: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.core import org_settings
+    from helpdesk.tasks.jobs import register_jobs
+    from helpdesk.tasks.queue import create_huey
+
+    settings = _settings(sqlite_db)
+    local = dt.datetime.now(ZoneInfo(org_settings.general().timezone))
+    schedule.save(sqlite_org.actor("alice"), local.strftime("%H:%M"), "30", "12", "")
+    jobs = register_jobs(create_huey(settings, immediate=True), settings)
+    jobs.backup_if_due()
+    jobs.backup_if_due()  # the next minute's tick: the day's slot is taken
+    made = BackupRun.get()
+    assert (made.trigger, made.status, made.slot) == ("scheduled", "ok", f"scheduled:{local.date().isoformat()}")
+    assert len(retention.backup_names(settings.backups_dir)) == 1
