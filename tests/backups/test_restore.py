@@ -176,3 +176,11 @@ def test_postgresql_backup_and_restore(pg_db: str, tmp_path: Path) -> None:
     assert (done.safety / "database.pgdump").is_file()
     assert sorted(t.number for t in Ticket.select()) == numbers
     assert _files(settings.uploads_dir) == files_then
+
+
+def test_without_pg_dump_the_run_fails_and_says_so(pg_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings(pg_db, tmp_path / "data")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    row = runs.run(settings, trigger="cli")
+    assert row.status == "failed" and "pg_dump is not installed" in row.error
+    assert runs.last_failure() is not None
