@@ -66,10 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check database, bot token, SMTP and 1C settings")
     _common(check)
+
+    backup = sub.add_parser("backup", help="make a backup now (database, uploads, secret key) and check it")
+    _common(backup)
+    backup.add_argument("--to", metavar="DIR", help="write it to DIR (default: the data dir's backups folder)")
+    restore = sub.add_parser("restore", help="put a backup back (stop the server first); the current data is "
+                                             "kept aside")
+    _common(restore)
+    restore.add_argument("file", metavar="FILE", help="a helpdesk-backup-….zip file")
+    backups = sub.add_parser("backups", help="list the backups in the backups folder")
+    _common(backups)
     return parser
 
 
-COMMANDS = ("serve", "user", "token", "invite", "check")
+COMMANDS = ("serve", "user", "token", "invite", "check", "backup", "restore", "backups")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(overrides)
         handler: Command = {"serve": cmd_serve, "user": cmd_user, "token": cmd_token, "invite": cmd_invite,
-                            "check": cmd_check}[command]
+                            "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+                            "backups": cmd_backups}[command]
         return handler(args, settings)
     except ConfigError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
@@ -103,10 +114,14 @@ def _open_db(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from helpdesk import runtime
+    from helpdesk import instance_lock, runtime
 
     check_port_free(settings.host, settings.port)
     prepare_data_dir(settings)
+    try:  # held until the process ends: `helpdesk restore` refuses while it is
+        instance_lock.hold(settings.data_dir)
+    except instance_lock.Busy:
+        raise ConfigError(f"a restore is running on {settings.data_dir}: wait for it to finish") from None
     setup_logging(settings)
     try:
         password = runtime.prepare(settings)
@@ -254,6 +269,81 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         mark = "ok " if ok is True else ("-- " if ok is None else "ERR")
         print(f"{mark} {name.ljust(width)}  {detail}")
     return 0 if all(ok is not False for _, ok, _ in results) else 1
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from helpdesk.core.backups import runs
+
+    _open_db(settings)
+    row = runs.run(settings, to=Path(args.to).expanduser().resolve() if args.to else None, trigger="cli")
+    if row.status != "ok":
+        print(f"helpdesk: backup failed: {row.error}", file=sys.stderr)
+        return 1
+    folder = Path(args.to).expanduser().resolve() if args.to else settings.backups_dir
+    print(f"backup {folder / row.file_name} ({_size(row.size)}, {row.kind}, check {row.check_result})")
+    if row.mirror_error:
+        print(f"helpdesk: {row.mirror_error}", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from helpdesk import instance_lock
+    from helpdesk.core.actors import Actor
+    from helpdesk.core.backups import restore
+    from helpdesk.core.errors import DomainError
+    from helpdesk.db.database import close_database, init_database
+
+    prepare_data_dir(settings)
+    try:
+        lock = instance_lock.hold(settings.data_dir, exclusive=True)
+    except instance_lock.Busy:
+        print(f"helpdesk: helpdesk is running on {settings.data_dir}: stop it first, then restore. "
+              "Nothing was changed.", file=sys.stderr)
+        return 1
+    try:
+        done = restore.restore(settings, Path(args.file).expanduser().resolve())
+        init_database(settings.database_url, owner_url=settings.database_owner_url)  # an older schema catches up
+        restore.after_restore(Actor.system("cli"), Path(args.file), done.manifest)
+        close_database()
+    except DomainError as exc:
+        print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # pg_restore failing, disk full: one line
+        print(f"helpdesk: restore failed: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}",
+              file=sys.stderr)
+        return 1
+    finally:
+        instance_lock.release(lock)
+    counts = ", ".join(f"{n} {table}" for table, n in done.manifest.counts.items())
+    print(f"restored the backup of {done.manifest.created_at} ({counts})")
+    print(f"the data that was there before is kept in {done.safety}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.core.backups import runs
+
+    _open_db(settings)
+    found = runs.files(settings.backups_dir)
+    if not found:
+        print(f"no backups in {settings.backups_dir}")
+        return 0
+    for item in found:
+        print(f"{item.made_at:%Y-%m-%d %H:%M:%S} UTC  {item.kind:<8} {_size(item.size):>9}  "
+              f"{settings.backups_dir / item.name}")
+    return 0
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return f"{size} B"
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
 from helpdesk.config import Settings, prepare_data_dir, with_saved
 from helpdesk.core import org_settings, outbox, people
+from helpdesk.core.backups import runs as backup_runs
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
@@ -54,6 +56,23 @@ class Services:
 
     def queue_health(self) -> dict[str, Any]:
         return self.queue.health() if self.queue is not None else {"state": "off"}
+
+    def start_backup(self, run_id: int) -> None:
+        if self.jobs is not None:
+            self.jobs.backup_now(run_id)
+            return
+        # No queue (tests, one-off tools): a thread of its own, so the page still answers at once.
+        threading.Thread(target=_backup_in_thread, args=(self.settings, run_id), daemon=True).start()
+
+
+def _backup_in_thread(settings: Settings, run_id: int) -> None:
+    from helpdesk.db.models import BackupRun
+    from helpdesk.db.scope import release_connection
+
+    try:
+        backup_runs.run(settings, BackupRun.get_by_id(run_id))
+    finally:
+        release_connection()
 
 
 def prepare(settings: Settings) -> str | None:
@@ -119,6 +138,7 @@ async def reload_panel_settings(services: Services) -> None:
 
 async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
+        await asyncio.to_thread(backup_runs.close_interrupted)
         reclaimed = await asyncio.to_thread(outbox.reclaim_at_start)
         if reclaimed:
             log.info("%s notices left 'sending' by the last run are pending again", reclaimed)

@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "bulk_import": N_("imported from a file"),
     "onec_settings_save": N_("changed the 1C connection"), "onec_map": N_("mapped to 1C"),
     "onec_sync": N_("synced stock from 1C"), "stock_import": N_("imported stock from a file"),
+    "backup_start": N_("started a backup"), "backup_settings_save": N_("changed the backup settings"),
+    "restore": N_("restored a backup"), "unarchive": N_("took out of the archive"),
+    "archive_policy_save": N_("changed the archive policy"),
 }
 
 

@@ -9,7 +9,7 @@ import peewee as pw
 
 from helpdesk.core import audit, client_keys, fields, outbox, sla
 from helpdesk.core import search as text_search
-from helpdesk.core.actors import ROLES, Actor
+from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
@@ -397,6 +397,19 @@ def archive(actor: Actor, ticket: Ticket) -> Ticket:
     return Ticket.get_by_id(ticket.id)
 
 
+def unarchive(actor: Actor, ticket: Ticket) -> Ticket:
+    """Take a request out of the archive (admins only): it becomes editable again until archived anew."""
+    require_active(actor)
+    require_admin(actor)
+    with outbox.changes():
+        changed = (Ticket.update(archived=False, archived_at=None, unarchived_at=utcnow())
+                   .where((Ticket.id == ticket.id) & Ticket.archived).execute())
+        if changed != 1:
+            raise Conflict(N_("Request %(number)s is not archived."), number=ticket.number)
+        audit.record(actor, "unarchive", ticket=ticket, before={"archived": True}, after={"archived": False})
+    return Ticket.get_by_id(ticket.id)
+
+
 DEFAULT_ARCHIVE_POLICY = {"closed": 90, "rejected": 90, "cancelled": 90}
 
 
@@ -410,7 +423,8 @@ def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = 
         if status not in TERMINAL_STATUSES:
             continue
         cutoff = now - dt.timedelta(days=int(days))
-        due = Ticket.select().where((Ticket.status == status) & (~Ticket.archived) & (stamp[status] < cutoff))
+        due = Ticket.select().where((Ticket.status == status) & (~Ticket.archived) & (stamp[status] < cutoff)
+                                    & (Ticket.unarchived_at.is_null() | (Ticket.unarchived_at < cutoff)))
         for ticket in due:
             with outbox.changes():
                 changed = (Ticket.update(archived=True, archived_at=now)

@@ -232,6 +232,7 @@ class Ticket(BaseModel):
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
+    unarchived_at = pw.DateTimeField(null=True)  # an admin took it out: automatic archiving waits again (0017)
     # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.
     client_key = pw.CharField(max_length=100, null=True)
     client_digest = pw.CharField(max_length=64, null=True)
@@ -359,11 +360,29 @@ class LoginThrottle(BaseModel):
     blocked_until = pw.DateTimeField(null=True)
 
 
+class BackupRun(BaseModel):
+    """One backup the program made or tried to make (migration 0017); the panel lists and serves these."""
+
+    slot = pw.CharField(max_length=64, null=True, unique=True)  # "scheduled:YYYY-MM-DD" claims the day
+    trigger = pw.CharField(max_length=16, default="manual")  # scheduled | manual | cli
+    started_at = pw.DateTimeField(default=utcnow, index=True)
+    finished_at = pw.DateTimeField(null=True)
+    status = pw.CharField(max_length=16, default="running")  # running | ok | failed
+    progress = pw.IntegerField(default=0)  # percent, while running
+    kind = pw.CharField(max_length=16, default="")  # daily | monthly | yearly
+    file_name = pw.CharField(max_length=200, default="")  # a bare name in the backups folder
+    size = pw.BigIntegerField(default=0)
+    check_result = pw.CharField(max_length=200, default="")
+    error = pw.TextField(default="")  # why it failed, in plain words
+    mirror_error = pw.TextField(default="")  # the mirror folder's trouble; the local copy still counts
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock, OnecItem,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
     Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
+    BackupRun,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

@@ -1,4 +1,4 @@
-"""Background jobs: outbox delivery, SLA sweep, auto-close and archiving, WAL checkpoints.
+"""Background jobs: outbox delivery, SLA sweep, auto-close and archiving, WAL checkpoints, backups.
 
 Jobs are registered on a huey instance made at start (the data dir is known only then). Each job
 is idempotent: it claims rows with compare-and-set updates, so a rerun after a crash is harmless.
@@ -7,7 +7,6 @@ is idempotent: it claims rows with compare-and-set updates, so a rerun after a c
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +16,12 @@ from huey import Huey, crontab
 
 from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings
+from helpdesk.core import archive_policy as archive_settings
 from helpdesk.core import lifecycle, onec_sync, outbox, sla, tickets
+from helpdesk.core.backups import runs as backup_runs
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
-from helpdesk.db.models import ProcessedUpdate, utcnow
+from helpdesk.db.models import BackupRun, ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
 
 log = logging.getLogger(__name__)
@@ -56,14 +57,9 @@ def close_transports(transports: dict[str, Transport]) -> None:
 
 
 def archive_policy(settings: Settings) -> dict[str, int]:
-    """`archive_policy.json` in the data dir, e.g. {"closed": 90, "rejected": 90, "cancelled": 90}."""
-    path = settings.data_dir / "archive_policy.json"
-    if path.is_file():
-        try:
-            return {str(k): int(v) for k, v in json.loads(path.read_text()).items()}
-        except (ValueError, AttributeError):
-            log.error("archive_policy.json is not valid JSON of status: days; using defaults")
-    return dict(tickets.DEFAULT_ARCHIVE_POLICY)
+    """Days per final status, from Settings (an old `archive_policy.json` is imported into it once)."""
+    archive_settings.import_legacy_file(settings.data_dir)
+    return archive_settings.current()
 
 
 @dataclass
@@ -73,6 +69,8 @@ class Jobs:
     deliver_outbox: Callable[..., Any]
     every_minute: Callable[..., Any]
     nightly: Callable[..., Any]
+    backup_now: Callable[..., Any]
+    backup_if_due: Callable[..., Any]
     transports: dict[str, Transport]
     onec_sync: Callable[..., Any] | None = None
 
@@ -108,5 +106,17 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
             log.info("1C sync: %s, %s rows, %s changed, %s requests", outcome.state, outcome.written,
                      outcome.changed, outcome.requests)
 
-    return Jobs(deliver_outbox, every_minute, nightly, transports, onec_stock_sync)
+    @huey.task(name="backup_now")
+    def backup_now(run_id: int) -> str:
+        """A backup an admin asked for in the panel: its run row was made by backups.runs.request_backup."""
+        run = BackupRun.get_or_none(BackupRun.id == run_id)
+        return backup_runs.run(settings, run).status if run is not None else "gone"
+
+    @huey.periodic_task(crontab(minute="*"), name="backup_if_due")
+    def backup_if_due() -> str | None:
+        """The daily backup at the time set in the panel (organisation's time zone), once per day."""
+        run = backup_runs.claim_scheduled()
+        return backup_runs.run(settings, run).status if run is not None else None
+
+    return Jobs(deliver_outbox, every_minute, nightly, backup_now, backup_if_due, transports, onec_stock_sync)
 

@@ -49,6 +49,10 @@ class PanelServices(Protocol):
         """The task queue's state ("running", "off", ...)."""
         ...
 
+    def start_backup(self, run_id: int) -> None:
+        """Make the backup of this run row (made by backups.runs.request_backup) in the background."""
+        ...
+
 
 def services_of(request: Request) -> PanelServices:
     return request.app.state.services

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Cron-friendly backup of helpdesk's SQLite database, taken from outside the running program.
 # Uses SQLite's online backup (safe while helpdesk runs), checks the copy, keeps the newest N.
+# The database only: the program's own backups (`helpdesk backup`, daily inside the program) also pack
+# the uploads and the secret key; back those up alongside if you rely on this script.
 #
 #   scripts/backup/sqlite-backup.sh [DATA_DIR] [DEST_DIR] [KEEP]
 #   e.g. in crontab:  30 2 * * *  /opt/helpdesk/scripts/backup/sqlite-backup.sh /srv/helpdesk /mnt/share/helpdesk 30

@@ -176,3 +176,20 @@ def test_new_request_shows_quantities_only_for_cartridges_and_cancel_asks(page: 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[data-action=cancel]")
     expect(page.locator("h1 .badge")).to_have_text("Отменена")
+
+
+def test_back_up_now_from_the_panel(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    admin_log_in(page, live_server)
+    page.goto(f"{live_server.url}/backups")
+    before = page.locator("tr[data-backup]").count()
+    page.click("#back-up-now")
+    # The page follows the run (it reloads itself while one is in progress) until the file is listed.
+    expect(page.locator("tr[data-backup]")).to_have_count(before + 1, timeout=30_000)
+    expect(page.locator("#back-up-now")).to_be_visible()
+    shot(page, "backups")
+    with page.expect_download() as download:
+        page.locator("tr[data-backup] a").first.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("helpdesk-backup-") and saved.stat().st_size > 1000
+    assert (live_server.data_dir / "backups" / saved.name).read_bytes() == saved.read_bytes()

@@ -9,6 +9,7 @@ from litestar import Router
 from helpdesk.web.panel import (
     api_tokens,
     audit_log,
+    backups,
     catalog,
     dashboard,
     imports,
@@ -22,7 +23,7 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *onec.ROUTES, *api_tokens.ROUTES]
+               *onec.ROUTES, *api_tokens.ROUTES, *backups.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 
 from helpdesk.core import setup_steps, stats, tickets
 from helpdesk.core.actors import Actor
+from helpdesk.core.backups import runs as backup_runs
 from helpdesk.core.catalog import type_name
 from helpdesk.core.lifecycle import AWAITING_LABEL
 from helpdesk.i18n import get_language, gettext
@@ -37,6 +38,8 @@ def dashboard(request: Request) -> Template:
         "sla": stats.sla_watch(actor),
         "today": stats.today(actor),
         "bot": bot,
+        # Admins only: when the last good backup is older than 36 hours (True: there is none yet).
+        "backup_overdue": backup_runs.overdue(services_of(request).settings.backups_dir) if actor.is_admin else False,
         "daily_chart": charts.daily_bars(stats.per_day(actor), gettext("Requests per day, last 30 days"),
                                          gettext("new requests"), gettext("resolved requests")),
         "type_chart": charts.horizontal_bars(

@@ -188,6 +188,12 @@ def request_assign(request: Request, number: FromPath[str], data: Form) -> Templ
                 "assignee")
 
 
+@post("/requests/{number:str}/unarchive", sync_to_thread=True)
+def request_unarchive(request: Request, number: FromPath[str]) -> Template | Redirect:
+    """Admins take a request out of the archive (the domain refuses everyone else)."""
+    return _act(request, number, tickets.unarchive, "action")
+
+
 @get("/requests/{number:str}/files/{file_id:int}", sync_to_thread=True)
 def request_file(request: Request, number: FromPath[str], file_id: FromPath[int]) -> File:
     """A request's file, only for those who may see the request."""
@@ -256,4 +262,5 @@ class NewRequestPage(Controller):
 
 
 ROUTES = [request_list, request_export, request_bulk, request_changes, NewRequestPage, request_page, request_transition,
+          request_unarchive,
           request_comment, request_assign, request_file]

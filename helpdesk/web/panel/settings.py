@@ -1,4 +1,4 @@
-"""Settings (admins): organisation, the Telegram bot, SLA and the business calendar.
+"""Settings (admins): organisation, the Telegram bot, SLA, the business calendar and the archive policy.
 
 Saving a bot token takes effect at once: the poller restarts in the background with the new token.
 The token is write-only here: the page says whether one is set, never what it is.
@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from helpdesk.config import PANEL_SETTINGS
-from helpdesk.core import org_settings
+from helpdesk.core import archive_policy, org_settings
 from helpdesk.core.errors import N_, DomainError, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.i18n import LANGUAGES, get_language, gettext
@@ -48,6 +48,7 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
         "work_days": {parse_int(d) for d in calendar.work_days.split(",")},
         "weekdays": WEEKDAYS,
         "holidays": org_settings.holidays(),
+        "archive_policy": archive_policy.current(),
         "settings": settings,
         "errors": {}, "values": {}, "notice": request.query_params.get("saved"),
     }
@@ -121,6 +122,11 @@ class SettingsPage(Controller):
         days = [str(day) for day in WEEKDAYS if data.get(f"work_day_{day}") == "on"]
         return _save(request, data, "calendar", lambda: org_settings.save_calendar(
             actor, days, str(data.get("day_start", "")), str(data.get("day_end", ""))))
+
+    @post("/archive", sync_to_thread=True)
+    def save_archive(self, request: Request, data: Form) -> Template | Redirect:
+        actor = web_actor(request)
+        return _save(request, data, "archive", lambda: archive_policy.save(actor, {k: str(v) for k, v in data.items()}))
 
     @post("/holidays", sync_to_thread=True)
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
