@@ -24,8 +24,11 @@ class Calendar:
     day_start: dt.time = dt.time(9, 0)
     day_end: dt.time = dt.time(18, 0)
     holidays: frozenset[dt.date] = frozenset()
+    extra_work_days: frozenset[dt.date] = frozenset()  # weekend days made working days (transfers)
 
     def is_work_day(self, day: dt.date) -> bool:
+        if day in self.extra_work_days:
+            return True
         return day.isoweekday() in self.work_days and day not in self.holidays
 
 
@@ -35,21 +38,24 @@ def load_calendar() -> Calendar:
 
 def _load_calendar() -> Calendar:
     row = BusinessCalendar.select().order_by(BusinessCalendar.id).first()
-    holidays = frozenset(h.day for h in Holiday.select(Holiday.day))
+    days = list(Holiday.select(Holiday.day, Holiday.working))
+    holidays = frozenset(h.day for h in days if not h.working)
+    extra = frozenset(h.day for h in days if h.working)
     if row is None:
-        return Calendar(holidays=holidays)
+        return Calendar(holidays=holidays, extra_work_days=extra)
     return Calendar(
         timezone=ZoneInfo(row.timezone),
         work_days=frozenset(int(d) for d in row.work_days.split(",") if d.strip()),
         day_start=dt.time.fromisoformat(row.day_start),
         day_end=dt.time.fromisoformat(row.day_end),
         holidays=holidays,
+        extra_work_days=extra,
     )
 
 
 def add_business_minutes(start: dt.datetime, minutes: int, calendar: Calendar) -> dt.datetime:
     """The naive-UTC moment `minutes` of working time after `start` (naive UTC)."""
-    if not calendar.work_days or calendar.day_end <= calendar.day_start:
+    if not (calendar.work_days or calendar.extra_work_days) or calendar.day_end <= calendar.day_start:
         return start + dt.timedelta(minutes=minutes)  # no usable calendar: count wall-clock time
     tz = calendar.timezone
     local = start.replace(tzinfo=UTC).astimezone(tz)
@@ -70,10 +76,19 @@ def add_business_minutes(start: dt.datetime, minutes: int, calendar: Calendar) -
     raise ValueError("business calendar has no working time")
 
 
-def due_times(ticket_type: TicketType, created_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    policies = cached("policies", lambda: {p.ticket_type_id: (p.accept_minutes, p.resolve_minutes)
-                                            for p in SlaPolicy.select()})
-    accept, resolve = policies.get(ticket_type.id, (60, 8 * 60))
+def next_working_moment(now: dt.datetime, calendar: Calendar) -> dt.datetime:
+    """`now` when it falls in working time, else the next working day's opening (naive UTC)."""
+    return add_business_minutes(now, 0, calendar)
+
+
+def _policies() -> dict[int, tuple[int, int, int]]:
+    return cached("policies", lambda: {p.ticket_type_id: (p.accept_minutes, p.resolve_minutes, p.escalate_minutes)
+                                       for p in SlaPolicy.select()})
+
+
+def due_times(ticket_type: TicketType | int, created_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    type_id = ticket_type if isinstance(ticket_type, int) else ticket_type.id
+    accept, resolve, _ = _policies().get(type_id, (60, 8 * 60, 60))
     calendar = load_calendar()
     return (add_business_minutes(created_at, accept, calendar),
             add_business_minutes(created_at, resolve, calendar))
@@ -128,33 +143,66 @@ def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
     return cond & ~Ticket.archived
 
 
-def _claim_level(ticket_id: int, level: int) -> bool:
+# (level field, which statuses the deadline runs in, its due field, the kinds of its two notices)
+DEADLINES = {
+    "accept": (Ticket.sla_level, ("new",), Ticket.accept_due_at, ("sla_reminder", "sla_escalation")),
+    "resolve": (Ticket.resolve_sla_level, _RESOLVING, Ticket.resolve_due_at, ("resolve_reminder", "resolve_escalation")),
+}
+
+
+def _claim_level(deadline: str, ticket_id: int, level: int) -> bool:
     # Compare-and-set: a reminder goes out once per level, whatever restarts or parallel sweeps do.
-    return (Ticket.update(sla_level=level)
-            .where((Ticket.id == ticket_id) & (Ticket.sla_level == level - 1) & (Ticket.status == "new"))
+    level_field, statuses, _, _ = DEADLINES[deadline]
+    return (Ticket.update({level_field: level})
+            .where((Ticket.id == ticket_id) & (level_field == level - 1) & Ticket.status.in_(statuses))
             .execute()) == 1
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Remind storekeepers when the accept deadline passes, then escalate to admins."""
+    """Remind when a deadline (accept, then resolve) passes, then escalate to admins; once per level."""
     now = now or utcnow()
     counts = {"reminded": 0, "escalated": 0}
-    overdue = (Ticket.select().where((Ticket.status == "new") & (~Ticket.archived)
-                                     & (Ticket.accept_due_at <= now) & (Ticket.sla_level < 2)))
-    admins = list(User.select().where((User.role == "admin") & User.active))
-    for ticket in overdue:
-        if ticket.sla_level == 0:
+    admins: list[User] | None = None
+    escalate_after = {type_id: minutes for type_id, (_, _, minutes) in _policies().items()}
+    for deadline, (level_field, statuses, due_field, (remind_kind, escalate_kind)) in DEADLINES.items():
+        overdue = (Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
+                                 Ticket.assignee, Ticket.priority, due_field, level_field)
+                   .where(Ticket.status.in_(statuses) & (~Ticket.archived) & (due_field <= now) & (level_field < 2))
+                   .order_by(Ticket.id))
+        for ticket in overdue:
+            level = getattr(ticket, level_field.name)
+            due = getattr(ticket, due_field.name)
+            if level == 0:
+                with outbox.changes():
+                    if _claim_level(deadline, ticket.id, 1):
+                        people = list(staff_for(ticket))
+                        if deadline == "resolve" and ticket.assignee_id:
+                            people.insert(0, ticket.assignee)
+                        outbox.notify(people, remind_kind, {"number": ticket.number, "level": 1}, ticket=ticket)
+                        counts["reminded"] += 1
+                continue
+            if due + dt.timedelta(minutes=escalate_after.get(ticket.type_id, 60)) > now:
+                continue
+            if admins is None:
+                admins = list(User.select().where((User.role == "admin") & User.active))
             with outbox.changes():
-                if _claim_level(ticket.id, 1):
-                    outbox.notify(staff_for(ticket), "sla_reminder", {"number": ticket.number, "level": 1},
-                                  ticket=ticket)
-                    counts["reminded"] += 1
-            continue
-        policy = SlaPolicy.get_or_none(SlaPolicy.ticket_type == ticket.type_id)
-        escalate_at = ticket.accept_due_at + dt.timedelta(minutes=policy.escalate_minutes if policy else 60)
-        if escalate_at <= now:
-            with outbox.changes():
-                if _claim_level(ticket.id, 2):
-                    outbox.notify(admins, "sla_escalation", {"number": ticket.number, "level": 2}, ticket=ticket)
+                if _claim_level(deadline, ticket.id, 2):
+                    outbox.notify(admins, escalate_kind, {"number": ticket.number, "level": 2}, ticket=ticket)
                     counts["escalated"] += 1
     return counts
+
+
+def recompute_open(type_ids: list[int] | None = None) -> int:
+    """After an SLA policy or calendar change: the running deadlines of open requests follow it.
+
+    Reminders already sent stay sent (their levels are kept)."""
+    query = Ticket.select(Ticket.id, Ticket.type, Ticket.created_at, Ticket.status).where(
+        Ticket.status.in_(("new", *_RESOLVING)) & ~Ticket.archived)
+    if type_ids is not None:
+        query = query.where(Ticket.type.in_(type_ids))
+    count = 0
+    for ticket in query.iterator():
+        accept, resolve = due_times(ticket.type_id, ticket.created_at)
+        Ticket.update(accept_due_at=accept, resolve_due_at=resolve).where(Ticket.id == ticket.id).execute()
+        count += 1
+    return count

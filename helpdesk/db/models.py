@@ -186,6 +186,7 @@ class BusinessCalendar(BaseModel):
 class Holiday(BaseModel):
     day = pw.DateField(unique=True)
     name = pw.CharField(max_length=100, default="")
+    working = pw.BooleanField(default=False)  # a weekend day made a working day (a transfer), migration 0020
 
 
 class TicketCounter(BaseModel):
@@ -218,6 +219,7 @@ class Ticket(BaseModel):
     accept_due_at = pw.DateTimeField(null=True, index=True)
     resolve_due_at = pw.DateTimeField(null=True)
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
+    resolve_sla_level = pw.IntegerField(default=0)  # the same for the resolve deadline (migration 0020)
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
     # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.
@@ -303,7 +305,7 @@ class OutboxMessage(BaseModel):
     status = pw.CharField(max_length=16, default="pending", index=True)  # pending | sending | sent | failed
     attempts = pw.IntegerField(default=0)
     due_at = pw.DateTimeField(default=utcnow, index=True)
-    created_at = pw.DateTimeField(default=utcnow)
+    created_at = pw.DateTimeField(default=utcnow, index=True)  # the notification log's order (0020)
     sent_at = pw.DateTimeField(null=True)
     last_error = pw.TextField(default="")
     external_id = pw.CharField(max_length=64, null=True)  # the Telegram message id, to edit it later
@@ -347,11 +349,39 @@ class LoginThrottle(BaseModel):
     blocked_until = pw.DateTimeField(null=True)
 
 
+class NotificationPreference(BaseModel):
+    """A person's choice of channel per event, and quiet hours (core/notify_prefs.py)."""
+
+    user = pw.ForeignKeyField(User, unique=True, backref="+", on_delete="RESTRICT")
+    channels = JSONText(null=True)  # event -> auto | telegram | email | both | off
+    quiet_hours = pw.BooleanField(default=False)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class ScheduledReport(BaseModel):
+    """A report emailed on a schedule (core/scheduled_reports.py); `next_run_at` is claimed by compare-and-set."""
+
+    name = pw.CharField(max_length=200)
+    report = pw.CharField(max_length=64, default="requests")  # a key of core/report_registry.REPORTS
+    params = JSONText(null=True)  # the report's filters
+    recipients = pw.TextField(default="")  # email addresses, one per line
+    frequency = pw.CharField(max_length=16, default="weekly")  # daily | weekly | monthly
+    weekday = pw.IntegerField(default=1)  # ISO weekday, for weekly
+    month_day = pw.IntegerField(default=1)  # 1..31 (the month's last day when shorter), for monthly
+    at_time = pw.CharField(max_length=5, default="08:00")  # local time in the organisation's zone
+    active = pw.BooleanField(default=True)
+    next_run_at = pw.DateTimeField(null=True, index=True)
+    last_run_at = pw.DateTimeField(null=True)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
     Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
+    NotificationPreference, ScheduledReport,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

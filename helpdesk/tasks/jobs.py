@@ -16,7 +16,7 @@ from typing import Any
 from huey import Huey, crontab
 
 from helpdesk.bot.transport import TelegramTransport
-from helpdesk.config import Settings
+from helpdesk.config import Settings, SmtpSettings
 from helpdesk.core import lifecycle, outbox, sla, tickets
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
@@ -28,7 +28,7 @@ AUTO_CLOSE_DAYS = 7
 
 
 def build_transports(settings: Settings) -> dict[str, Transport]:
-    transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp)}
+    transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp, settings.panel_url)}
     use_bot_token(transports, settings)
     return transports
 
@@ -46,6 +46,13 @@ def use_bot_token(transports: dict[str, Transport], settings: Settings) -> None:
         transports.pop("telegram", None)
     if isinstance(old, TelegramTransport):
         old.close()  # in the background, after the sends in flight
+
+
+def use_smtp(jobs: Jobs, settings: Settings) -> None:
+    """SMTP saved in the panel applies to the next email; held or retried ones go out with it."""
+    jobs.transports["email"] = EmailTransport(settings.smtp, settings.panel_url)
+    jobs.smtp = settings.smtp
+    outbox.wake()
 
 
 def close_transports(transports: dict[str, Transport]) -> None:
@@ -74,6 +81,7 @@ class Jobs:
     every_minute: Callable[..., Any]
     nightly: Callable[..., Any]
     transports: dict[str, Transport]
+    smtp: SmtpSettings
 
 
 def register_jobs(huey: Huey, settings: Settings) -> Jobs:
@@ -98,5 +106,5 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
         log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
 
-    return Jobs(deliver_outbox, every_minute, nightly, transports)
+    return Jobs(deliver_outbox, every_minute, nightly, transports, settings.smtp)
 
