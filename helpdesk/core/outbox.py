@@ -116,7 +116,7 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
         held = notify_prefs.held_until(user, kind, ticket, now, prefs) if pairs else None
         for name, address in pairs:
             OutboxMessage.create(channel=name, kind=kind, user=user, ticket=ticket, address=address,
-                                 payload=payload, **({"due_at": held} if held else {}))
+                                 payload=payload, created_at=now, due_at=held or now)
             count += 1
     if count:
         _state.wrote = True

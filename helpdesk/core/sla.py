@@ -165,10 +165,12 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     admins: list[User] | None = None
     escalate_after = {type_id: minutes for type_id, (_, _, minutes) in _policies().items()}
     for deadline, (level_field, statuses, due_field, (remind_kind, escalate_kind)) in DEADLINES.items():
-        overdue = (Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
-                                 Ticket.assignee, Ticket.priority, due_field, level_field)
-                   .where(Ticket.status.in_(statuses) & (~Ticket.archived) & (due_field <= now) & (level_field < 2))
-                   .order_by(Ticket.id))
+        # Read whole before writing: a SQLite reader that later writes fails when another wrote meanwhile.
+        overdue = list(Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
+                                     Ticket.assignee, Ticket.priority, due_field, level_field)
+                       .where(Ticket.status.in_(statuses) & (~Ticket.archived) & (due_field <= now)
+                              & (level_field < 2))
+                       .order_by(Ticket.id))
         for ticket in overdue:
             level = getattr(ticket, level_field.name)
             due = getattr(ticket, due_field.name)
