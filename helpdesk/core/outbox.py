@@ -123,6 +123,11 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
     return count
 
 
+def mark_written() -> None:
+    """Inside `changes()`: a row was made ready to send another way (a retry): wake the delivery."""
+    _state.wrote = True
+
+
 def notify_address(channel: str, address: str, kind: str, payload: dict[str, Any]) -> None:
     """Queue a notice for an address that is nobody's account (a report's outside recipient)."""
     if not getattr(_state, "depth", 0):

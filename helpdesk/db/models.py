@@ -305,7 +305,7 @@ class OutboxMessage(BaseModel):
     status = pw.CharField(max_length=16, default="pending", index=True)  # pending | sending | sent | failed
     attempts = pw.IntegerField(default=0)
     due_at = pw.DateTimeField(default=utcnow, index=True)
-    created_at = pw.DateTimeField(default=utcnow, index=True)  # the notification log's order (0020)
+    created_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
     last_error = pw.TextField(default="")
     external_id = pw.CharField(max_length=64, null=True)  # the Telegram message id, to edit it later

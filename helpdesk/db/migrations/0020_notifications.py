@@ -1,5 +1,5 @@
 """Notifications an admin can steer: per-person choices, the resolve deadline's reminder level,
-scheduled reports, transferred working days in the calendar, and an index for the notification log."""
+scheduled reports, and transferred working days in the business calendar."""
 
 import datetime as dt
 
@@ -52,4 +52,3 @@ def up(migrator, db):
     false = "0" if isinstance(db, pw.SqliteDatabase) else "FALSE"
     db.execute_sql("ALTER TABLE ticket ADD COLUMN resolve_sla_level INTEGER NOT NULL DEFAULT 0")
     db.execute_sql(f"ALTER TABLE holiday ADD COLUMN working BOOLEAN NOT NULL DEFAULT {false}")
-    migrator.migrate(migrator.add_index("outbox_message", ("created_at",), False))

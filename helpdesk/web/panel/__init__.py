@@ -12,6 +12,7 @@ from helpdesk.web.panel import (
     catalog,
     dashboard,
     imports,
+    notifications,
     org,
     requests,
     session,
@@ -21,7 +22,7 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *api_tokens.ROUTES]
+               *api_tokens.ROUTES, *notifications.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 
