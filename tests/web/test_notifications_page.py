@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar.testing import TestClient
 
-from helpdesk.core import outbox, tickets
+from helpdesk.core import notify_prefs, outbox, tickets
 from helpdesk.core.outbox import DeliveryError
-from helpdesk.db.models import AuditEvent, OutboxMessage
+from helpdesk.db.models import AuditEvent, OutboxMessage, User
 from helpdesk.notify.email import PROBLEMS
 from tests.conftest import Org
 from tests.core.test_outbox import Recorder
@@ -43,3 +43,17 @@ def test_admin_sees_why_a_message_failed_and_sends_it_again(client: TestClient, 
 def test_the_log_is_for_admins(client: TestClient, sqlite_org: Org) -> None:
     login(client, sqlite_org.sam)
     assert client.get("/notifications").status_code == 403
+
+
+def test_everyone_steers_their_own_notifications(client: TestClient, sqlite_org: Org) -> None:
+    login(client, sqlite_org.sam)
+    page = client.get("/me/notifications").text
+    assert "Новые заявки для моего склада" in page and "Telegram: подключён." in page
+    token = csrf_token(client, "/me/notifications")
+    saved = client.post("/me/notifications", data={"new_request": "email", "comment": "off", "quiet_hours": "on",
+                                                   "_csrf_token": token}, follow_redirects=False)
+    assert saved.status_code == 303
+    prefs = notify_prefs.of(User.get_by_id(sqlite_org.sam.id))
+    assert prefs.channel("new_request") == "email" and prefs.channel("comment") == "off" and prefs.quiet_hours
+    refused = client.post("/me/notifications", data={"new_request": "pigeon", "_csrf_token": token})
+    assert refused.status_code == 422 and "Выберите канал из списка." in refused.text

@@ -12,6 +12,7 @@ from helpdesk.web.panel import (
     catalog,
     dashboard,
     imports,
+    my_notifications,
     notifications,
     org,
     requests,
@@ -28,6 +29,6 @@ STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 def pages() -> list:
     """A fresh set of routers per app: Litestar binds a router to the app it is registered on."""
-    return [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES,
+    return [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *my_notifications.ROUTES,
             Router(path="/", route_handlers=ADMIN_PAGES, guards=[admin_only]),
             Router(path="/", route_handlers=STAFF_PAGES, guards=[staff_only])]
