@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from helpdesk.config import SmtpSettings
-from helpdesk.core import outbox, tickets
+from helpdesk.core import outbox, scheduled_reports, tickets
 from helpdesk.db.models import OutboxMessage, User, utcnow
 from helpdesk.notify.email import EmailTransport, send_test
 from tests.conftest import Org
@@ -73,22 +74,23 @@ def test_request_thread_by_email(sqlite_org: Org, smtp: SmtpServer) -> None:
     assert "Ещё &amp; &lt;b&gt;срочно&lt;/b&gt;" in comment_html
 
 
-def test_english_recipient_and_attachment(sqlite_org: Org, smtp: SmtpServer, tmp_path: Path) -> None:
+def test_scheduled_report_arrives_with_its_xlsx(sqlite_org: Org, smtp: SmtpServer, tmp_path: Path) -> None:
     User.update(email="alice@example.org", language="en").where(User.id == sqlite_org.alice.id).execute()
-    book = tmp_path / "requests.xlsx"
-    workbook = Workbook()
-    workbook.active.append(["Number"])
-    workbook.save(book)
-    with outbox.changes():
-        outbox.notify([User.get_by_id(sqlite_org.alice.id)], "scheduled_report",
-                      {"name": "Weekly", "attachment": {"path": str(book), "name": "requests.xlsx"}},
-                      channel="email")
-    assert outbox.deliver_due({"email": EmailTransport(settings_for(smtp))}).sent == 1
+    tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Broken chair"))
+    form = scheduled_reports.ScheduleForm(name="Weekly", recipients="alice@example.org", frequency="weekly",
+                                          weekday="1", at_time="08:00", params={"statuses": ["new"]})
+    row = scheduled_reports.save(sqlite_org.actor("alice"), form, now=dt.datetime(2026, 11, 25, 12))
+    assert scheduled_reports.run_due(tmp_path, now=row.next_run_at) == 1
+    transport = EmailTransport(settings_for(smtp))
+    assert outbox.deliver_due({"email": transport}).sent >= 1
     mail = smtp.inbox.parsed()
-    assert header(mail, "Subject") == "Report: Weekly"
-    attached = [p for p in mail.walk() if p.get_filename() == "requests.xlsx"]
-    assert attached and attached[0].get_payload(decode=True) == book.read_bytes()
-    assert attached[0].get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert header(mail, "Subject") == "Report: Weekly" and smtp.inbox.messages[-1][1] == ["alice@example.org"]
+    assert set(parts(mail)) == {"plain", "html"}
+    (attached,) = [p for p in mail.walk() if p.get_filename()]
+    assert attached.get_filename().startswith("requests-") and attached.get_filename().endswith(".xlsx")
+    assert attached.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(BytesIO(attached.get_payload(decode=True))).active
+    assert "Broken chair" in [cell.value for cell in sheet[2]]
 
 
 def test_smtp_down_is_retried_with_back_off_then_failed(sqlite_org: Org) -> None:

@@ -53,6 +53,8 @@ def render(message: OutboxMessage) -> tuple[str, str]:
                                link=payload.get("link", "")))
         lines.append(translate(N_("It works once, for %(minutes)s minutes. If it was not you, ignore this "
                                   "message."), lang, minutes=payload.get("minutes", 10)))
+    if message.kind == "digest" and message.payload.get("late"):
+        lines.append(translate(N_("Overdue: %(numbers)s"), lang, numbers=", ".join(message.payload["late"])))
     if message.kind == "comment_added":
         comment = Comment.get_or_none(Comment.id == message.payload.get("comment_id"))
         if comment is not None:

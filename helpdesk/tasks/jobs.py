@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from huey import Huey, crontab
 
 from helpdesk.bot.transport import TelegramTransport
 from helpdesk.config import Settings, SmtpSettings
-from helpdesk.core import lifecycle, outbox, sla, tickets
+from helpdesk.core import digest, lifecycle, outbox, scheduled_reports, sla, tickets
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
 from helpdesk.db.models import ProcessedUpdate, utcnow
@@ -25,6 +27,7 @@ from helpdesk.notify.email import EmailTransport
 
 log = logging.getLogger(__name__)
 AUTO_CLOSE_DAYS = 7
+REPORT_FILES_DAYS = 30
 
 
 def build_transports(settings: Settings) -> dict[str, Transport]:
@@ -62,6 +65,27 @@ def close_transports(transports: dict[str, Transport]) -> None:
         telegram.close()
 
 
+def send_scheduled(settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
+    """Scheduled reports and the daily digest whose time has come (each claimed once, see their modules)."""
+    return {"reports": scheduled_reports.run_due(reports_dir(settings), now), "digests": digest.send_due(now)}
+
+
+def reports_dir(settings: Settings) -> Path:
+    return settings.data_dir / "reports"
+
+
+def prune_report_files(settings: Settings, keep_days: int = REPORT_FILES_DAYS) -> int:
+    """Built report files are kept a while (retries of their emails need them), then removed."""
+    folder = reports_dir(settings)
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - keep_days * 86400
+    old = [path for path in folder.glob("report-*.xlsx") if path.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
+
+
 def archive_policy(settings: Settings) -> dict[str, int]:
     """`archive_policy.json` in the data dir, e.g. {"closed": 90, "rejected": 90, "cancelled": 90}."""
     path = settings.data_dir / "archive_policy.json"
@@ -95,6 +119,7 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
     def every_minute() -> None:
         outbox.release_stuck()
         sla.sweep()
+        send_scheduled(settings)
         outbox.deliver_due(transports)
         checkpoint_wal()  # keeps SQLite's WAL from growing under steady load
 
@@ -104,7 +129,9 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         archived = tickets.archive_due(archive_policy(settings))
         forgotten = ProcessedUpdate.delete().where(
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
-        log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
+        pruned = prune_report_files(settings)
+        log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids, removed %s report files",
+                 closed, archived, forgotten, pruned)
 
     return Jobs(deliver_outbox, every_minute, nightly, transports, settings.smtp)
 
