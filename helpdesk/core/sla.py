@@ -12,7 +12,16 @@ from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
-from helpdesk.db.models import BusinessCalendar, Holiday, SlaPolicy, Ticket, TicketType, User, utcnow
+from helpdesk.db.models import (
+    BusinessCalendar,
+    Holiday,
+    OutboxMessage,
+    SlaPolicy,
+    Ticket,
+    TicketType,
+    User,
+    utcnow,
+)
 
 UTC = dt.UTC
 
@@ -208,3 +217,25 @@ def recompute_open(type_ids: list[int] | None = None) -> int:
         Ticket.update(accept_due_at=accept, resolve_due_at=resolve).where(Ticket.id == ticket.id).execute()
         count += 1
     return count
+
+
+REMINDER_LABELS = {"sla_reminder": N_("Accept deadline passed: storekeepers reminded"),
+                   "sla_escalation": N_("Accept deadline: escalated to admins"),
+                   "resolve_reminder": N_("Resolve deadline passed: reminded"),
+                   "resolve_escalation": N_("Resolve deadline: escalated to admins")}
+
+
+@dataclass(frozen=True)
+class ReminderSent:
+    kind: str
+    at: dt.datetime
+    recipients: int
+
+
+def reminders_sent(ticket: Ticket) -> list[ReminderSent]:
+    """The SLA reminders and escalations queued for a request, one line per level (staff see them)."""
+    rows = (OutboxMessage.select(OutboxMessage.kind, pw.fn.MIN(OutboxMessage.created_at).alias("at"),
+                                 pw.fn.COUNT(OutboxMessage.id).alias("n"))
+            .where((OutboxMessage.ticket == ticket.id) & OutboxMessage.kind.in_(list(REMINDER_LABELS)))
+            .group_by(OutboxMessage.kind).order_by(pw.fn.MIN(OutboxMessage.created_at)).tuples())
+    return [ReminderSent(kind, at, n) for kind, at, n in rows]

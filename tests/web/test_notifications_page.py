@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar.testing import TestClient
 
-from helpdesk.core import notify_prefs, outbox, tickets
+from helpdesk.core import notify_prefs, outbox, sla, tickets
 from helpdesk.core.outbox import DeliveryError
 from helpdesk.db.models import AuditEvent, OutboxMessage, User
 from helpdesk.notify.email import PROBLEMS
@@ -57,3 +59,13 @@ def test_everyone_steers_their_own_notifications(client: TestClient, sqlite_org:
     assert prefs.channel("new_request") == "email" and prefs.channel("comment") == "off" and prefs.quiet_hours
     refused = client.post("/me/notifications", data={"new_request": "pigeon", "_csrf_token": token})
     assert refused.status_code == 422 and "Выберите канал из списка." in refused.text
+
+
+def test_request_page_shows_the_reminders_sent_to_staff(client: TestClient, sqlite_org: Org) -> None:
+    ticket = tickets.create(sqlite_org.actor("bob"), tickets.TicketDraft("repair", description="Broken"))
+    sla.sweep(now=ticket.accept_due_at + dt.timedelta(minutes=1))
+    login(client, sqlite_org.sam)
+    page = client.get(f"/requests/{ticket.number}").text
+    assert 'id="sla-reminders"' in page and "Срок принятия прошёл: кладовщикам напомнено" in page
+    login(client, sqlite_org.bob)
+    assert 'id="sla-reminders"' not in client.get(f"/requests/{ticket.number}").text, "staff business"

@@ -16,6 +16,7 @@ from helpdesk.web.panel import (
     notifications,
     org,
     requests,
+    scheduled_reports,
     session,
     settings,
     telegram_login,
@@ -23,7 +24,7 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *api_tokens.ROUTES, *notifications.ROUTES]
+               *api_tokens.ROUTES, *notifications.ROUTES, *scheduled_reports.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 

@@ -7,6 +7,7 @@ The token is write-only here: the page says whether one is set, never what it is
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +50,7 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
         "calendar": calendar,
         "work_days": {parse_int(d) for d in calendar.work_days.split(",")},
         "weekdays": WEEKDAYS,
-        "holidays": org_settings.holidays(),
+        "holidays": org_settings.holidays(), "this_year": dt.date.today().year,
         "settings": settings,
         "smtp_saved": email_settings.saved_plain(), "smtp_password_saved": email_settings.has_saved_password(),
         "smtp_securities": email_settings.SECURITIES,
@@ -159,7 +160,14 @@ class SettingsPage(Controller):
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
         actor = web_actor(request)
         return _save(request, data, "calendar", lambda: org_settings.add_holiday(
-            actor, str(data.get("day", "")), str(data.get("name", ""))))
+            actor, str(data.get("day", "")), str(data.get("name", "")), data.get("working") == "on"))
+
+    @post("/holidays/import", sync_to_thread=True)
+    def import_holidays(self, request: Request, data: Form) -> Template | Redirect:
+        actor = web_actor(request)
+        year = parse_int(str(data.get("year", ""))) or 0
+        return _save(request, data, "calendar", lambda: org_settings.import_public_holidays(
+            actor, str(data.get("country", "")), year))
 
     @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
     def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
