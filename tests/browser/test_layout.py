@@ -26,6 +26,8 @@ PANEL_PAGES = [
     ("cartridges", "/catalog/cartridges"), ("printer-models", "/catalog/printer-models"),
     ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"),
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
+    ("notifications", "/notifications"), ("my-notifications", "/me/notifications"),
+    ("scheduled-reports", "/scheduled-reports"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.
 NOT_PAGES = {"/login", "/requests.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
