@@ -12,6 +12,7 @@ from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
+from helpdesk.db.database import db, write_transaction
 from helpdesk.db.models import (
     BusinessCalendar,
     Holiday,
@@ -177,9 +178,8 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         # Read whole before writing: a SQLite reader that later writes fails when another wrote meanwhile.
         overdue = list(Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
                                      Ticket.assignee, Ticket.priority, due_field, level_field)
-                       .where(Ticket.status.in_(statuses) & (~Ticket.archived) & (due_field <= now)
-                              & (level_field < 2))
-                       .order_by(Ticket.id))
+                       .where((due_field <= now) & Ticket.status.in_(statuses) & (~Ticket.archived)
+                              & (level_field < 2)))
         for ticket in overdue:
             level = getattr(ticket, level_field.name)
             due = getattr(ticket, due_field.name)
@@ -206,17 +206,24 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
 def recompute_open(type_ids: list[int] | None = None) -> int:
     """After an SLA policy or calendar change: the running deadlines of open requests follow it.
 
-    Reminders already sent stay sent (their levels are kept)."""
-    query = Ticket.select(Ticket.id, Ticket.type, Ticket.created_at, Ticket.status).where(
-        Ticket.status.in_(("new", *_RESOLVING)) & ~Ticket.archived)
+    Only rows whose deadlines move are written, in one prepared statement run for each. Reminders
+    already sent stay sent (their levels are kept). Returns how many requests moved."""
+    query = Ticket.select(Ticket.id, Ticket.type, Ticket.created_at, Ticket.accept_due_at,
+                          Ticket.resolve_due_at).where(Ticket.status.in_(("new", *_RESOLVING)) & ~Ticket.archived)
     if type_ids is not None:
         query = query.where(Ticket.type.in_(type_ids))
-    count = 0
-    for ticket in query.iterator():
-        accept, resolve = due_times(ticket.type_id, ticket.created_at)
-        Ticket.update(accept_due_at=accept, resolve_due_at=resolve).where(Ticket.id == ticket.id).execute()
-        count += 1
-    return count
+    moved = []
+    for ticket_id, type_id, created_at, accept_was, resolve_was in list(query.tuples()):
+        accept, resolve = due_times(type_id, created_at)
+        if (accept, resolve) != (accept_was, resolve_was):
+            moved.append((accept, resolve, ticket_id))
+    if moved:
+        param = db.param
+        sql = (f"UPDATE ticket SET accept_due_at = {param}, resolve_due_at = {param} "
+               f"WHERE id = {param}")
+        with write_transaction():
+            db.cursor().executemany(sql, moved)
+    return len(moved)
 
 
 REMINDER_LABELS = {"sla_reminder": N_("Accept deadline passed: storekeepers reminded"),

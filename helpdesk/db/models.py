@@ -217,7 +217,7 @@ class Ticket(BaseModel):
     rejected_at = pw.DateTimeField(null=True)
     cancelled_at = pw.DateTimeField(null=True)
     accept_due_at = pw.DateTimeField(null=True, index=True)
-    resolve_due_at = pw.DateTimeField(null=True)
+    resolve_due_at = pw.DateTimeField(null=True, index=True)  # migration 0020
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     resolve_sla_level = pw.IntegerField(default=0)  # the same for the resolve deadline (migration 0020)
     archived = pw.BooleanField(default=False, index=True)

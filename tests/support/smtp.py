@@ -63,16 +63,17 @@ def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult
 
 
 class SmtpServer:
-    """STARTTLS required before AUTH, AUTH required before mail: like an office mail server."""
+    """STARTTLS required before AUTH, AUTH required before mail: like an office mail server
+    (`secure=False`: both offered, neither required)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, secure: bool = True) -> None:
         self.cert, key = make_certificate(folder)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, key)
         self.inbox = Inbox()
         self.port = free_port()
         self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, tls_context=context,
-                                      require_starttls=True, auth_required=True, auth_require_tls=True,
+                                      require_starttls=secure, auth_required=secure, auth_require_tls=True,
                                       authenticator=_authenticate)
 
     def start(self) -> SmtpServer:

@@ -52,3 +52,5 @@ def up(migrator, db):
     false = "0" if isinstance(db, pw.SqliteDatabase) else "FALSE"
     db.execute_sql("ALTER TABLE ticket ADD COLUMN resolve_sla_level INTEGER NOT NULL DEFAULT 0")
     db.execute_sql(f"ALTER TABLE holiday ADD COLUMN working BOOLEAN NOT NULL DEFAULT {false}")
+    # The SLA sweep finds requests past their resolve deadline by it, as it does with accept_due_at.
+    db.execute_sql("CREATE INDEX ticket_resolve_due_at ON ticket (resolve_due_at)")
