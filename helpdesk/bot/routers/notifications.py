@@ -14,14 +14,15 @@ from helpdesk.core.actors import Actor
 from helpdesk.db.models import User
 from helpdesk.i18n import N_, translate
 
+LINE = N_("%(event)s: %(channel)s")
 TITLE = N_("Notifications: press a line to change its channel.")
 QUIET = {True: N_("🌙 Quiet hours: on"), False: N_("🔔 Quiet hours: off")}
 
 
 def _keyboard(prefs: notify_prefs.Preferences, lang: str) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(
-        text=f"{translate(notify_prefs.EVENT_LABELS[event], lang)}: "
-             f"{translate(notify_prefs.CHANNEL_LABELS[prefs.channel(event)], lang)}",
+        text=translate(LINE, lang, event=translate(notify_prefs.EVENT_LABELS[event], lang),
+                       channel=translate(notify_prefs.CHANNEL_LABELS[prefs.channel(event)], lang)),
         callback_data=NotifyChoice(event=event).pack())] for event in notify_prefs.EVENTS]
     rows.append([InlineKeyboardButton(text=translate(QUIET[prefs.quiet_hours], lang),
                                       callback_data=NotifyChoice(event="quiet").pack())])
