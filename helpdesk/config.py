@@ -62,12 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en", panel=True),
     Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True, panel=True),
     Setting("telegram_api_url", "HELPDESK_TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL"),
-    Setting("smtp_host", "HELPDESK_SMTP_HOST", "", "SMTP server host"),
-    Setting("smtp_port", "HELPDESK_SMTP_PORT", "587", "SMTP server port"),
-    Setting("smtp_user", "HELPDESK_SMTP_USER", "", "SMTP login"),
-    Setting("smtp_password", "HELPDESK_SMTP_PASSWORD", "", "SMTP password", secret=True),
-    Setting("smtp_security", "HELPDESK_SMTP_SECURITY", "starttls", "starttls, ssl or none"),
-    Setting("smtp_from", "HELPDESK_SMTP_FROM", "", "Sender address for email"),
+    Setting("smtp_host", "HELPDESK_SMTP_HOST", "", "SMTP server host", panel=True),
+    Setting("smtp_port", "HELPDESK_SMTP_PORT", "587", "SMTP server port", panel=True),
+    Setting("smtp_user", "HELPDESK_SMTP_USER", "", "SMTP login", panel=True),
+    Setting("smtp_password", "HELPDESK_SMTP_PASSWORD", "", "SMTP password", secret=True, panel=True),
+    Setting("smtp_security", "HELPDESK_SMTP_SECURITY", "starttls", "starttls, ssl or none", panel=True),
+    Setting("smtp_from", "HELPDESK_SMTP_FROM", "", "Sender address for email", panel=True),
     Setting("onec_url", "HELPDESK_ONEC_URL", "", "1C OData base URL (…/odata/standard.odata)"),
     Setting("onec_user", "HELPDESK_ONEC_USER", "", "1C user"),
     Setting("onec_password", "HELPDESK_ONEC_PASSWORD", "", "1C password", secret=True),
@@ -265,6 +265,9 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
 
 
 PANEL_SETTINGS = frozenset(s.name for s in SETTINGS if s.panel)
+# smtp_* setting names -> SmtpSettings fields
+SMTP_FIELDS = {"smtp_host": "host", "smtp_port": "port", "smtp_user": "user", "smtp_password": "password",
+               "smtp_security": "security", "smtp_from": "sender"}
 
 
 def with_saved(settings: Settings, saved: Mapping[str, str | None]) -> Settings:
@@ -277,7 +280,12 @@ def with_saved(settings: Settings, saved: Mapping[str, str | None]) -> Settings:
     if unknown:
         raise ValueError(f"not settings the panel can save: {sorted(unknown)}")
     chosen = {name: value for name, value in saved.items() if value}
-    result = replace(settings, **chosen, sources={**settings.sources, **dict.fromkeys(chosen, "panel")})
+    plain = {name: value for name, value in chosen.items() if not name.startswith("smtp_")}
+    smtp = {SMTP_FIELDS[name]: int(value) if name == "smtp_port" else value
+            for name, value in chosen.items() if name.startswith("smtp_")}
+    if smtp:
+        plain["smtp"] = replace(settings.smtp, **smtp)
+    result = replace(settings, **plain, sources={**settings.sources, **dict.fromkeys(chosen, "panel")})
     if "secret_key" in settings.__dict__:  # the key file was read already: the copy needs no second read
         result.__dict__["secret_key"] = settings.__dict__["secret_key"]
     return result

@@ -17,11 +17,11 @@ from litestar import Litestar
 from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
 from helpdesk.config import Settings, prepare_data_dir, with_saved
-from helpdesk.core import org_settings, outbox, people
+from helpdesk.core import email_settings, org_settings, outbox, people
 from helpdesk.core.backups import runs as backup_runs
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
-from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
+from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token, use_smtp
 from helpdesk.tasks.queue import QueueRunner, create_huey
 from helpdesk.web.services import PanelServices, TokenCheck
 
@@ -90,7 +90,8 @@ def prepare(settings: Settings) -> str | None:
 def with_panel_settings(settings: Settings) -> Settings:
     """Flags and environment, overridden by what admins saved in the panel (see config.with_saved)."""
     return with_saved(settings, {"bot_token": org_settings.stored_bot_token(settings.secret_key),
-                                 "lang": org_settings.general().language})
+                                 "lang": org_settings.general().language,
+                                 **email_settings.saved(settings.secret_key)})
 
 
 def build_services(settings: Settings, with_queue: bool = True) -> Services:
@@ -98,6 +99,7 @@ def build_services(settings: Settings, with_queue: bool = True) -> Services:
     base = settings
     settings = with_panel_settings(base)
     protect(settings.bot_token)
+    protect(settings.smtp.password)
     services = Services(settings=settings, bot=BotRunner(settings), base_settings=base)
     if with_queue:
         huey = create_huey(settings)
@@ -127,6 +129,9 @@ async def reload_panel_settings(services: Services) -> None:
     settings = with_panel_settings(services.base_settings or services.settings)
     token_changed = settings.bot_token != services.settings.bot_token
     services.settings = settings
+    if services.jobs is not None and settings.smtp != services.jobs.smtp:
+        protect(settings.smtp.password)
+        use_smtp(services.jobs, settings)
     if not token_changed:
         return
     protect(settings.bot_token)

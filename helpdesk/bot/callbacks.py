@@ -43,3 +43,7 @@ class AccessDecision(CallbackData, prefix="ad"):
 
 class MyPage(CallbackData, prefix="my"):
     page: int
+
+
+class NotifyChoice(CallbackData, prefix="nf"):
+    event: str  # a notify_prefs event: the next channel; "quiet": quiet hours on/off

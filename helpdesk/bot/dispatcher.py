@@ -19,13 +19,13 @@ from helpdesk.bot import client
 from helpdesk.bot.fsm_storage import DatabaseStorage
 from helpdesk.bot.keyboards import MENU
 from helpdesk.bot.middleware import IsMember, OncePerUpdate
-from helpdesk.bot.routers import access, common, issues, orders, start, tickets
+from helpdesk.bot.routers import access, common, issues, notifications, orders, start, tickets
 from helpdesk.config import Settings
 from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
-COMMANDS = (("start", N_("Start")), ("my", N_("My requests")), ("cancel", N_("Cancel the form")),
-            ("help", N_("Help")))
+COMMANDS = (("start", N_("Start")), ("my", N_("My requests")), ("notifications", N_("Notification settings")),
+            ("cancel", N_("Cancel the form")), ("help", N_("Help")))
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -37,7 +37,7 @@ def _members() -> Router:
     for observer in (members.message, members.callback_query, members.edited_message):
         observer.filter(IsMember())
     members.include_routers(common.build_router(), tickets.build_router(), orders.build_router(),
-                            issues.build_router(), access.build_router())
+                            issues.build_router(), access.build_router(), notifications.build_router())
     return members
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from helpdesk import sealing
-from helpdesk.core import audit, fields
+from helpdesk.core import audit, fields, sla
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.cache import cached, invalidate
 from helpdesk.core.errors import N_, ValidationError
@@ -163,18 +163,23 @@ def save_sla(actor: Actor, values: dict[str, str]) -> None:
         if minutes["resolve"] < minutes["accept"]:
             raise ValidationError(N_("Resolving cannot take less time than accepting."), field=f"resolve_{type_id}")
         wanted[row] = minutes
+    changed: list[int] = []
     with write_transaction():
         for row, minutes in wanted.items():
             before = {"accept": row.accept_minutes, "resolve": row.resolve_minutes, "escalate": row.escalate_minutes}
             old, new = audit.diff(before, minutes)
             if not new:
                 continue
+            changed.append(row.ticket_type.id)
             fields = {"accept_minutes": minutes["accept"], "resolve_minutes": minutes["resolve"],
                       "escalate_minutes": minutes["escalate"]}
             if not SlaPolicy.update(**fields).where(SlaPolicy.ticket_type == row.ticket_type.id).execute():
                 SlaPolicy.create(ticket_type=row.ticket_type.id, **fields)
             audit.record(actor, "sla_save", entity="ticket_type", entity_id=row.ticket_type.code, before=old,
                          after=new)
+        if changed:
+            invalidate()  # the new policies, for the open requests' deadlines below
+            sla.recompute_open(changed)
     invalidate()
 
 
@@ -201,10 +206,12 @@ def save_calendar(actor: Actor, work_days: list[str], day_start: str, day_end: s
     with write_transaction():
         BusinessCalendar.update(**after).where(BusinessCalendar.id == row.id).execute()
         audit.record(actor, "calendar_save", entity="settings", entity_id="calendar", before=old, after=new)
+        _calendar_changed()
     invalidate()
 
 
-def add_holiday(actor: Actor, day: str, name: str) -> Holiday:
+def add_holiday(actor: Actor, day: str, name: str, working: bool = False) -> Holiday:
+    """A day off (or, `working`, a weekend day that is a working day) in the business calendar."""
     require_admin(actor)
     try:
         parsed = dt.date.fromisoformat((day or "").strip())
@@ -214,10 +221,12 @@ def add_holiday(actor: Actor, day: str, name: str) -> Holiday:
     with write_transaction():
         holiday = Holiday.get_or_none(Holiday.day == parsed)
         if holiday is None:
-            holiday = Holiday.create(day=parsed, name=name)
+            holiday = Holiday.create(day=parsed, name=name, working=working)
         else:
-            Holiday.update(name=name).where(Holiday.id == holiday.id).execute()
-        audit.record(actor, "holiday_add", entity="holiday", entity_id=parsed.isoformat(), after={"name": name})
+            Holiday.update(name=name, working=working).where(Holiday.id == holiday.id).execute()
+        audit.record(actor, "holiday_add", entity="holiday", entity_id=parsed.isoformat(),
+                     after={"name": name, "working": working})
+        _calendar_changed()
     invalidate()
     return holiday
 
@@ -231,4 +240,48 @@ def remove_holiday(actor: Actor, holiday_id: int) -> None:
         Holiday.delete().where(Holiday.id == holiday.id).execute()
         audit.record(actor, "holiday_remove", entity="holiday", entity_id=holiday.day.isoformat(),
                      before={"name": holiday.name})
+        _calendar_changed()
     invalidate()
+
+
+def _calendar_changed() -> None:
+    """Inside the change's transaction: open requests' deadlines follow the new calendar."""
+    invalidate()
+    sla.recompute_open()
+
+
+def public_holidays(country: str, year: int) -> list[tuple[dt.date, str, bool]]:
+    """(day, name, working) from the `holidays` package: days off and weekend days made working days."""
+    import holidays as holiday_data  # its data loads on first use: only when an admin asks
+
+    try:
+        found = holiday_data.country_holidays(country, years=year, language="ru")
+    except (NotImplementedError, KeyError):
+        raise ValidationError(N_("No public holidays are known for this country."), field="country") from None
+    days = [(day, str(name)[:100], False) for day, name in sorted(found.items())]
+    days += [(day, "", True) for day in sorted(getattr(found, "weekend_workdays", set()))]
+    return days
+
+
+def import_public_holidays(actor: Actor, country: str, year: int) -> int:
+    """Fill the calendar with a country's public holidays and transferred working days for a year.
+
+    Days already in the calendar keep what an admin set; returns how many days were added."""
+    require_admin(actor)
+    country = (country or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise ValidationError(N_("Enter a two-letter country code, e.g. RU."), field="country")
+    if not 2000 <= year <= 2100:
+        raise ValidationError(N_("Enter a year from 2000 to 2100."), field="year")
+    days = public_holidays(country, year)
+    with write_transaction():
+        known = {h.day for h in Holiday.select(Holiday.day).where(Holiday.day.in_([d for d, _, _ in days]))}
+        added = [(day, name, working) for day, name, working in days if day not in known]
+        for day, name, working in added:
+            Holiday.create(day=day, name=name, working=working)
+        if added:
+            audit.record(actor, "holidays_import", entity="settings", entity_id="calendar",
+                         after={"country": country, "year": year, "days": len(added)})
+            _calendar_changed()
+    invalidate()
+    return len(added)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from helpdesk.core import notify_prefs
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import OutboxMessage, Ticket, User, utcnow
 
@@ -87,9 +88,12 @@ def wake() -> None:
 
 
 def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
-           exclude: User | None = None, telegram_only: bool = False) -> int:
-    """Queue a notification for each user who can be reached (Telegram first, else email).
+           exclude: User | None = None, telegram_only: bool = False, channel: str | None = None) -> int:
+    """Queue a notification for each user who can be reached, on the channels they chose.
 
+    Each person's choices (core/notify_prefs.py) decide the channels; the default is Telegram when they
+    have it, else email. A notice in their quiet hours waits for the next working morning. `channel`
+    forces one channel (a report goes by email); `telegram_only` keeps a notice off email.
     Only inside `changes()`: its commit is what wakes the delivery; written anywhere else, a notice
     would wait for the periodic sweep.
     """
@@ -97,22 +101,39 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
         raise RuntimeError("outbox.notify() outside outbox.changes(): nothing would wake the delivery")
     count = 0
     seen: set[int] = set()
+    now = utcnow()
     for user in users:
         if not user.active or user.id in seen or (exclude is not None and user.id == exclude.id):
             continue
         seen.add(user.id)
-        if user.telegram_id:
-            channel, address = "telegram", str(user.telegram_id)
-        elif user.email and not telegram_only:
-            channel, address = "email", user.email
+        prefs = notify_prefs.of(user)
+        if channel == "email":
+            pairs = [("email", user.email)] if user.email else []
         else:
-            continue
-        OutboxMessage.create(channel=channel, kind=kind, user=user, ticket=ticket, address=address,
-                             payload=payload)
-        count += 1
+            pairs = notify_prefs.addresses(user, kind, prefs)
+        if telegram_only:
+            pairs = [pair for pair in pairs if pair[0] == "telegram"]
+        held = notify_prefs.held_until(user, kind, ticket, now, prefs) if pairs else None
+        for name, address in pairs:
+            OutboxMessage.create(channel=name, kind=kind, user=user, ticket=ticket, address=address,
+                                 payload=payload, created_at=now, due_at=held or now)
+            count += 1
     if count:
         _state.wrote = True
     return count
+
+
+def mark_written() -> None:
+    """Inside `changes()`: a row was made ready to send another way (a retry): wake the delivery."""
+    _state.wrote = True
+
+
+def notify_address(channel: str, address: str, kind: str, payload: dict[str, Any]) -> None:
+    """Queue a notice for an address that is nobody's account (a report's outside recipient)."""
+    if not getattr(_state, "depth", 0):
+        raise RuntimeError("outbox.notify_address() outside outbox.changes(): nothing would wake the delivery")
+    OutboxMessage.create(channel=channel, kind=kind, address=address, payload=payload)
+    _state.wrote = True
 
 
 def release_stuck(now: dt.datetime | None = None, stuck_after: dt.timedelta = STUCK_AFTER) -> int:
@@ -141,19 +162,25 @@ def _claim(message_id: int, now: dt.datetime) -> bool:
 
 
 def expire_old(now: dt.datetime | None = None) -> int:
-    """Pending notices older than their age limit are given up as 'expired' (news that late misleads)."""
+    """Pending notices older than their age limit are given up as 'expired' (news that late misleads).
+
+    Age counts from when a notice was due too: one held for quiet hours is as fresh as its morning.
+    """
     now = now or utcnow()
     pending = OutboxMessage.status == "pending"
     youngest_limit = min([MAX_AGE, *MAX_AGE_BY_KIND.values()])
-    if not OutboxMessage.select().where(pending & (OutboxMessage.created_at < now - youngest_limit)).exists():
+    if not OutboxMessage.select().where(pending & (OutboxMessage.created_at < now - youngest_limit)
+                                        & (OutboxMessage.due_at < now - youngest_limit)).exists():
         return 0  # the usual case, answered by a read: no write lock taken on every wake
     count = 0
     for kind, age in MAX_AGE_BY_KIND.items():
         count += (OutboxMessage.update(status="expired", last_error=EXPIRED)
-                  .where(pending & (OutboxMessage.kind == kind) & (OutboxMessage.created_at < now - age)).execute())
+                  .where(pending & (OutboxMessage.kind == kind) & (OutboxMessage.created_at < now - age)
+                         & (OutboxMessage.due_at < now - age)).execute())
     count += (OutboxMessage.update(status="expired", last_error=EXPIRED)
               .where(pending & OutboxMessage.kind.not_in(list(MAX_AGE_BY_KIND))
-                     & (OutboxMessage.created_at < now - MAX_AGE)).execute())
+                     & (OutboxMessage.created_at < now - MAX_AGE) & (OutboxMessage.due_at < now - MAX_AGE))
+              .execute())
     return count
 
 

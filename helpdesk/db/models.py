@@ -198,6 +198,7 @@ class BusinessCalendar(BaseModel):
 class Holiday(BaseModel):
     day = pw.DateField(unique=True)
     name = pw.CharField(max_length=100, default="")
+    working = pw.BooleanField(default=False)  # a weekend day made a working day (a transfer), migration 0020
 
 
 class TicketCounter(BaseModel):
@@ -228,8 +229,9 @@ class Ticket(BaseModel):
     rejected_at = pw.DateTimeField(null=True)
     cancelled_at = pw.DateTimeField(null=True)
     accept_due_at = pw.DateTimeField(null=True, index=True)
-    resolve_due_at = pw.DateTimeField(null=True)
+    resolve_due_at = pw.DateTimeField(null=True, index=True)  # migration 0020
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
+    resolve_sla_level = pw.IntegerField(default=0)  # the same for the resolve deadline (migration 0020)
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
     unarchived_at = pw.DateTimeField(null=True)  # an admin took it out: automatic archiving waits again (0017)
@@ -375,6 +377,31 @@ class BackupRun(BaseModel):
     check_result = pw.CharField(max_length=200, default="")
     error = pw.TextField(default="")  # why it failed, in plain words
     mirror_error = pw.TextField(default="")  # the mirror folder's trouble; the local copy still counts
+class NotificationPreference(BaseModel):
+    """A person's choice of channel per event, and quiet hours (core/notify_prefs.py)."""
+
+    user = pw.ForeignKeyField(User, unique=True, backref="+", on_delete="RESTRICT")
+    channels = JSONText(null=True)  # event -> auto | telegram | email | both | off
+    quiet_hours = pw.BooleanField(default=False)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class ScheduledReport(BaseModel):
+    """A report emailed on a schedule (core/scheduled_reports.py); `next_run_at` is claimed by compare-and-set."""
+
+    name = pw.CharField(max_length=200)
+    report = pw.CharField(max_length=64, default="requests")  # a key of core/report_registry.REPORTS
+    params = JSONText(null=True)  # the report's filters
+    recipients = pw.TextField(default="")  # email addresses, one per line
+    frequency = pw.CharField(max_length=16, default="weekly")  # daily | weekly | monthly
+    weekday = pw.IntegerField(default=1)  # ISO weekday, for weekly
+    month_day = pw.IntegerField(default=1)  # 1..31 (the month's last day when shorter), for monthly
+    at_time = pw.CharField(max_length=5, default="08:00")  # local time in the organisation's zone
+    active = pw.BooleanField(default=True)
+    next_run_at = pw.DateTimeField(null=True, index=True)
+    last_run_at = pw.DateTimeField(null=True)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=utcnow)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -383,6 +410,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
     Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
     BackupRun,
+    NotificationPreference, ScheduledReport,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.

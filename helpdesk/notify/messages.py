@@ -17,6 +17,10 @@ SUBJECTS = {
     "assigned": N_("Request %(number)s is assigned to you"),
     "sla_reminder": N_("Request %(number)s is waiting too long to be accepted"),
     "sla_escalation": N_("Request %(number)s missed its SLA: nobody accepted it"),
+    "resolve_reminder": N_("Request %(number)s is past its resolve deadline"),
+    "resolve_escalation": N_("Request %(number)s missed its SLA: it is still not resolved"),
+    "digest": N_("Your requests today: %(open)s open, %(overdue)s overdue"),
+    "scheduled_report": N_("Report: %(name)s"),
     "access_requested": N_("%(name)s asks for access to the helpdesk"),
     "access_approved": N_("Your access to the helpdesk is approved. Press /start."),
     "login_code": N_("Your code to log in to the helpdesk panel: %(code)s"),
@@ -31,6 +35,8 @@ def render(message: OutboxMessage) -> tuple[str, str]:
         payload["status"] = translate(STATUS_LABELS.get(payload["status"], payload["status"]), lang)
     payload.setdefault("name", "")
     payload.setdefault("number", "")
+    payload.setdefault("open", 0)
+    payload.setdefault("overdue", 0)
     subject = translate(SUBJECTS.get(message.kind, message.kind), lang, **payload)
     lines = [subject]
     ticket = Ticket.get_or_none(Ticket.id == message.ticket_id) if message.ticket_id else None
@@ -47,6 +53,8 @@ def render(message: OutboxMessage) -> tuple[str, str]:
                                link=payload.get("link", "")))
         lines.append(translate(N_("It works once, for %(minutes)s minutes. If it was not you, ignore this "
                                   "message."), lang, minutes=payload.get("minutes", 10)))
+    if message.kind == "digest" and message.payload.get("late"):
+        lines.append(translate(N_("Overdue: %(numbers)s"), lang, numbers=", ".join(message.payload["late"])))
     if message.kind == "comment_added":
         comment = Comment.get_or_none(Comment.id == message.payload.get("comment_id"))
         if comment is not None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from huey import Huey, crontab
 
 from helpdesk.bot.transport import TelegramTransport
-from helpdesk.config import Settings
+from helpdesk.config import Settings, SmtpSettings
 from helpdesk.core import archive_policy as archive_settings
-from helpdesk.core import lifecycle, onec_sync, outbox, sla, tickets
+from helpdesk.core import digest, lifecycle, onec_sync, outbox, scheduled_reports, sla, tickets
 from helpdesk.core.backups import runs as backup_runs
 from helpdesk.core.outbox import Transport
 from helpdesk.db.database import checkpoint_wal
@@ -26,10 +28,11 @@ from helpdesk.notify.email import EmailTransport
 
 log = logging.getLogger(__name__)
 AUTO_CLOSE_DAYS = 7
+REPORT_FILES_DAYS = 30
 
 
 def build_transports(settings: Settings) -> dict[str, Transport]:
-    transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp)}
+    transports: dict[str, Transport] = {"email": EmailTransport(settings.smtp, settings.panel_url)}
     use_bot_token(transports, settings)
     return transports
 
@@ -49,11 +52,39 @@ def use_bot_token(transports: dict[str, Transport], settings: Settings) -> None:
         old.close()  # in the background, after the sends in flight
 
 
+def use_smtp(jobs: Jobs, settings: Settings) -> None:
+    """SMTP saved in the panel applies to the next email; held or retried ones go out with it."""
+    jobs.transports["email"] = EmailTransport(settings.smtp, settings.panel_url)
+    jobs.smtp = settings.smtp
+    outbox.wake()
+
+
 def close_transports(transports: dict[str, Transport]) -> None:
     """At shutdown: the Telegram transport's session and loop."""
     telegram = transports.get("telegram")
     if isinstance(telegram, TelegramTransport):
         telegram.close()
+
+
+def send_scheduled(settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
+    """Scheduled reports and the daily digest whose time has come (each claimed once, see their modules)."""
+    return {"reports": scheduled_reports.run_due(reports_dir(settings), now), "digests": digest.send_due(now)}
+
+
+def reports_dir(settings: Settings) -> Path:
+    return settings.data_dir / "reports"
+
+
+def prune_report_files(settings: Settings, keep_days: int = REPORT_FILES_DAYS) -> int:
+    """Built report files are kept a while (retries of their emails need them), then removed."""
+    folder = reports_dir(settings)
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - keep_days * 86400
+    old = [path for path in folder.glob("report-*.xlsx") if path.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
 
 
 def archive_policy(settings: Settings) -> dict[str, int]:
@@ -72,6 +103,7 @@ class Jobs:
     backup_now: Callable[..., Any]
     backup_if_due: Callable[..., Any]
     transports: dict[str, Transport]
+    smtp: SmtpSettings
     onec_sync: Callable[..., Any] | None = None
 
 
@@ -86,6 +118,7 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
     def every_minute() -> None:
         outbox.release_stuck()
         sla.sweep()
+        send_scheduled(settings)
         outbox.deliver_due(transports)
         checkpoint_wal()  # keeps SQLite's WAL from growing under steady load
 
@@ -95,7 +128,9 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         archived = tickets.archive_due(archive_policy(settings))
         forgotten = ProcessedUpdate.delete().where(
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
-        log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
+        pruned = prune_report_files(settings)
+        log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids, removed %s report files",
+                 closed, archived, forgotten, pruned)
 
     @huey.periodic_task(crontab(minute="*"), name="onec_sync")
     def onec_stock_sync() -> None:
@@ -118,5 +153,6 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         run = backup_runs.claim_scheduled()
         return backup_runs.run(settings, run).status if run is not None else None
 
-    return Jobs(deliver_outbox, every_minute, nightly, backup_now, backup_if_due, transports, onec_stock_sync)
+    return Jobs(deliver_outbox, every_minute, nightly, backup_now, backup_if_due, transports, settings.smtp,
+                onec_stock_sync)
 

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from helpdesk import __version__
-from helpdesk.core import onec_sync
+from helpdesk.core import notification_log, onec_sync
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import db, is_sqlite
 from helpdesk.db.pool import Pool, pool_stats
@@ -65,6 +65,9 @@ def healthz(request: Request) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {"status": "ok" if ok else "degraded", "database": database, "queue": queue, "bot": bot}
     if database["state"] == "ok":  # 1C's state is news, not a failure of this server: it leaves status alone
         body["onec"] = onec_sync.health(services.settings.onec, services.settings.secret_key)
+    if database["state"] == "ok":
+        # A count only: who and why is on the notification log page.
+        body["notifications"] = {"failed_last_day": notification_log.failed_recently()}
     if _may_see_details(request):
         body["version"] = __version__
     else:

@@ -54,7 +54,7 @@ def test_invite_binds_the_telegram_account(sqlite_org: Org, emulator: BotApiEmul
     assert User.get_or_none(User.telegram_id == 5002) is None
     created = AuditEvent.get((AuditEvent.action == "user_create") & (AuditEvent.entity_id == str(user.id)))
     assert created.after["via"] == f"invite {invite.id}" and created.channel == "bot"
-    assert {c["command"] for c in emulator.commands[""]} == {"start", "my", "cancel", "help"}
+    assert {c["command"] for c in emulator.commands[""]} == {"start", "my", "notifications", "cancel", "help"}
 
 
 def test_stranger_gets_access_requested_and_nothing_else(sqlite_org: Org, emulator: BotApiEmulator,

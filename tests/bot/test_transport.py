@@ -122,7 +122,8 @@ def test_held_without_a_token_sent_when_one_is_set_and_the_old_session_closed(
 
 def test_notices_expire_after_their_age_limit(sqlite_org: Org, transport: TelegramTransport) -> None:
     message = _new_request(sqlite_org)
-    OutboxMessage.update(created_at=utcnow() - outbox.MAX_AGE - dt.timedelta(minutes=1)).execute()
+    past = utcnow() - outbox.MAX_AGE - dt.timedelta(minutes=1)  # made and due then
+    OutboxMessage.update(created_at=past, due_at=past).execute()
     assert outbox.deliver_due({}).sent == 0
     row = OutboxMessage.get_by_id(message.id)
     assert row.status == "expired" and row.last_error == outbox.EXPIRED

@@ -27,6 +27,8 @@ PANEL_PAGES = [
     ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"),
     ("onec", "/settings/onec"), ("backups", "/backups"),
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
+    ("notifications", "/notifications"), ("my-notifications", "/me/notifications"),
+    ("scheduled-reports", "/scheduled-reports"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.
 NOT_PAGES = {"/login", "/requests.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",

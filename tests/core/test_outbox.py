@@ -81,11 +81,13 @@ def test_notices_past_their_age_expire(org: Org) -> None:
     message = _one_message(org)
     code = OutboxMessage.create(channel="telegram", kind="login_code", user=org.bob, address="1004",
                                 payload={"code": "123456"})
-    OutboxMessage.update(created_at=utcnow() - dt.timedelta(minutes=11)).execute()
+    past = utcnow() - dt.timedelta(minutes=11)
+    OutboxMessage.update(created_at=past, due_at=past).execute()
     assert outbox.expire_old() == 1, "a login code dies with the code; other notices live a day"
     assert OutboxMessage.get_by_id(code.id).status == "expired"
     assert OutboxMessage.get_by_id(message.id).status == "pending"
-    OutboxMessage.update(created_at=utcnow() - outbox.MAX_AGE - dt.timedelta(minutes=1)).execute()
+    past = utcnow() - outbox.MAX_AGE - dt.timedelta(minutes=1)
+    OutboxMessage.update(created_at=past, due_at=past).execute()
     assert outbox.deliver_due({"telegram": Recorder()}).sent == 0
     assert OutboxMessage.get_by_id(message.id).status == "expired"
 

@@ -13,9 +13,12 @@ from helpdesk.web.panel import (
     catalog,
     dashboard,
     imports,
+    my_notifications,
+    notifications,
     onec,
     org,
     requests,
+    scheduled_reports,
     session,
     settings,
     telegram_login,
@@ -23,12 +26,13 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *onec.ROUTES, *api_tokens.ROUTES, *backups.ROUTES]
+               *onec.ROUTES, *api_tokens.ROUTES, *backups.ROUTES, *notifications.ROUTES,
+               *scheduled_reports.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 
 def pages() -> list:
     """A fresh set of routers per app: Litestar binds a router to the app it is registered on."""
-    return [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES,
+    return [*session.ROUTES, *telegram_login.ROUTES, *dashboard.ROUTES, *requests.ROUTES, *my_notifications.ROUTES,
             Router(path="/", route_handlers=ADMIN_PAGES, guards=[admin_only]),
             Router(path="/", route_handlers=STAFF_PAGES, guards=[staff_only])]

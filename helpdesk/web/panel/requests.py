@@ -145,6 +145,7 @@ def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = 
         "type_label": catalog.type_name(ticket.type, get_language()),
         "sla_state": sla.sla_state(ticket), "running_deadline": sla.running_deadline(ticket),
         "sla_labels": sla.SLA_LABELS, "live_stamp": worklist.latest_change(actor, ticket.number),
+        "reminders": sla.reminders_sent(ticket) if actor.is_staff else [], "reminder_labels": sla.REMINDER_LABELS,
     }
 
 

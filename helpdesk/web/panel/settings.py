@@ -7,6 +7,7 @@ The token is write-only here: the page says whether one is set, never what it is
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,10 +16,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from helpdesk.config import PANEL_SETTINGS
-from helpdesk.core import archive_policy, org_settings
+from helpdesk.core import archive_policy, email_settings, org_settings
+from helpdesk.core.actors import require_admin
 from helpdesk.core.errors import N_, DomainError, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.i18n import LANGUAGES, get_language, gettext
+from helpdesk.notify.email import send_test
 from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 from helpdesk.web.services import TokenCheck, reload_settings, services_of
@@ -47,9 +50,11 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
         "calendar": calendar,
         "work_days": {parse_int(d) for d in calendar.work_days.split(",")},
         "weekdays": WEEKDAYS,
-        "holidays": org_settings.holidays(),
+        "holidays": org_settings.holidays(), "this_year": dt.date.today().year,
         "archive_policy": archive_policy.current(),
         "settings": settings,
+        "smtp_saved": email_settings.saved_plain(), "smtp_password_saved": email_settings.has_saved_password(),
+        "smtp_securities": email_settings.SECURITIES,
         "errors": {}, "values": {}, "notice": request.query_params.get("saved"),
     }
     context.update(extra)
@@ -111,6 +116,35 @@ class SettingsPage(Controller):
         await reload_settings(request.app)
         return Redirect("/settings?saved=bot#bot", status_code=303)
 
+    @post("/email")
+    async def email(self, request: Request, data: Form) -> Template | Redirect:
+        """Save the SMTP settings (they apply at once), or send a test email with those in effect."""
+        actor = web_actor(request)
+        services = services_of(request)
+        if str(data.get("action", "save")) == "test":
+            to = str(data.get("test_to", "")).strip()
+            try:
+                require_admin(actor)
+                to = email_settings.check_address(to, "test_to")
+                if not to:
+                    raise ValidationError(N_("Enter the address to send the test email to."), field="test_to")
+            except DomainError as exc:
+                return refuse(request, exc, {"test_to": to}, to="/settings#email")
+            result = await asyncio.to_thread(send_test, services.settings.smtp, to, get_language())
+            return await asyncio.to_thread(lambda: _page(request, email_check=result, values={"test_to": to}))
+        form = email_settings.SmtpForm(
+            host=str(data.get("smtp_host", "")), port=str(data.get("smtp_port", "")),
+            security=str(data.get("smtp_security", "")), user=str(data.get("smtp_user", "")),
+            sender=str(data.get("smtp_from", "")), password=str(data.get("smtp_password", "")),
+            forget_password=data.get("forget_password") == "on")
+        try:
+            await asyncio.to_thread(email_settings.save, actor, services.settings.secret_key, form)
+        except DomainError as exc:
+            kept = {k: v for k, v in dict(data).items() if k != "smtp_password"}
+            return refuse(request, exc, kept, to="/settings#email")
+        await reload_settings(request.app)
+        return Redirect("/settings?saved=email#email", status_code=303)
+
     @post("/sla", sync_to_thread=True)
     def save_sla(self, request: Request, data: Form) -> Template | Redirect:
         actor = web_actor(request)
@@ -132,7 +166,14 @@ class SettingsPage(Controller):
     def add_holiday(self, request: Request, data: Form) -> Template | Redirect:
         actor = web_actor(request)
         return _save(request, data, "calendar", lambda: org_settings.add_holiday(
-            actor, str(data.get("day", "")), str(data.get("name", ""))))
+            actor, str(data.get("day", "")), str(data.get("name", "")), data.get("working") == "on"))
+
+    @post("/holidays/import", sync_to_thread=True)
+    def import_holidays(self, request: Request, data: Form) -> Template | Redirect:
+        actor = web_actor(request)
+        year = parse_int(str(data.get("year", ""))) or 0
+        return _save(request, data, "calendar", lambda: org_settings.import_public_holidays(
+            actor, str(data.get("country", "")), year))
 
     @post("/holidays/{holiday_id:int}/remove", sync_to_thread=True)
     def remove_holiday(self, request: Request, holiday_id: FromPath[int]) -> Redirect:
