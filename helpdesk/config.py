@@ -338,7 +338,7 @@ def prepare_data_dir(settings: Settings) -> None:
         for path in (settings.data_dir, settings.uploads_dir, settings.backups_dir, settings.logs_dir):
             path.mkdir(parents=True, exist_ok=True)
         make_private(settings.data_dir, [p for p in (settings.sqlite_path, settings.queue_path) if p])
-        probe = settings.data_dir / ".write-test"
+        probe = settings.data_dir / f".write-test-{os.getpid()}"  # instances sharing the dir test at once
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:

@@ -38,6 +38,19 @@ def create_huey(settings: Settings, immediate: bool = False) -> Huey:
     return huey
 
 
+def prepare_queue(settings: Settings) -> None:
+    """Create a PostgreSQL queue's tables now, while instances starting together take turns (runtime.prepare):
+    two creating them at once collide."""
+    if settings.queue_url.startswith(("postgresql://", "postgres://")):
+        from huey.contrib.sql_huey import SqlStorage
+
+        database = open_database(settings.queue_url)
+        try:
+            SqlStorage("helpdesk", database=database)
+        finally:
+            database.close_all()
+
+
 def _postgres_huey(url: str, immediate: bool) -> Huey:
     """huey's SQL storage on a pool of its own: its four tables (created on first use) in that database.
 
