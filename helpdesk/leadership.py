@@ -123,8 +123,12 @@ class Leadership:
         log.info("this instance leads: it runs the bot poller and the queue")
         try:
             await self.on_gain()
-        except Exception:  # the lock is ours: stay the leader, report what failed
+        except Exception:
+            # Half started (the database went away in between, say): stop what did start; the raise frees
+            # the lock (a new connection asks again) or, on SQLite, fails the start as before.
             log.exception("starting the leader's work failed")
+            await self._lose()
+            raise
 
     async def _lose(self) -> None:
         self.is_leader = False

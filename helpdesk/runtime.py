@@ -125,6 +125,7 @@ async def reload_panel_settings(services: Services) -> None:
         return
     if not services.leads:  # a standby keeps the new token for when it leads
         services.bot.settings = services.settings
+        services.bot.state = "standby" if services.settings.bot_token else "off"
         return
     # In the background: the page answers at once and shows "starting" until getMe has answered.
     services.bot_task = asyncio.create_task(services.bot.restart(services.settings))

@@ -91,3 +91,19 @@ def test_a_cut_lock_connection_means_stepping_down(url: str) -> None:
         await a.leadership.stop()
 
     asyncio.run(run())
+
+
+def test_a_failed_start_gives_the_lock_back_and_tries_again(url: str) -> None:
+    class FailsOnce(Instance):
+        async def gain(self) -> None:
+            self.events.append("gain")
+            if self.events.count("gain") == 1:
+                raise RuntimeError("the database went away while starting")
+
+    async def run() -> None:
+        a = FailsOnce(url)
+        await a.leadership.start()
+        await _until(lambda: a.events == ["gain", "lose", "gain"] and a.leadership.is_leader)
+        await a.leadership.stop()
+
+    asyncio.run(run())
