@@ -192,6 +192,8 @@ async def _lead(services: Services) -> None:
         services.queue.start()
         services.jobs.deliver_outbox()  # whatever a previous run left pending goes out now
     # The bot starts in the background so the panel answers before aiogram is even imported.
+    if services.settings.bot_token:
+        services.bot.state = "starting"  # no longer "standby"
     services.bot_task = asyncio.create_task(_start_bot(services))
 
 

@@ -395,7 +395,9 @@ def test_two_instances_one_poller_and_a_takeover_after_kill_9(tmp_path: Path, em
         admin_texts = emulator.texts_for(ADMIN_CHAT)
         for chat in sent:
             assert sum(f"S{chat}" in text for text in admin_texts) == 1, f"notice about {chat} sent twice or never"
-        code, _ = standby.terminate()
-        assert code == 0, standby.output()
+        # How long the stop takes is test_serve_login_sigterm_and_no_lost_notification's business: the one-file
+        # executable's bootloader then removes its unpacked files, which takes seconds on a busy disk.
+        standby.proc.send_signal(signal.SIGTERM)
+        assert standby.proc.wait(60) == 0 and "stopped cleanly" in standby.output(), standby.output()
     finally:
         server_pg.drop_database(name)
