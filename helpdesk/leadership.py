@@ -74,6 +74,7 @@ class Leadership:
         if self.url is None:
             await self._gain()
             return
+        await self._tick()  # a lone instance leads by the time it answers its first request
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -89,18 +90,21 @@ class Leadership:
 
     async def _run(self) -> None:
         while True:
-            try:
-                await self._check()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # psycopg.Error, OSError, TimeoutError: the lock may be gone
-                if self.is_leader:
-                    log.error("leadership lost: the lock's connection failed (%s)", type(exc).__name__)
-                    await self._lose()
-                else:
-                    log.warning("cannot ask for leadership: %s", type(exc).__name__)
-                await self._disconnect()
             await asyncio.sleep(self.interval)
+            await self._tick()
+
+    async def _tick(self) -> None:
+        try:
+            await self._check()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # psycopg.Error, OSError, TimeoutError: the lock may be gone
+            if self.is_leader:
+                log.error("leadership lost: the lock's connection failed (%s)", type(exc).__name__)
+                await self._lose()
+            else:
+                log.warning("cannot ask for leadership: %s", type(exc).__name__)
+            await self._disconnect()
 
     async def _check(self) -> None:
         if self._conn is None:
