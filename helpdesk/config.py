@@ -58,7 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a Mini App launch stays valid (Telegram's signed auth_date; older data is refused)"),
     Setting("trusted_proxies", "HELPDESK_TRUSTED_PROXIES", "127.0.0.1",
             "Proxy addresses whose X-Forwarded-Proto/For are believed (comma-separated, * for any)"),
-    Setting("queue_url", "HELPDESK_QUEUE_URL", "", "Task queue: empty = SQLite file in the data dir"),
+    Setting("queue_url", "HELPDESK_QUEUE_URL", "",
+            "Task queue: empty = SQLite file in the data dir; redis://… or postgresql://… (shared by instances)"),
+    Setting("secret_key_hex", "HELPDESK_SECRET_KEY", "",
+            "Signing and sealing key, 64 hex characters (openssl rand -hex 32); the same on every instance "
+            "sharing a database (empty: the data dir's secret_key file, made on first start)", secret=True),
     Setting("lang", "HELPDESK_LANG", "ru", "Default language: ru or en", panel=True),
     Setting("bot_token", "HELPDESK_BOT_TOKEN", "", "Telegram bot token from @BotFather", secret=True, panel=True),
     Setting("telegram_api_url", "HELPDESK_TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL"),
@@ -120,6 +124,7 @@ class Settings:
     miniapp_max_age: int = 86400
     trusted_proxies: str = "127.0.0.1"
     queue_url: str = ""
+    secret_key_hex: str = ""
     lang: str = "ru"
     bot_token: str = ""
     telegram_api_url: str = "https://api.telegram.org"
@@ -166,6 +171,8 @@ class Settings:
     @cached_property
     def secret_key(self) -> bytes:
         # Read (or made) once per Settings, not on every session cookie and sealed value.
+        if self.secret_key_hex:
+            return bytes.fromhex(self.secret_key_hex)
         return load_secret_key(self.data_dir)
 
     def redacted(self) -> dict[str, Any]:
@@ -176,6 +183,7 @@ class Settings:
                 flat[s.name] = "***"
         flat["database_url"] = redact_dsn(flat["database_url"])
         flat["database_owner_url"] = redact_dsn(flat["database_owner_url"])
+        flat["queue_url"] = redact_dsn(flat["queue_url"])
         return flat
 
 
@@ -234,9 +242,13 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
     if security not in ("starttls", "ssl", "none"):
         raise ConfigError(f"HELPDESK_SMTP_SECURITY must be starttls, ssl or none, not {raw['smtp_security']!r}")
     queue_url = raw["queue_url"]
-    if queue_url and not queue_url.startswith(("redis://", "rediss://", "sqlite:")):
-        raise ConfigError(f"HELPDESK_QUEUE_URL must be empty, sqlite:///FILE or redis://…, not {queue_url!r}")
+    if queue_url and not queue_url.startswith(("redis://", "rediss://", "sqlite:", "postgresql://", "postgres://")):
+        raise ConfigError("HELPDESK_QUEUE_URL must be empty, sqlite:///FILE, redis://… or postgresql://…, "
+                          f"not {redact_dsn(queue_url)!r}")
     port = _port(raw["port"], "HELPDESK_PORT")
+    secret_key_hex = raw["secret_key_hex"].strip()
+    if secret_key_hex and not _is_key(secret_key_hex):
+        raise ConfigError("HELPDESK_SECRET_KEY must be 64 hex characters (make one with: openssl rand -hex 32)")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -248,6 +260,7 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
         miniapp_max_age=_seconds(raw["miniapp_max_age"], "HELPDESK_MINIAPP_MAX_AGE"),
         trusted_proxies=raw["trusted_proxies"].strip(),
         queue_url=queue_url,
+        secret_key_hex=secret_key_hex,
         lang=lang,
         bot_token=raw["bot_token"].strip(),
         telegram_api_url=raw["telegram_api_url"].rstrip("/"),
@@ -289,6 +302,13 @@ def with_saved(settings: Settings, saved: Mapping[str, str | None]) -> Settings:
     if "secret_key" in settings.__dict__:  # the key file was read already: the copy needs no second read
         result.__dict__["secret_key"] = settings.__dict__["secret_key"]
     return result
+
+
+def _is_key(value: str) -> bool:
+    try:
+        return len(bytes.fromhex(value)) == 32
+    except ValueError:
+        return False
 
 
 def _port(value: str, name: str) -> int:
@@ -358,7 +378,7 @@ def prepare_data_dir(settings: Settings) -> None:
         for path in (settings.data_dir, settings.uploads_dir, settings.backups_dir, settings.logs_dir):
             path.mkdir(parents=True, exist_ok=True)
         make_private(settings.data_dir, [p for p in (settings.sqlite_path, settings.queue_path) if p])
-        probe = settings.data_dir / ".write-test"
+        probe = settings.data_dir / f".write-test-{os.getpid()}"  # instances sharing the dir test at once
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
@@ -366,13 +386,24 @@ def prepare_data_dir(settings: Settings) -> None:
 
 
 def load_secret_key(data_dir: Path) -> bytes:
-    """The signing key, generated once and kept in the data dir (readable by the owner only)."""
+    """The signing key, generated once and kept in the data dir (readable by the owner only).
+
+    Instances sharing the data dir may start at the same moment: the key is written whole to a file of
+    this process's own, then linked into place, so the first link wins and nobody reads half a key.
+    """
     path = data_dir / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another instance was first: its key is the one
+        finally:
+            draft.unlink()
     return bytes.fromhex(path.read_text().strip())
 
 

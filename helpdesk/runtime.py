@@ -14,15 +14,18 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from helpdesk.bot import import_bot_module
 from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
 from helpdesk.config import Settings, prepare_data_dir, with_saved
 from helpdesk.core import email_settings, org_settings, outbox, people
 from helpdesk.core.backups import runs as backup_runs
 from helpdesk.db.database import close_database, init_database
+from helpdesk.db.scope import scoped
+from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token, use_smtp
-from helpdesk.tasks.queue import QueueRunner, create_huey
+from helpdesk.tasks.queue import QueueRunner, create_huey, prepare_queue
 from helpdesk.web.services import PanelServices, TokenCheck
 
 log = logging.getLogger("helpdesk")
@@ -38,6 +41,7 @@ class Services:
     started_at: float = field(default_factory=time.monotonic)
     ready_at: float | None = None
     bot_task: asyncio.Task[None] | None = None
+    leadership: Leadership | None = None
 
     # What the web app may ask of the process (helpdesk.web.services.PanelServices).
 
@@ -56,6 +60,13 @@ class Services:
 
     def queue_health(self) -> dict[str, Any]:
         return self.queue.health() if self.queue is not None else {"state": "off"}
+
+    def leader_state(self) -> dict[str, Any]:
+        return self.leadership.health() if self.leadership is not None else {"leader": False, "shared": False}
+
+    @property
+    def leads(self) -> bool:
+        return self.leadership is not None and self.leadership.is_leader
 
     def start_backup(self, run_id: int) -> None:
         if self.jobs is not None:
@@ -78,8 +89,10 @@ def _backup_in_thread(settings: Settings, run_id: int) -> None:
 def prepare(settings: Settings) -> str | None:
     """Data dir, database and schema; on first run returns the new admin's password (print it once)."""
     prepare_data_dir(settings)
-    init_database(settings.database_url, owner_url=settings.database_owner_url)
-    password = people.ensure_first_admin()
+    with one_at_a_time(None if settings.is_sqlite else settings.database_url):
+        init_database(settings.database_url, owner_url=settings.database_owner_url)
+        password = people.ensure_first_admin()
+        prepare_queue(settings)
     if settings.demo:
         from helpdesk.core.demo import load_demo
 
@@ -116,9 +129,12 @@ def build_app(services: Services) -> Litestar:
     @contextlib.asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
         await _start(services)
+        follow = asyncio.create_task(_follow_settings(services, app)) if services.leadership.shared else None
         try:
             yield
         finally:
+            if follow is not None:
+                follow.cancel()
             await _stop(services)
 
     return create_app(panel, lifespan=[background])
@@ -126,45 +142,113 @@ def build_app(services: Services) -> Litestar:
 
 async def reload_panel_settings(services: Services) -> None:
     """Apply settings saved in the panel without a restart; a new bot token restarts the poller."""
+    if not await asyncio.to_thread(scoped, _take_panel_settings, services):
+        return
+    if not services.leads:  # a standby keeps the new token for when it leads
+        services.bot.settings = services.settings
+        services.bot.state = "standby" if services.settings.bot_token else "off"
+        return
+    # In the background: the page answers at once and shows "starting" until getMe has answered.
+    services.bot_task = asyncio.create_task(services.bot.restart(services.settings))
+
+
+def _take_panel_settings(services: Services) -> bool:
+    """Read what admins saved into `services.settings`; True when the bot token changed."""
     settings = with_panel_settings(services.base_settings or services.settings)
     token_changed = settings.bot_token != services.settings.bot_token
     services.settings = settings
     if services.jobs is not None and settings.smtp != services.jobs.smtp:
         protect(settings.smtp.password)
         use_smtp(services.jobs, settings)
-    if not token_changed:
-        return
-    protect(settings.bot_token)
-    if services.jobs is not None:
-        use_bot_token(services.jobs.transports, settings)
-    # In the background: the page answers at once and shows "starting" until getMe has answered.
-    services.bot_task = asyncio.create_task(services.bot.restart(settings))
+    if token_changed:
+        protect(settings.bot_token)
+        if services.jobs is not None:
+            use_bot_token(services.jobs.transports, settings)
+    return token_changed
+
+
+SETTINGS_FOLLOW_SECONDS = 10.0
+
+
+async def _follow_settings(services: Services, app: Litestar) -> None:
+    """Instances sharing a database: what an admin saved on another instance applies here within seconds."""
+    while True:
+        await asyncio.sleep(SETTINGS_FOLLOW_SECONDS)
+        try:
+            await reload_panel_settings(services)
+            app.state.settings = services.settings
+        except Exception:  # the database is away for a moment: try again next time
+            log.exception("reloading the panel's settings failed")
 
 
 async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
+        # Every instance wakes the delivery after its commits; the leader's consumer runs it (a shared
+        # queue carries the wake to it; otherwise the leader's minute sweep delivers).
+        outbox.add_listener(services.jobs.deliver_outbox)
+    settings = services.settings
+    shared = None if settings.is_sqlite else settings.database_url
+    services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
+    if shared:
+        _stand_by_states(services)
+        if settings.bot_token:  # aiogram is slow to import: a standby has it ready when it must take over
+            services.bot_task = asyncio.create_task(asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher"))
+    await services.leadership.start()
+
+
+def _stand_by_states(services: Services) -> None:
+    if services.settings.bot_token:
+        services.bot.state = "standby"
+    if services.queue is not None:
+        services.queue.state = "standby"
+
+
+async def _lead(services: Services) -> None:
+    """This instance became the leader (at once on SQLite): the queue, then the poller in the background."""
+    if services.leadership is not None and services.leadership.shared:
+        # A token saved on another instance is the one to poll with.
+        await asyncio.to_thread(scoped, _take_panel_settings, services)
+    if services.queue is not None and services.jobs is not None:
+        # No other instance runs jobs now: a backup or a delivery the last leader left half-done is redone.
         await asyncio.to_thread(backup_runs.close_interrupted)
         reclaimed = await asyncio.to_thread(outbox.reclaim_at_start)
         if reclaimed:
             log.info("%s notices left 'sending' by the last run are pending again", reclaimed)
         services.queue.start()
-        deliver = services.jobs.deliver_outbox
-        outbox.add_listener(deliver)
-        deliver()  # whatever a previous run left pending goes out now
+        services.jobs.deliver_outbox()  # whatever a previous run left pending goes out now
     # The bot starts in the background so the panel answers before aiogram is even imported.
+    if services.settings.bot_token:
+        services.bot.state = "starting"  # no longer "standby"
     services.bot_task = asyncio.create_task(_start_bot(services))
 
 
+async def _follow(services: Services) -> None:
+    """Leadership lost (the lock's connection failed) or given up at shutdown: stop the poller and queue."""
+    await _stop_bot(services)
+    if services.queue is not None:
+        await asyncio.to_thread(services.queue.stop)
+    if services.leadership is not None and services.leadership.shared:
+        _stand_by_states(services)
+
+
 async def _start_bot(services: Services) -> None:
-    await services.bot.start()
+    await services.bot.restart(services.settings)
     services.ready_at = time.monotonic()
     log.info("ready in %.2fs (bot: %s)", services.ready_at - services.started_at, services.bot.state)
 
 
-async def _stop(services: Services) -> None:
+async def _stop_bot(services: Services) -> None:
     if services.bot_task is not None and not services.bot_task.done():
         services.bot_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await services.bot_task
     await services.bot.stop()
+
+
+async def _stop(services: Services) -> None:
+    if services.leadership is not None:
+        await services.leadership.stop()  # stops the poller and the queue, then frees the lock
+    await _stop_bot(services)
     if services.queue is not None:
         outbox.clear_listeners()
         await asyncio.to_thread(services.queue.stop)

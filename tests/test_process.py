@@ -310,3 +310,94 @@ def _check_after_kill(url: str, acked: dict[str, str], after: dict[str, str], em
         assert {m.status for m in OutboxMessage.select()} <= {"pending", "sending", "sent"}
     finally:
         close_database()
+
+
+def _instance(server: Server) -> dict:
+    return httpx.get(f"{server.url}/healthz", timeout=2).json()
+
+
+def _wait_leader(server: Server, timeout: float) -> float:
+    """Seconds until this instance leads and its poller runs."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with contextlib.suppress(httpx.HTTPError):
+            health = _instance(server)
+            if health["instance"]["leader"] and health["bot"]["state"] == "running":
+                return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"no takeover in {timeout}s:\n{server.output()}")
+
+
+def test_two_instances_one_poller_and_a_takeover_after_kill_9(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    """Two instances on one PostgreSQL database (and its queue) with one data dir: exactly one polls; kill -9
+    it and the other takes over within seconds, every Telegram update answered once; the web works on both."""
+    server_pg = get_pg_server()
+    if server_pg is None:
+        pytest.skip("no PostgreSQL server available")
+    name = f"hd_pair_{os.getpid()}"
+    server_pg.drop_database(name)
+    url = server_pg.create_database(name)
+    env = _env(emulator) | {"HELPDESK_DATABASE_URL": url, "HELPDESK_QUEUE_URL": url,
+                            "HELPDESK_SECRET_KEY": "ab" * 32}
+    data = tmp_path / "data"
+    try:
+        made = subprocess.run([*COMMAND, "user", "add", "Boss", "--role", "admin", "--telegram-id", str(ADMIN_CHAT),
+                               "--data-dir", str(data)], capture_output=True, text=True, env=env, timeout=60)
+        assert made.returncode == 0, made.stderr
+        first, second = Server(data, free_port(), env), Server(data, free_port(), env)  # started together
+        first.wait_healthy()
+        second.wait_healthy()
+        leader, standby = (first, second) if _instance(first)["instance"]["leader"] else (second, first)
+        _wait_leader(leader, 30)
+        health = _instance(standby)
+        assert health["instance"] == {"leader": False, "shared": True}
+        assert health["bot"]["state"] == "standby" and health["queue"]["state"] == "standby"
+        password = re.search(r"log in as 'admin' with password (\S+)", first.output() + second.output()).group(1)
+        client = _login(standby.url, password)
+        other = httpx.Client(base_url=leader.url, cookies=client.cookies)  # one key: the session works on both
+        assert other.get("/password").status_code == 200
+
+        strangers = iter(range(STRANGER, STRANGER + 10_000))
+        sent: list[int] = []
+
+        def send(count: int, pause: float) -> None:
+            for _ in range(count):
+                chat = next(strangers)
+                emulator.user_sends(chat, "/start", first_name=f"S{chat}")
+                sent.append(chat)
+                time.sleep(pause)
+
+        send(2, 0.05)
+        for chat in sent:
+            emulator.wait_for_message(chat, contains="Запрос на доступ отправлен", timeout=15)
+        assert not any(poll.get("conflict") for poll in emulator.polls), "two pollers at once"
+        polls_before = len(emulator.polls)
+
+        stream = threading.Thread(target=send, args=(10, 0.1))  # updates keep coming through the kill
+        stream.start()
+        time.sleep(0.5)
+        _kill_group(leader.proc)
+        took = _wait_leader(standby, 20)
+        print(f"takeover after kill -9: {took:.2f}s (leader and poller running)")
+        stream.join()
+        for chat in sent:
+            emulator.wait_for_message(chat, contains="Запрос на доступ отправлен", timeout=20)
+        time.sleep(1.0)  # a second answer to anyone would come now
+        for chat in sent:
+            replies = [t for t in emulator.texts_for(chat) if "Запрос на доступ отправлен" in t]
+            assert len(replies) == 1, f"update from {chat} answered {len(replies)} times"
+        # At most the dead leader's last long poll was superseded by the new leader's.
+        assert sum(bool(poll.get("conflict")) for poll in emulator.polls[polls_before:]) <= 1
+        assert took < 10, f"takeover took {took:.1f}s"
+        assert client.get("/password").status_code == 200
+        # The admins' notices (the outbox) went out from one instance at a time: none twice.
+        emulator.wait_for_message(ADMIN_CHAT, contains=f"S{sent[-1]}", timeout=60)
+        admin_texts = emulator.texts_for(ADMIN_CHAT)
+        for chat in sent:
+            assert sum(f"S{chat}" in text for text in admin_texts) == 1, f"notice about {chat} sent twice or never"
+        # How long the stop takes is test_serve_login_sigterm_and_no_lost_notification's business: the one-file
+        # executable's bootloader then removes its unpacked files, which takes seconds on a busy disk.
+        standby.proc.send_signal(signal.SIGTERM)
+        assert standby.proc.wait(60) == 0 and "stopped cleanly" in standby.output(), standby.output()
+    finally:
+        server_pg.drop_database(name)

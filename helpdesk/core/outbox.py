@@ -145,10 +145,10 @@ def release_stuck(now: dt.datetime | None = None, stuck_after: dt.timedelta = ST
 
 
 def reclaim_at_start() -> int:
-    """At start nothing is being sent yet: whatever a crash left 'sending' is pending again at once.
+    """When an instance starts delivering, nothing else is: whatever a crash left 'sending' is pending again.
 
-    (One process delivers: the one that owns the data dir. Instances sharing a database would each
-    need to know which rows are theirs.)
+    One instance delivers: the one process, or the leader of several sharing a database (called when it
+    takes over; see helpdesk/leadership.py).
     """
     return release_stuck(utcnow() + dt.timedelta(seconds=1), stuck_after=dt.timedelta(0))
 

@@ -31,13 +31,20 @@ LOGIN_THREADS_MAX = 6
 assert EXECUTOR_THREADS + ANYIO_THREADS + 2 + 1 + LOGIN_THREADS_MAX <= POOL_SIZE
 
 _depth = threading.local()
+_others: list[PooledDatabase] = []  # pools beside the main one (the PostgreSQL queue's)
+
+
+def also_release(database: object) -> None:
+    """Units of work give this database's pooled connection back too (no-op unless pooled)."""
+    if isinstance(database, PooledDatabase):
+        _others.append(database)
 
 
 def release_connection() -> None:
-    """Give this thread's pooled connection back (no-op on SQLite or when none is open)."""
-    database = db.obj
-    if isinstance(database, PooledDatabase) and not database.is_closed():
-        database.close()
+    """Give this thread's pooled connections back (no-op on SQLite or when none is open)."""
+    for database in (db.obj, *_others):
+        if isinstance(database, PooledDatabase) and not database.is_closed():
+            database.close()
 
 
 @contextlib.contextmanager

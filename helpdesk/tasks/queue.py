@@ -13,7 +13,8 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from helpdesk.config import Settings
-from helpdesk.db.scope import release_connection
+from helpdesk.db.database import open_database
+from helpdesk.db.scope import also_release, release_connection
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,39 @@ def create_huey(settings: Settings, immediate: bool = False) -> Huey:
     huey: Huey
     if url.startswith(("redis://", "rediss://")):
         huey = RedisHuey("helpdesk", url=url, immediate=immediate)
+    elif url.startswith(("postgresql://", "postgres://")):
+        huey = _postgres_huey(url, immediate)
     else:
         path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(settings.queue_path)
         huey = SqliteHuey("helpdesk", filename=path, immediate=immediate, timeout=10)
     huey.post_execute()(_give_connection_back)
     return huey
+
+
+def prepare_queue(settings: Settings) -> None:
+    """Create a PostgreSQL queue's tables now, while instances starting together take turns (runtime.prepare):
+    two creating them at once collide."""
+    if settings.queue_url.startswith(("postgresql://", "postgres://")):
+        from huey.contrib.sql_huey import SqlStorage
+
+        database = open_database(settings.queue_url)
+        try:
+            SqlStorage("helpdesk", database=database)
+        finally:
+            database.close_all()
+
+
+def _postgres_huey(url: str, immediate: bool) -> Huey:
+    """huey's SQL storage on a pool of its own: its four tables (created on first use) in that database.
+
+    A thread that enqueues (a web request, a bot update) keeps a pooled connection like for the
+    domain's work, so the units of work hand it back too (`scope.also_release`).
+    """
+    from huey.contrib.sql_huey import SqlHuey  # imports peewee's models: only when chosen
+
+    database = open_database(url)
+    also_release(database)
+    return SqlHuey("helpdesk", database=database, immediate=immediate)
 
 
 def _give_connection_back(task: Any, value: Any, exc: BaseException | None) -> None:

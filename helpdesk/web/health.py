@@ -1,4 +1,4 @@
-"""GET /healthz: database, queue and bot state, for monitoring and the IT team.
+"""GET /healthz: database, queue and bot state, and whether this instance leads (runs the poller and queue).
 
 Anyone may ask, so the public answer holds states and counts only. The version and error texts
 (which name hosts, libraries and what failed) are for an admin's session or a check from this
@@ -61,11 +61,11 @@ def healthz(request: Request) -> Response[dict[str, Any]]:
     database = _database_state()
     queue = services.queue_health()
     bot = services.bot_state()
-    ok = database["state"] == "ok" and queue["state"] in ("running", "off")
-    body: dict[str, Any] = {"status": "ok" if ok else "degraded", "database": database, "queue": queue, "bot": bot}
+    ok = database["state"] == "ok" and queue["state"] in ("running", "off", "standby")
+    body: dict[str, Any] = {"status": "ok" if ok else "degraded", "database": database, "queue": queue, "bot": bot,
+                            "instance": services.leader_state()}
     if database["state"] == "ok":  # 1C's state is news, not a failure of this server: it leaves status alone
         body["onec"] = onec_sync.health(services.settings.onec, services.settings.secret_key)
-    if database["state"] == "ok":
         # A count only: who and why is on the notification log page.
         body["notifications"] = {"failed_last_day": notification_log.failed_recently()}
     if _may_see_details(request):

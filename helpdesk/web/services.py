@@ -46,7 +46,11 @@ class PanelServices(Protocol):
         ...
 
     def queue_health(self) -> dict[str, Any]:
-        """The task queue's state ("running", "off", ...)."""
+        """The task queue's state ("running", "off", "standby" on an instance that does not lead, ...)."""
+        ...
+
+    def leader_state(self) -> dict[str, Any]:
+        """{"leader": whether this instance runs the poller and the queue, "shared": several may run}."""
         ...
 
     def start_backup(self, run_id: int) -> None:
