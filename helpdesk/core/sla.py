@@ -70,6 +70,46 @@ def add_business_minutes(start: dt.datetime, minutes: int, calendar: Calendar) -
     raise ValueError("business calendar has no working time")
 
 
+def business_minutes_between(start: dt.datetime, end: dt.datetime, calendar: Calendar) -> int:
+    """Whole minutes of working time from `start` to `end` (both naive UTC): the inverse of the above."""
+    if end <= start:
+        return 0
+    if not calendar.work_days or calendar.day_end <= calendar.day_start:
+        return int((end - start).total_seconds() // 60)
+    tz = calendar.timezone
+    local, stop = start.replace(tzinfo=UTC).astimezone(tz), end.replace(tzinfo=UTC).astimezone(tz)
+    total = dt.timedelta()
+    day = local.date()
+    while day <= stop.date():
+        if calendar.is_work_day(day):
+            opens = max(dt.datetime.combine(day, calendar.day_start, tz), local)
+            closes = min(dt.datetime.combine(day, calendar.day_end, tz), stop)
+            if closes > opens:
+                total += closes - opens
+        day += dt.timedelta(days=1)
+    return int(total.total_seconds() // 60)
+
+
+def store_durations(ticket_ids: list[int] | None = None) -> int:
+    """Write each request's business minutes from creation to acceptance and to resolution.
+
+    Reports aggregate these stored numbers (median, p90) in SQL instead of walking the calendar for
+    every row; lifecycle.transition keeps them current, this recomputes them after a calendar change,
+    an import or a backdating (the demo). Returns how many requests were written."""
+    calendar = load_calendar()
+    query = (Ticket.select(Ticket.id, Ticket.created_at, Ticket.accepted_at, Ticket.resolved_at)
+             .where(Ticket.accepted_at.is_null(False) | Ticket.resolved_at.is_null(False)).order_by(Ticket.id))
+    if ticket_ids is not None:
+        query = query.where(Ticket.id.in_(ticket_ids))
+    written = 0
+    for created, accepted, resolved, ticket_id in [(r[1], r[2], r[3], r[0]) for r in query.tuples()]:
+        accept = business_minutes_between(created, accepted, calendar) if accepted else None
+        resolve = business_minutes_between(created, resolved, calendar) if resolved else None
+        Ticket.update(accept_minutes=accept, resolve_minutes=resolve).where(Ticket.id == ticket_id).execute()
+        written += 1
+    return written
+
+
 def due_times(ticket_type: TicketType, created_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     policies = cached("policies", lambda: {p.ticket_type_id: (p.accept_minutes, p.resolve_minutes)
                                             for p in SlaPolicy.select()})

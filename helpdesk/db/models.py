@@ -218,6 +218,10 @@ class Ticket(BaseModel):
     accept_due_at = pw.DateTimeField(null=True, index=True)
     resolve_due_at = pw.DateTimeField(null=True)
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
+    # Business minutes (the SLA calendar) from creation to acceptance and to resolution (migration 0018):
+    # stored when the request reaches that state, so reports aggregate numbers instead of calendars.
+    accept_minutes = pw.IntegerField(null=True)
+    resolve_minutes = pw.IntegerField(null=True)
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
     # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.
@@ -231,6 +235,9 @@ class Ticket(BaseModel):
             (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
             (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
             (("archived", "updated_at"), False), (("type", "created_at"), False),
+            # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
+            (("branch", "created_at"), False), (("warehouse", "created_at"), False),
+            (("resolved_at",), False), (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
         )
 
 
