@@ -69,7 +69,7 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
     return (now or utcnow()).replace(tzinfo=dt.UTC).astimezone(organisation_zone()).date()
 
 
-def _month_start(day: dt.date, back: int = 0) -> dt.date:
+def month_start(day: dt.date, back: int = 0) -> dt.date:
     index = day.year * 12 + day.month - 1 - back
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -87,15 +87,15 @@ def period(preset: str = "month", first: dt.date | None = None, last: dt.date | 
             raise ValidationError(N_("The period is too long (three years at most)."), field="from")
         return Period(first, last, "custom")
     if preset == "month":
-        start = _month_start(today)
-        return Period(start, _month_start(today, -1) - dt.timedelta(days=1), preset)
+        start = month_start(today)
+        return Period(start, month_start(today, -1) - dt.timedelta(days=1), preset)
     if preset == "last_month":
-        return Period(_month_start(today, 1), _month_start(today) - dt.timedelta(days=1), preset)
-    quarter = _month_start(today, (today.month - 1) % 3)
+        return Period(month_start(today, 1), month_start(today) - dt.timedelta(days=1), preset)
+    quarter = month_start(today, (today.month - 1) % 3)
     if preset == "quarter":
-        return Period(quarter, _month_start(quarter, -3) - dt.timedelta(days=1), preset)
+        return Period(quarter, month_start(quarter, -3) - dt.timedelta(days=1), preset)
     if preset == "last_quarter":
-        return Period(_month_start(quarter, 3), quarter - dt.timedelta(days=1), preset)
+        return Period(month_start(quarter, 3), quarter - dt.timedelta(days=1), preset)
     if preset == "year":
         return Period(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31), preset)
     raise ValidationError(N_("Unknown period."), field="period")
@@ -385,9 +385,9 @@ class Month:
 
 def trend(actor: Actor, flt: ReportFilter, months: int = TREND_MONTHS) -> list[Month]:
     """Created and resolved per month, the `months` months up to the period's last, oldest first."""
-    starts = [_month_start(flt.period.last, back) for back in range(months - 1, -1, -1)]
-    edges = [local_midnight_utc(d) for d in [*starts, _month_start(flt.period.last, -1)]]
-    span = replace(flt, period=Period(starts[0], _month_start(flt.period.last, -1) - dt.timedelta(days=1)))
+    starts = [month_start(flt.period.last, back) for back in range(months - 1, -1, -1)]
+    edges = [local_midnight_utc(d) for d in [*starts, month_start(flt.period.last, -1)]]
+    span = replace(flt, period=Period(starts[0], month_start(flt.period.last, -1) - dt.timedelta(days=1)))
 
     def per_month(column: pw.Field) -> list[int]:
         sums = [_count_if((column >= edges[i]) & (column < edges[i + 1])) for i in range(months)]

@@ -13,6 +13,7 @@ from helpdesk.web.panel import (
     dashboard,
     imports,
     org,
+    reports,
     requests,
     session,
     settings,
@@ -22,7 +23,7 @@ from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
                *api_tokens.ROUTES]
-STAFF_PAGES = [*catalog.STAFF_ROUTES]
+STAFF_PAGES = [*catalog.STAFF_ROUTES, *reports.ROUTES]  # reports: the product gives them to staff
 
 
 def pages() -> list:
