@@ -54,15 +54,24 @@ def _time(value):
     return dt.datetime.fromisoformat(str(value))
 
 
-def _backfill(db):
+def _backfill(db, batch=5000):
     from helpdesk.core.sla import business_minutes_between
 
     calendar = _calendar(db)
-    rows = db.execute_sql("SELECT id, created_at, accepted_at, resolved_at FROM ticket "
-                          "WHERE accepted_at IS NOT NULL OR resolved_at IS NOT NULL").fetchall()
     mark = "?" if isinstance(db, pw.SqliteDatabase) else "%s"
-    for ticket_id, created, accepted, resolved in rows:
-        created, accepted, resolved = _time(created), _time(accepted), _time(resolved)
-        db.execute_sql(f"UPDATE ticket SET accept_minutes = {mark}, resolve_minutes = {mark} WHERE id = {mark}", (
-            business_minutes_between(created, accepted, calendar) if accepted else None,
-            business_minutes_between(created, resolved, calendar) if resolved else None, ticket_id))
+    update = f"UPDATE ticket SET accept_minutes = {mark}, resolve_minutes = {mark} WHERE id = {mark}"
+    last = 0
+    while True:  # in batches by id: a million requests never sit in memory at once
+        rows = db.execute_sql(
+            f"SELECT id, created_at, accepted_at, resolved_at FROM ticket WHERE id > {mark} AND "
+            f"(accepted_at IS NOT NULL OR resolved_at IS NOT NULL) ORDER BY id LIMIT {int(batch)}", (last,)).fetchall()
+        if not rows:
+            return
+        values = []
+        for ticket_id, created, accepted, resolved in rows:
+            created, accepted, resolved = _time(created), _time(accepted), _time(resolved)
+            values.append((business_minutes_between(created, accepted, calendar) if accepted else None,
+                           business_minutes_between(created, resolved, calendar) if resolved else None, ticket_id))
+        cursor = db.cursor()
+        cursor.executemany(update, values)
+        last = rows[-1][0]
