@@ -20,7 +20,7 @@ import peewee as pw
 
 from helpdesk.core import fields
 from helpdesk.core.actors import Actor
-from helpdesk.core.errors import N_, ValidationError
+from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
 from helpdesk.core.visibility import scope
 from helpdesk.db.database import db, is_sqlite
@@ -444,6 +444,10 @@ class Report:
 
 
 def full_report(actor: Actor, flt: ReportFilter, now: dt.datetime | None = None) -> Report:
+    """Every section at once: what the page, the workbook and the API show. Reports are for staff (the
+    product gives them to admins and storekeepers); a job sending one branch its report acts as the system."""
+    if not actor.is_staff:
+        raise Forbidden(N_("Reports are for staff."))
     now = now or utcnow()
     return Report(flt, cartridges_by_branch(actor, flt), cartridges_by_model(actor, flt),
                   requests_by_type_status(actor, flt), lead_times(actor, flt, "all"), lead_times(actor, flt, "branch"),

@@ -17,7 +17,7 @@ from helpdesk import cli
 from helpdesk.core import lifecycle, sla, tickets
 from helpdesk.db.models import Branch, Ticket
 from tests.conftest import Org
-from tests.web.conftest import login
+from tests.web.conftest import api_token, login
 
 
 def _orders(org: Org) -> list[Ticket]:
@@ -129,3 +129,20 @@ def test_requests_export_escapes_formulas(client: TestClient, sqlite_org: Org) -
     sheet = load_workbook(BytesIO(client.get("/requests.xlsx", params={"type": "repair"}).content))["Заявки"]
     assert sheet["A2"].value == made[3].number and sheet["L2"].value == "'-2+3 не печатает"
     assert sheet["D2"].value == "Branch one"
+
+
+def test_the_api_gives_the_same_numbers_to_staff_only(client: TestClient, sqlite_org: Org) -> None:
+    _orders(sqlite_org)
+    response = client.get("/api/v1/reports", params={"period": "month"}, headers=api_token(sqlite_org, "alice"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [(r["code"], r["ordered"], r["shipped"]) for r in body["cartridges_by_branch"]] == [("B1", 5, 3),
+                                                                                              ("B2", 1, 0)]
+    assert body["lead_times"][0]["group"] == "all" and body["lead_times"][0]["resolved"] == 1
+    assert len(body["heat_map"]) == 7 and body["backlog"][0]["age"] == "Меньше суток"
+    sam = client.get("/api/v1/reports", headers=api_token(sqlite_org, "sam")).json()
+    assert {r["code"] for r in sam["cartridges_by_branch"]} == {"B1", "B2"}, "W1 serves B1 and B2"
+    assert client.get("/api/v1/reports", headers=api_token(sqlite_org, "bob")).status_code == 403
+    wrong = client.get("/api/v1/reports", params={"period": "custom", "from": "2026-03-02", "to": "2026-03-01"},
+                       headers=api_token(sqlite_org, "alice"))
+    assert wrong.status_code == 422 and wrong.json()["field"] == "to"
