@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 from litestar import Request, get
 from litestar.params import QueryParameter
 
-from helpdesk.core import reports
+from helpdesk.core import catalog, reports
+from helpdesk.core.errors import N_, ValidationError
 from helpdesk.i18n import gettext
 from helpdesk.web.api.common import ERRORS, ApiController, api_actor, utc
 from helpdesk.web.api.fields import MAX_ID, Status, TypeCode
@@ -149,6 +150,8 @@ class ReportsController(ApiController):
         cartridge_id: Annotated[int | None, QueryParameter(name="cartridge", ge=1, le=MAX_ID)] = None,
         status: Annotated[list[Status] | None, QueryParameter(name="status")] = None,
     ) -> ReportOut:
+        if type_code is not None and type_code not in catalog.active_types_by_code():
+            raise ValidationError(N_("Unknown request type."), field="type")  # as the requests list says
         flt = reports.ReportFilter(reports.period(period, first, last), branch_id=branch_id, warehouse_id=warehouse_id,
                                    type_code=type_code, cartridge_id=cartridge_id, statuses=tuple(status or ()))
         return report_out(reports.full_report(api_actor(request), flt))
