@@ -146,3 +146,14 @@ def test_the_api_gives_the_same_numbers_to_staff_only(client: TestClient, sqlite
     wrong = client.get("/api/v1/reports", params={"period": "custom", "from": "2026-03-02", "to": "2026-03-01"},
                        headers=api_token(sqlite_org, "alice"))
     assert wrong.status_code == 422 and wrong.json()["field"] == "to"
+
+
+def test_a_branch_workbook_for_scheduled_reports(sqlite_org: Org) -> None:
+    from helpdesk.core import reports
+    from helpdesk.export.report_book import branch_workbook
+
+    _orders(sqlite_org)
+    book = load_workbook(BytesIO(branch_workbook(sqlite_org.b1.id, reports.period("month"))))
+    rows = [[c.value for c in r] for r in book["Картриджи по филиалам"].iter_rows(min_row=2)]
+    assert rows == [["B1", "Branch one", 5, 3], ["Итого", None, 5, 3]]
+    assert ["Филиал", "B1 Branch one"] in [[c.value for c in r] for r in book["Фильтры"].iter_rows()]
