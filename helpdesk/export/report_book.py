@@ -150,7 +150,10 @@ def _write(sheet: Worksheet, table: Table, lang: str) -> None:
 
 def period_label(period: reports.Period, lang: str) -> str:
     span = f"{period.first:%d.%m.%Y} – {period.last:%d.%m.%Y}"
-    return f"{translate(reports.PRESET_LABELS[period.preset], lang)}: {span}" if period.preset != "custom" else span
+    if period.preset == "custom":
+        return span
+    name = translate(reports.PRESET_LABELS[period.preset], lang)
+    return f"{name}: {span}"
 
 
 def report_workbook(actor: Actor, flt: reports.ReportFilter, lang: str = "ru", sections: Sequence[str] = (),

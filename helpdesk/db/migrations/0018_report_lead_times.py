@@ -30,7 +30,7 @@ def _calendar(db):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from helpdesk.core.sla import Calendar
+    from helpdesk.business_time import Calendar
 
     holidays = frozenset(_date(row[0]) for row in db.execute_sql("SELECT day FROM holiday"))
     row = db.execute_sql("SELECT timezone, work_days, day_start, day_end FROM business_calendar ORDER BY id").fetchone()
@@ -55,7 +55,7 @@ def _time(value):
 
 
 def _backfill(db, batch=5000):
-    from helpdesk.core.sla import business_minutes_between
+    from helpdesk.business_time import business_minutes_between
 
     calendar = _calendar(db)
     mark = "?" if isinstance(db, pw.SqliteDatabase) else "%s"
