@@ -132,7 +132,8 @@ def report_page(request: Request) -> Template:
         "branches": visible_branches(actor), "types": catalog.active_types(),
         "warehouses": list(Warehouse.select().where(Warehouse.active).order_by(Warehouse.code)) if actor.is_admin else [],
         "cartridges": list(CartridgeModel.select().where(CartridgeModel.active).order_by(CartridgeModel.name)),
-        "type_name": lambda t: catalog.type_name(t, lang), "hours": lambda m: None if m is None else round(m / 60, 1),
+        "type_name": lambda t: catalog.type_name(t, lang),
+        "type_names": {t.code: catalog.type_name(t, lang) for t in catalog.active_types()}, "hours": lambda m: None if m is None else round(m / 60, 1),
         "list_link": lambda **kw: list_link(flt, **kw), "open_query": OPEN_QUERY,
         **_charts(report, lang),
     })
