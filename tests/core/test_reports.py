@@ -165,3 +165,15 @@ def test_the_lifecycle_stores_business_minutes(org: Org, zone: ZoneInfo) -> None
     ticket = lifecycle.transition(org.actor("sam"), Ticket.get_by_id(ticket.id), "accept")
     expected = sla.business_minutes_between(monday - dt.timedelta(days=3), ticket.accepted_at, sla.load_calendar())
     assert ticket.accept_minutes == expected and expected >= 540, "Friday's whole working day at least"
+
+
+def test_migration_0018_backfills_the_same_minutes(data: Data) -> None:
+    import importlib
+
+    from helpdesk.db.database import db
+
+    stored = {t.id: (t.accept_minutes, t.resolve_minutes) for t in Ticket.select()}
+    Ticket.update(accept_minutes=None, resolve_minutes=None).execute()
+    importlib.import_module("helpdesk.db.migrations.0018_report_lead_times")._backfill(db, batch=2)
+    assert {t.id: (t.accept_minutes, t.resolve_minutes) for t in Ticket.select()} == stored
+    assert stored[data.r1.id] == (30, 600) and stored[data.r4.id] == (None, None)

@@ -58,7 +58,7 @@ def _backfill(db, batch=5000):
     from helpdesk.business_time import business_minutes_between
 
     calendar = _calendar(db)
-    mark = "?" if isinstance(db, pw.SqliteDatabase) else "%s"
+    mark = db.param  # "?" on SQLite, "%s" on PostgreSQL
     update = f"UPDATE ticket SET accept_minutes = {mark}, resolve_minutes = {mark} WHERE id = {mark}"
     last = 0
     while True:  # in batches by id: a million requests never sit in memory at once
