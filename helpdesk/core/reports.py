@@ -22,7 +22,7 @@ from helpdesk.core import fields
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
-from helpdesk.core.visibility import scope
+from helpdesk.core.visibility import current, scope
 from helpdesk.db.database import db, is_sqlite
 from helpdesk.db.models import (
     Branch,
@@ -349,7 +349,7 @@ def backlog(actor: Actor, flt: ReportFilter, now: dt.datetime | None = None) -> 
             (Ticket.created_at <= newest) & (Ticket.created_at > oldest))
         edges.append((label, oldest, newest, cond))
     query = _where(Ticket.select(*(_count_if(e[3]) for e in edges)), actor, flt, by=None, statuses=False)
-    query = query.where(Ticket.status.in_(OPEN_STATUSES) & ~Ticket.archived)
+    query = query.where(Ticket.status.in_(OPEN_STATUSES) & current())
     counts = query.tuples().get()
     return [Bucket(label, oldest, newest, int(n or 0)) for (label, oldest, newest, _), n in zip(edges, counts,
                                                                                                  strict=True)]
@@ -404,23 +404,24 @@ def heat_map(actor: Actor, flt: ReportFilter) -> list[list[int]]:
     Hours are counted per UTC hour in SQL and shifted to the organisation's zone here, one UTC hour at a
     time, so daylight-saving changes land right and the rows read are at most the period's hours."""
     start, end = flt.period.bounds()
-    hour = _utc_hour(Ticket.created_at)
+    hour = utc_hour(Ticket.created_at)
     query = _where(Ticket.select(hour, pw.fn.COUNT(Ticket.id)), actor, flt).group_by(hour)
     grid = [[0] * 24 for _ in range(7)]
     zone = organisation_zone()
     for stamp, n in query.tuples():
-        moment = _parse_hour(stamp).replace(tzinfo=dt.UTC).astimezone(zone)
+        moment = parse_hour(stamp).replace(tzinfo=dt.UTC).astimezone(zone)
         grid[moment.weekday()][moment.hour] += n
     return grid
 
 
-def _utc_hour(column: pw.Field) -> pw.Expression:
+def utc_hour(column: pw.Field) -> pw.Expression:
+    """The UTC hour a time falls in, to group by (the engines spell it differently)."""
     if is_sqlite():
         return pw.fn.strftime(pw.SQL("'%Y-%m-%d %H:00:00'"), column)
     return pw.fn.date_trunc(pw.SQL("'hour'"), column)  # a literal: a parameter would not match GROUP BY
 
 
-def _parse_hour(value: Any) -> dt.datetime:
+def parse_hour(value: Any) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 

@@ -12,6 +12,7 @@ from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
+from helpdesk.core.visibility import current
 from helpdesk.db.models import BusinessCalendar, Holiday, SlaPolicy, Ticket, TicketType, User, utcnow
 
 UTC = dt.UTC
@@ -110,7 +111,7 @@ def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
                 | (working & (resolve.is_null() | (resolve > soon))))
     else:
         raise ValueError(state)
-    return cond & ~Ticket.archived
+    return cond & current()
 
 
 def _claim_level(ticket_id: int, level: int) -> bool:
@@ -124,7 +125,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """Remind storekeepers when the accept deadline passes, then escalate to admins."""
     now = now or utcnow()
     counts = {"reminded": 0, "escalated": 0}
-    overdue = (Ticket.select().where((Ticket.status == "new") & (~Ticket.archived)
+    overdue = (Ticket.select().where((Ticket.status == "new") & current()
                                      & (Ticket.accept_due_at <= now) & (Ticket.sla_level < 2)))
     admins = list(User.select().where((User.role == "admin") & User.active))
     for ticket in overdue:

@@ -15,7 +15,7 @@ from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
+from helpdesk.core.visibility import can_see, current, may_be_assigned, require_active, scope
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -429,7 +429,7 @@ def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = 
 
 def counts_by_status(actor: Actor) -> dict[str, int]:
     query = (scope(Ticket.select(Ticket.status, pw.fn.COUNT(Ticket.id).alias("n")), actor)
-             .where(~Ticket.archived).group_by(Ticket.status))
+             .where(current()).group_by(Ticket.status))
     result = dict.fromkeys(STATUSES, 0)
     for row in query:
         result[row.status] = row.n

@@ -238,6 +238,7 @@ class Ticket(BaseModel):
             # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
             (("branch", "created_at"), False), (("warehouse", "created_at"), False),
             (("resolved_at",), False), (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
+            (("archived", "status", "type", "branch"), False),
         )
 
 
