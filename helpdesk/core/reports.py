@@ -386,13 +386,12 @@ class Month:
 def trend(actor: Actor, flt: ReportFilter, months: int = TREND_MONTHS) -> list[Month]:
     """Created and resolved per month, the `months` months up to the period's last, oldest first."""
     starts = [month_start(flt.period.last, back) for back in range(months - 1, -1, -1)]
-    edges = [local_midnight_utc(d) for d in [*starts, month_start(flt.period.last, -1)]]
-    span = replace(flt, period=Period(starts[0], month_start(flt.period.last, -1) - dt.timedelta(days=1)))
+    spans = [replace(flt, period=Period(first, month_start(first, -1) - dt.timedelta(days=1))) for first in starts]
 
     def per_month(column: pw.Field) -> list[int]:
-        sums = [_count_if((column >= edges[i]) & (column < edges[i + 1])) for i in range(months)]
-        row = _where(Ticket.select(*sums), actor, span, by=column).tuples().get()
-        return [int(n or 0) for n in row]
+        # One COUNT per month: each reads its month's stretch of the time's index, where one query of
+        # twelve CASE sums evaluated them all on every row of the year (2 s at a million requests).
+        return [_where(Ticket.select(), actor, span, by=column).count() for span in spans]
 
     created, resolved = per_month(Ticket.created_at), per_month(Ticket.resolved_at)
     return [Month(starts[i], created[i], resolved[i]) for i in range(months)]
