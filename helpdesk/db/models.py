@@ -237,7 +237,8 @@ class Ticket(BaseModel):
             (("archived", "updated_at"), False), (("type", "created_at"), False),
             # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
             (("branch", "created_at"), False), (("warehouse", "created_at"), False),
-            (("resolved_at",), False), (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
+            (("created_at", "branch", "status"), False), (("resolved_at", "branch"), False),
+            (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
             (("archived", "status", "type", "branch"), False),
         )
 

@@ -7,7 +7,9 @@ timestamps with the calendar as it is now.
 
 The reports and the dashboard count requests created or resolved in a period within the actor's scope
 (a branch, a warehouse or everything): (scope, created_at) and (scope, resolved_at) answer those from
-the index instead of reading every request of the scope. The dashboard's open requests by type and by
+the index instead of reading every request of the scope; for everyone's requests, (created_at, branch_id,
+status) and (resolved_at, branch_id) cover the per-branch sums, so the order lines are read only for
+the period's requests (SQLite read every order line first). The dashboard's open requests by type and by
 branch read (archived, status, type, branch) alone, where they scanned every request.
 """
 
@@ -20,7 +22,8 @@ def up(migrator, db):
         migrator.add_column("ticket", "resolve_minutes", pw.IntegerField(null=True)),
         migrator.add_index("ticket", ("branch_id", "created_at")),
         migrator.add_index("ticket", ("warehouse_id", "created_at")),
-        migrator.add_index("ticket", ("resolved_at",)),
+        migrator.add_index("ticket", ("created_at", "branch_id", "status")),
+        migrator.add_index("ticket", ("resolved_at", "branch_id")),
         migrator.add_index("ticket", ("branch_id", "resolved_at")),
         migrator.add_index("ticket", ("warehouse_id", "resolved_at")),
         migrator.add_index("ticket", ("archived", "status", "type_id", "branch_id")),
