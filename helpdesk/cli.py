@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -67,6 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check database, bot token, SMTP and 1C settings")
     _common(check)
 
+    export = sub.add_parser("export", help="write the requests list (or the reports) to an xlsx file")
+    _common(export)
+    export.add_argument("file", help="the workbook to write, e.g. requests.xlsx")
+    export.add_argument("--from", dest="date_from", help="created on or after this day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="date_to", help="created on or before this day (YYYY-MM-DD)")
+    export.add_argument("--branch", help="branch code")
+    export.add_argument("--type", dest="type_code", help="request type code, e.g. cartridges")
+    export.add_argument("--status", action="append", default=[], help="a status (repeat for several)")
+    export.add_argument("--archived", choices=("no", "yes", "all"), default="no",
+                        help="archived requests: leave out (default, as the panel's list), only, or with the rest")
+    export.add_argument("--report", action="append", default=[],
+                        help="write the reports instead: a section name (repeat for several) or 'all'")
+    export.add_argument("--period", default="month",
+                        help="the reports' period when --from/--to are not given: month, last_month, quarter, "
+                             "last_quarter, year")
+
     backup = sub.add_parser("backup", help="make a backup now (database, uploads, secret key) and check it")
     _common(backup)
     backup.add_argument("--to", metavar="DIR", help="write it to DIR (default: the data dir's backups folder)")
@@ -79,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("serve", "user", "token", "invite", "check", "backup", "restore", "backups")
+COMMANDS = ("serve", "user", "token", "invite", "check", "backup", "restore", "backups", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(overrides)
         handler: Command = {"serve": cmd_serve, "user": cmd_user, "token": cmd_token, "invite": cmd_invite,
                             "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-                            "backups": cmd_backups}[command]
+                            "backups": cmd_backups, "export": cmd_export}[command]
         return handler(args, settings)
     except ConfigError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
@@ -344,6 +361,67 @@ def _size(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024  # type: ignore[assignment]
     return f"{size} B"
+
+
+def _day(value: str | None, flag: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{flag} {value!r} is not a day (YYYY-MM-DD)") from None
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} requests", end="", file=sys.stderr, flush=True)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """The requests list as the panel exports it (same filters, same cells), or the reports' workbook."""
+    from pathlib import Path
+
+    from helpdesk.core import reports, tickets
+    from helpdesk.core.actors import Actor
+    from helpdesk.core.errors import DomainError
+    from helpdesk.db.models import Branch
+
+    first, last = _day(args.date_from, "--from"), _day(args.date_to, "--to")
+    _open_db(settings)
+    branch = _lookup(Branch, args.branch, "branch")
+    actor = Actor.system("cli")
+    target = Path(args.file)
+    try:
+        if args.report:
+            from helpdesk.export.report_book import report_workbook
+
+            sections = [] if "all" in args.report else args.report
+            period = reports.period("custom", first or last, last or first) if first or last else reports.period(
+                args.period)
+            flt = reports.ReportFilter(period, branch_id=branch.id if branch else None, type_code=args.type_code,
+                                       statuses=tuple(args.status))
+            target.write_bytes(report_workbook(actor, flt, settings.lang, sections))
+            print(f"wrote the reports for {period.first:%d.%m.%Y} – {period.last:%d.%m.%Y} to {target}")
+            return 0
+        from helpdesk.export.excel import write_requests
+
+        flt = tickets.TicketFilter(branch_id=branch.id if branch else None, type_code=args.type_code,
+                                   statuses=tuple(args.status), created_from=first, created_to=last,
+                                   archived={"no": False, "yes": True, "all": None}[args.archived])
+        rows: list[int] = [0]
+
+        def progress(done: int, total: int) -> None:
+            rows[0] = total
+            _progress_bar(done, total)
+
+        write_requests(target, actor, flt, settings.lang, progress)
+        print(file=sys.stderr)
+        print(f"wrote {rows[0]} requests to {target}")
+    except DomainError as exc:
+        print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

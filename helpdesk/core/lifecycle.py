@@ -114,6 +114,11 @@ def transition(actor: Actor, ticket: Ticket, action: str, reason: str = "") -> T
         changes = {"status": tr.target, "updated_at": now, TIMESTAMP_OF[tr.target]: now}
         if tr.needs_reason:
             changes["reject_reason"] = reason
+        if tr.target in ("accepted", "resolved"):  # the reports' lead times, in business minutes
+            from helpdesk.core import sla  # sla imports this module (staff_for)
+
+            minutes = sla.business_minutes_between(fresh.created_at, now, sla.load_calendar())
+            changes["accept_minutes" if tr.target == "accepted" else "resolve_minutes"] = minutes
         # Whoever takes a request without an assignee holds it, admins too, if the one rule lets them.
         if (action in ("accept", "start") and fresh.assignee_id is None and actor.user is not None
                 and may_be_assigned(actor.user, fresh)):

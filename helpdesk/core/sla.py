@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import peewee as pw
 
+from helpdesk.business_time import Calendar, add_business_minutes, business_minutes_between
 from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
+from helpdesk.core.visibility import current
 from helpdesk.db.database import db, write_transaction
 from helpdesk.db.models import (
     BusinessCalendar,
@@ -25,21 +27,6 @@ from helpdesk.db.models import (
 )
 
 UTC = dt.UTC
-
-
-@dataclass(frozen=True)
-class Calendar:
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
-    work_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
-    day_start: dt.time = dt.time(9, 0)
-    day_end: dt.time = dt.time(18, 0)
-    holidays: frozenset[dt.date] = frozenset()
-    extra_work_days: frozenset[dt.date] = frozenset()  # weekend days made working days (transfers)
-
-    def is_work_day(self, day: dt.date) -> bool:
-        if day in self.extra_work_days:
-            return True
-        return day.isoweekday() in self.work_days and day not in self.holidays
 
 
 def load_calendar() -> Calendar:
@@ -63,27 +50,24 @@ def _load_calendar() -> Calendar:
     )
 
 
-def add_business_minutes(start: dt.datetime, minutes: int, calendar: Calendar) -> dt.datetime:
-    """The naive-UTC moment `minutes` of working time after `start` (naive UTC)."""
-    if not (calendar.work_days or calendar.extra_work_days) or calendar.day_end <= calendar.day_start:
-        return start + dt.timedelta(minutes=minutes)  # no usable calendar: count wall-clock time
-    tz = calendar.timezone
-    local = start.replace(tzinfo=UTC).astimezone(tz)
-    remaining = dt.timedelta(minutes=minutes)
-    for _ in range(3700):  # ten years of days: a bound, never reached with a sane calendar
-        day = local.date()
-        opens = dt.datetime.combine(day, calendar.day_start, tz)
-        closes = dt.datetime.combine(day, calendar.day_end, tz)
-        if not calendar.is_work_day(day) or local >= closes:
-            local = dt.datetime.combine(day + dt.timedelta(days=1), calendar.day_start, tz)
-            continue
-        local = max(local, opens)
-        available = closes - local
-        if remaining <= available:
-            return (local + remaining).astimezone(UTC).replace(tzinfo=None)
-        remaining -= available
-        local = dt.datetime.combine(day + dt.timedelta(days=1), calendar.day_start, tz)
-    raise ValueError("business calendar has no working time")
+def store_durations(ticket_ids: list[int] | None = None) -> int:
+    """Write each request's business minutes from creation to acceptance and to resolution.
+
+    Reports aggregate these stored numbers (median, p90) in SQL instead of walking the calendar for
+    every row; lifecycle.transition keeps them current, this recomputes them after a calendar change,
+    an import or a backdating (the demo). Returns how many requests were written."""
+    calendar = load_calendar()
+    query = (Ticket.select(Ticket.id, Ticket.created_at, Ticket.accepted_at, Ticket.resolved_at)
+             .where(Ticket.accepted_at.is_null(False) | Ticket.resolved_at.is_null(False)).order_by(Ticket.id))
+    if ticket_ids is not None:
+        query = query.where(Ticket.id.in_(ticket_ids))
+    written = 0
+    for created, accepted, resolved, ticket_id in [(r[1], r[2], r[3], r[0]) for r in query.tuples()]:
+        accept = business_minutes_between(created, accepted, calendar) if accepted else None
+        resolve = business_minutes_between(created, resolved, calendar) if resolved else None
+        Ticket.update(accept_minutes=accept, resolve_minutes=resolve).where(Ticket.id == ticket_id).execute()
+        written += 1
+    return written
 
 
 def next_working_moment(now: dt.datetime, calendar: Calendar) -> dt.datetime:
@@ -150,7 +134,7 @@ def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
                 | (working & (resolve.is_null() | (resolve > soon))))
     else:
         raise ValueError(state)
-    return cond & ~Ticket.archived
+    return cond & current()
 
 
 # (level field, which statuses the deadline runs in, its due field, the kinds of its two notices)
@@ -186,7 +170,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         # Read whole before writing: a SQLite reader that later writes fails when another wrote meanwhile.
         overdue = list(Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
                                      Ticket.assignee, Ticket.priority, due_field, level_field)
-                       .where((due_field <= now) & Ticket.status.in_(statuses) & (~Ticket.archived)
+                       .where((due_field <= now) & Ticket.status.in_(statuses) & current()
                               & (level_field < 2)))
         due_now = []
         for ticket in overdue:

@@ -15,7 +15,7 @@ from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
+from helpdesk.core.visibility import can_see, current, may_be_assigned, require_active, scope
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -27,6 +27,7 @@ from helpdesk.db.models import (
     User,
     utcnow,
 )
+from helpdesk.formatting import organisation_zone
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_LABELS = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
@@ -216,6 +217,10 @@ SORTS = {
 RELEVANCE = "relevance"  # best match first: the order of a text search unless another is asked for
 
 
+def _local_midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), organisation_zone()).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     """The actor's requests matching the filter, sorted, not paged (lists and exports share it)."""
     for status in flt.statuses:
@@ -235,11 +240,11 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         query = query.join(TicketType).where(TicketType.code == fields.clean_text(flt.type_code)).switch(Ticket)
     if flt.statuses:
         query = query.where(Ticket.status.in_(flt.statuses))
+    # The organisation's days, as the dashboard and the reports count them (their links lead here).
     if flt.created_from:
-        query = query.where(Ticket.created_at >= dt.datetime.combine(flt.created_from, dt.time()))
+        query = query.where(Ticket.created_at >= _local_midnight_utc(flt.created_from))
     if flt.created_to:
-        query = query.where(Ticket.created_at < dt.datetime.combine(flt.created_to + dt.timedelta(days=1),
-                                                                    dt.time()))
+        query = query.where(Ticket.created_at < _local_midnight_utc(flt.created_to + dt.timedelta(days=1)))
     if flt.assignee_id is not None:
         query = query.where(Ticket.assignee == fields.db_id(flt.assignee_id))
     if flt.author_id is not None:
@@ -438,7 +443,7 @@ def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = 
 
 def counts_by_status(actor: Actor) -> dict[str, int]:
     query = (scope(Ticket.select(Ticket.status, pw.fn.COUNT(Ticket.id).alias("n")), actor)
-             .where(~Ticket.archived).group_by(Ticket.status))
+             .where(current()).group_by(Ticket.status))
     result = dict.fromkeys(STATUSES, 0)
     for row in query:
         result[row.status] = row.n

@@ -232,6 +232,10 @@ class Ticket(BaseModel):
     resolve_due_at = pw.DateTimeField(null=True, index=True)  # migration 0020
     sla_level = pw.IntegerField(default=0)  # reminders already sent: 1 storekeepers, 2 admins
     resolve_sla_level = pw.IntegerField(default=0)  # the same for the resolve deadline (migration 0020)
+    # Business minutes (the SLA calendar) from creation to acceptance and to resolution (migration 0018):
+    # stored when the request reaches that state, so reports aggregate numbers instead of calendars.
+    accept_minutes = pw.IntegerField(null=True)
+    resolve_minutes = pw.IntegerField(null=True)
     archived = pw.BooleanField(default=False, index=True)
     archived_at = pw.DateTimeField(null=True)
     unarchived_at = pw.DateTimeField(null=True)  # an admin took it out: automatic archiving waits again (0017)
@@ -246,6 +250,11 @@ class Ticket(BaseModel):
             (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
             (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
             (("archived", "updated_at"), False), (("type", "created_at"), False),
+            # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
+            (("branch", "created_at"), False), (("warehouse", "created_at"), False),
+            (("created_at", "branch", "status"), False), (("resolved_at", "branch"), False),
+            (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
+            (("archived", "status", "type", "branch"), False),
         )
 
 

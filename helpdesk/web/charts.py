@@ -60,7 +60,7 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[
     """One labelled bar per row (open requests by type or branch); bars link to the filtered list."""
     if not rows:
         return Markup("")
-    top = max(value for _, value in rows)
+    top = max(value for _, value in rows) or 1  # all zero: empty bars, not a division by zero
     row_h, label_w, width = 26, LABEL_WIDTH, WIDTH
     height = row_h * len(rows) + 4
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">',
@@ -76,5 +76,58 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[
         if href is not None:
             bar = f'<a href="{escape(href[i])}">{bar}</a>'
         parts.append(bar)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def month_bars(months: Sequence[tuple[str, int, int]], label: str, created_label: str, resolved_label: str,
+               href: Sequence[str] | None = None) -> Markup:
+    """Created (blue) and resolved (green) per month, each month's pair linked to its requests."""
+    top = _nice_max(max([m[1] for m in months] + [m[2] for m in months] + [1]))
+    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_TOP - PAD_BOTTOM
+    slot = plot_w / max(len(months), 1)
+    bar = max(slot * 0.38, 1.0)
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
+             f'<title>{escape(label)}</title>']
+    for tick in (0, top // 2, top):
+        y = PAD_TOP + plot_h - plot_h * tick / top
+        parts.append(f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="axis" x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+    for i, (name, created, resolved) in enumerate(months):
+        x = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
+        pair = []
+        for j, (value, css, what) in enumerate(((created, "created", created_label),
+                                                (resolved, "resolved", resolved_label))):
+            h = plot_h * value / top
+            pair.append(f'<rect class="{css}" x="{x + j * bar:.1f}" y="{PAD_TOP + plot_h - h:.1f}" width="{bar:.1f}" '
+                        f'height="{max(h, 0.5):.1f}"><title>{escape(name)}: {escape(what)} {value}</title></rect>')
+        group = "".join(pair)
+        if href is not None:
+            group = f'<a href="{escape(href[i])}">{group}</a>'
+        parts.append(group + f'<text class="axis" x="{x + bar:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
+                             f'{escape(name)}</text>')
+    parts.append("</svg>")
+    legend = (f'<div class="legend"><span class="key created"></span>{escape(created_label)}'
+              f'<span class="key resolved"></span>{escape(resolved_label)}</div>')
+    return Markup("".join(parts) + legend)
+
+
+def heat_map(grid: Sequence[Sequence[int]], weekdays: Sequence[str], label: str) -> Markup:
+    """Requests by weekday (rows) and hour (columns): darker is more; each cell says its count."""
+    top = max([max(row) for row in grid] + [1])
+    cell, left, head = 18, 34, 16
+    width, height = left + 24 * cell + 2, head + 7 * cell + 2
+    parts = [f'<svg class="chart heat" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">',
+             f'<title>{escape(label)}</title>']
+    for hour in range(0, 24, 3):
+        parts.append(f'<text class="axis" x="{left + hour * cell + cell / 2:.0f}" y="12" text-anchor="middle">'
+                     f'{hour:02d}</text>')
+    for d, row in enumerate(grid):
+        y = head + d * cell
+        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 13}" text-anchor="end">{escape(weekdays[d])}</text>')
+        for hour, n in enumerate(row):
+            level = 0 if n == 0 else 1 + int(4 * n / top) if n < top else 5
+            parts.append(f'<rect class="heat-{min(level, 5)}" x="{left + hour * cell}" y="{y}" width="{cell - 2}" '
+                         f'height="{cell - 2}"><title>{escape(weekdays[d])} {hour:02d}:00: {n}</title></rect>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -8,10 +8,13 @@ by their bytes, are shown inline; everything else downloads as application/octet
 from __future__ import annotations
 
 import re
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
-from litestar.response import File
+from litestar.response import File, Stream
 
 from helpdesk.core.attachments import SNIFF_BYTES, inline_type
 
@@ -39,3 +42,27 @@ def file_response(path: Path, name: str) -> File:
         "cache-control": "private, no-cache",
     }
     return File(path=path, filename=name, media_type=shown_as or "application/octet-stream", headers=headers)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(write: Callable[[BinaryIO], None], name: str) -> Stream:
+    """A workbook written to an anonymous temporary file, then sent in pieces: a large export never sits
+    in memory, and the file is gone once sent (or when the client goes away)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the generator below
+    try:
+        write(spool)
+    except BaseException:
+        spool.close()
+        raise
+    size = spool.tell()
+    spool.seek(0)
+
+    def pieces() -> Iterator[bytes]:
+        with spool:
+            while piece := spool.read(256 * 1024):
+                yield piece
+
+    return Stream(pieces(), media_type=XLSX, headers={"content-disposition": content_disposition("attachment", name),
+                                                      "content-length": str(size)})

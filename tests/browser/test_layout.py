@@ -29,9 +29,10 @@ PANEL_PAGES = [
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
     ("notifications", "/notifications"), ("my-notifications", "/me/notifications"),
     ("scheduled-reports", "/scheduled-reports"),
+    ("reports", "/reports?period=year"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.
-NOT_PAGES = {"/login", "/requests.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
+NOT_PAGES = {"/login", "/requests.xlsx", "/reports.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
              "/org/invites/{invite_id:int}/qr.svg", "/login/telegram/code", "/login/telegram/link/{token:str}",
              "/import/preview/{token:str}", "/import/{kind:str}/template.xlsx", "/org/tokens/{token_id:int}/revoke",
              "/backups/files/{name:str}"}

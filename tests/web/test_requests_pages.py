@@ -40,11 +40,12 @@ def test_excel_export_of_the_filtered_list(client: TestClient, sqlite_org: Org) 
     login(client, sqlite_org.alice)
     response = client.get("/requests.xlsx", params={"status": "new"})
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.content))["Заявки"]  # after the cover sheet
     assert sheet["A1"].value == "Номер" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
-    numbers = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
+    numbers = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row)]
     assert sorted(numbers) == sorted(t.number for t in made)
+    assert sheet.cell(row=sheet.max_row, column=1).value == "Итого", "a totals row closes the list"
     row = numbers.index(made[1].number) + 2
     assert sheet.cell(row=row, column=12).value.startswith("'="), "formula injection is defused"
     assert isinstance(sheet.cell(row=row, column=8).value, dt.datetime), "dates are real dates"
@@ -123,7 +124,7 @@ def test_excel_export_names_the_local_day_and_has_numbers_to_count(client: TestC
     response = client.get("/requests.xlsx")
     local_day = dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
     assert f'filename="requests-{local_day.isoformat()}.xlsx"' in response.headers["content-disposition"]
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.content))["Заявки"]  # after the cover sheet
     headers = [c.value for c in sheet[1]]
     for name in ("Выполнить до", "Время выполнения, ч", "Код филиала", "Причина отказа", "Количество"):
         assert name in headers, name

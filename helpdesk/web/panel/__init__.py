@@ -17,6 +17,7 @@ from helpdesk.web.panel import (
     notifications,
     onec,
     org,
+    reports,
     requests,
     scheduled_reports,
     session,
@@ -28,7 +29,7 @@ from helpdesk.web.panel.guards import admin_only, staff_only
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
                *onec.ROUTES, *api_tokens.ROUTES, *backups.ROUTES, *notifications.ROUTES,
                *scheduled_reports.ROUTES]
-STAFF_PAGES = [*catalog.STAFF_ROUTES]
+STAFF_PAGES = [*catalog.STAFF_ROUTES, *reports.ROUTES]  # reports: the product gives them to staff
 
 
 def pages() -> list:

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
-from litestar.response import File, Redirect, Template
+from litestar.response import File, Redirect, Stream, Template
 
 from helpdesk.core import attachments, bulk, catalog, history, lifecycle, sla, tickets, worklist
 from helpdesk.core.actors import Actor
@@ -20,7 +20,7 @@ from helpdesk.core.fields import parse_int
 from helpdesk.core.visibility import assignees_for, get_visible, staff_members, visible_branches
 from helpdesk.db.models import Attachment, Ticket, utcnow
 from helpdesk.i18n import get_language, gettext
-from helpdesk.web.downloads import file_response
+from helpdesk.web.downloads import file_response, xlsx_download
 from helpdesk.web.panel.forms import recall, refuse
 from helpdesk.web.panel.request_bulk import request_bulk
 from helpdesk.web.panel.session import Form
@@ -122,14 +122,13 @@ def request_changes(request: Request, number: FromQuery[str | None] = None) -> d
 
 
 @get("/requests.xlsx", sync_to_thread=True)
-def request_export(request: Request) -> Response[bytes]:
-    from helpdesk.export.excel import requests_workbook  # openpyxl loads on the first export, not at start
+def request_export(request: Request) -> Stream:
+    from helpdesk.export.excel import export_name, write_requests  # loads on the first export, not at start
 
     actor = _actor(request)
     flt, _ = _filter(request, actor)
-    name, content = requests_workbook(tickets.filtered(actor, flt), get_language())
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    lang = get_language()
+    return xlsx_download(lambda out: write_requests(out, actor, flt, lang), export_name("requests"))
 
 
 def _page_context(actor: Actor, ticket: Ticket, errors: dict[str, str] | None = None) -> dict[str, Any]:

@@ -95,3 +95,28 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-sections]")) showSections(select);
 });
+
+// Report tables sort by a header's column on click (numbers by their value, text by the locale's order).
+document.addEventListener("click", (event) => {
+  const th = event.target.closest("table[data-sortable] thead th");
+  if (!th) return;
+  const table = th.closest("table");
+  const index = Array.from(th.parentNode.children).indexOf(th);
+  const ascending = th.getAttribute("aria-sort") !== "ascending";
+  for (const other of th.parentNode.children) other.removeAttribute("aria-sort");
+  th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  const body = table.tBodies[0];
+  const key = (row) => {
+    const cell = row.children[index];
+    const raw = cell ? (cell.dataset.value ?? cell.textContent.trim()) : "";
+    const number = Number(raw.replace(",", "."));
+    return raw !== "" && !Number.isNaN(number) ? number : raw;
+  };
+  const rows = Array.from(body.rows);
+  rows.sort((a, b) => {
+    const x = key(a), y = key(b);
+    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return ascending ? order : -order;
+  });
+  for (const row of rows) body.appendChild(row);
+});
