@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "cartridge_save": N_("saved a cartridge model"), "printer_model_save": N_("saved a printer model"),
     "printer_save": N_("saved a printer"), "stock_adjust": N_("adjusted the stock"),
     "bulk_import": N_("imported from a file"),
+    "database_move": N_("moved the data to PostgreSQL"),
 }
 
 
