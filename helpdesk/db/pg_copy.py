@@ -270,7 +270,7 @@ def _drop_everything(database: peewee.PostgresqlDatabase) -> None:
             sql.SQL(", ").join(map(sql.Identifier, names))).as_string(database.connection()))
     for (signature,) in database.execute_sql(
             "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
-            "AND p.proname LIKE 'helpdesk%'").fetchall():
+            "AND left(p.proname, 8) = 'helpdesk'").fetchall():
         database.execute_sql(f"DROP FUNCTION {signature} CASCADE")
 
 
