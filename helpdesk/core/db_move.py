@@ -51,6 +51,10 @@ class MoveFailed(Conflict):
     """The move stopped; nothing switched."""
 
 
+def already_moved() -> Conflict:
+    return Conflict(N_("The data is already on PostgreSQL."))
+
+
 def failure(exc: CopyError) -> DomainError:
     return MoveFailed(FAILURES.get(exc.kind, FAILURES["refused"]), detail=exc.detail or exc.kind)
 
@@ -161,7 +165,7 @@ def start(actor: Actor, sqlite_path: Path, url: str, overwrite: bool, uploads_di
         if _status.state == "running":
             raise Conflict(N_("A move to PostgreSQL is already running."))
         if _status.state == "done":
-            raise Conflict(N_("The data has already moved to PostgreSQL."))
+            raise already_moved()
         _status = MoveStatus("running", redact_dsn(url), started=time.time())
     current = _status
 

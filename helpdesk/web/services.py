@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from litestar import Litestar, Request
 
 from helpdesk.config import Settings
+from helpdesk.core.actors import Actor
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class PanelServices(Protocol):
 
     def queue_health(self) -> dict[str, Any]:
         """The task queue's state ("running", "off", ...)."""
+        ...
+
+    async def move_database(self, actor: Actor, url: str, overwrite: bool) -> None:
+        """Start moving the data to PostgreSQL in the background (core.db_move.status() tells how it goes);
+        on success the process switches to it. Raises a DomainError when it cannot start."""
         ...
 
 

@@ -11,6 +11,7 @@ from helpdesk.web.panel import (
     audit_log,
     catalog,
     dashboard,
+    database_move,
     imports,
     org,
     requests,
@@ -21,7 +22,7 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *api_tokens.ROUTES]
+               *database_move.ROUTES, *api_tokens.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES]
 
 
