@@ -25,12 +25,14 @@ PANEL_PAGES = [
     ("warehouses", "/org/warehouses"), ("warehouse", "/org/warehouses/{warehouse}"), ("tokens", "/org/tokens"),
     ("cartridges", "/catalog/cartridges"), ("printer-models", "/catalog/printer-models"),
     ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"),
+    ("database-move", "/settings/database"),
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
 ]
 # GET routes that are no page of their own: files, downloads, one-time links, confirmations, the login form.
 NOT_PAGES = {"/login", "/requests.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
              "/org/invites/{invite_id:int}/qr.svg", "/login/telegram/code", "/login/telegram/link/{token:str}",
-             "/import/preview/{token:str}", "/import/{kind:str}/template.xlsx", "/org/tokens/{token_id:int}/revoke"}
+             "/import/preview/{token:str}", "/import/{kind:str}/template.xlsx", "/org/tokens/{token_id:int}/revoke",
+             "/settings/database/status"}
 ROLES = {"admin": None, "storekeeper": "store", "branch": "anna"}
 
 OVERFLOW = """() => {

@@ -43,6 +43,10 @@ def target_url(data: Form) -> str:
     return address
 
 
+def _number(value: float) -> str:
+    return format(round(value), ",").replace(",", " ")
+
+
 def status_json() -> dict[str, Any]:
     """The move's state as the page's script reads it, translated."""
     current = db_move.status()
@@ -51,19 +55,21 @@ def status_json() -> dict[str, Any]:
     if progress is not None:
         result["percent"] = round(progress.percent, 1)
         phase = gettext(PHASES.get(progress.phase, PHASES["copy"]))
-        detail = (gettext("%(phase)s: %(table)s, %(done)s of %(total)s rows", phase=phase, table=progress.table,
-                          done=f"{progress.done:,}".replace(",", " "), total=f"{progress.total:,}".replace(",", " "))
-                  if progress.phase == "copy" else phase)
-        if progress.rate and progress.phase == "copy":
-            detail += gettext("; %(rate)s rows/s", rate=f"{progress.rate:,.0f}".replace(",", " "))
-        if progress.eta is not None and progress.phase == "copy":
-            detail += gettext("; about %(seconds)s s left", seconds=f"{progress.eta:.0f}")
+        detail = phase
+        if progress.phase == "copy":
+            done, total, rate = _number(progress.done), _number(progress.total), _number(progress.rate)
+            detail = gettext("%(phase)s: %(table)s, %(done)s of %(total)s rows; %(rate)s rows/s", phase=phase,
+                             table=progress.table, done=done, total=total, rate=rate)
+            if progress.eta is not None:
+                seconds = _number(progress.eta)
+                detail += " " + gettext("About %(seconds)s s left.", seconds=seconds)
         result["text"] = detail
-    if current.state == "done" and current.report is not None:
+    report = current.report
+    if current.state == "done" and report is not None:
         result["percent"] = 100.0
+        rows, seconds = _number(report.rows), _number(report.seconds)
         result["text"] = gettext("Moved %(rows)s rows in %(seconds)s s; every table verified. The program now "
-                                 "works on PostgreSQL.", rows=current.report.rows,
-                                 seconds=f"{current.report.seconds:.1f}")
+                                 "works on PostgreSQL.", rows=rows, seconds=seconds)
     if current.state == "failed" and current.error is not None:
         result["text"] = current.error.text(get_language())
     if current.missing:
