@@ -366,23 +366,28 @@ def _progress(table: _Table, table_done: int, done: int, total: int, started: fl
                     (total - done) / rate if rate else None)
 
 
-def _drop_indexes(database: peewee.PostgresqlDatabase) -> list[str]:
+def _drop_indexes(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
     """Drop the indexes that back no constraint; `_finish` builds them again from their definitions,
     once over all rows, which is much faster than keeping them current row by row."""
     rows = database.execute_sql(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), t.relname FROM pg_index i "
         "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relnamespace = current_schema()::regnamespace "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)").fetchall()
-    for name, _ in rows:
+    for name, _, _ in rows:
         database.execute_sql(f"DROP INDEX {name}")
-    return [definition for _, definition in rows]
+    return [(table, definition) for _, definition, table in rows]
 
 
-def _finish(database: peewee.PostgresqlDatabase, tables: Iterable[str], indexes: list[str]) -> None:
+def _finish(database: peewee.PostgresqlDatabase, tables: Iterable[str], indexes: list[tuple[str, str]]) -> None:
+    # The copied tables' indexes first: the derived rows are built from them (comments by request, say).
+    for table, definition in indexes:
+        if table not in DERIVED:
+            database.execute_sql(definition)
     for statement in DERIVED.values():
         database.execute_sql(statement)
-    for definition in indexes:
-        database.execute_sql(definition)
+    for table, definition in indexes:
+        if table in DERIVED:
+            database.execute_sql(definition)
     for table, column, sequence in database.execute_sql(
             "SELECT c.table_name, c.column_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) "
             "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
