@@ -28,12 +28,17 @@ from helpdesk.db.pg_copy import DERIVED
 from tests.support.postgres import PgServer, get_pg_server
 
 MOVE = """
-import json, sys
+import json, sys, time
 from pathlib import Path
 from helpdesk.db.pg_copy import copy_database
-report = copy_database(Path(sys.argv[1]), sys.argv[2])
+phases = {}
+def seen(progress):
+    phases.setdefault(progress.phase, time.monotonic())
+report = copy_database(Path(sys.argv[1]), sys.argv[2], on_progress=seen)
 bad = [t.table for t in report.tables if not t.ok]
-print(json.dumps({"rows": report.rows, "seconds": report.seconds, "tables": len(report.tables), "bad": bad}))
+print(json.dumps({"rows": report.rows, "seconds": report.seconds, "tables": len(report.tables), "bad": bad,
+                  "schema": phases["copy"] - phases["schema"], "copy": phases["index"] - phases["copy"],
+                  "index": phases["verify"] - phases["index"], "verify": phases["done"] - phases["verify"]}))
 """
 
 
@@ -96,7 +101,9 @@ def main() -> None:
             if label != "pgloader":
                 report = json.loads(log.read_text().strip().splitlines()[-1])
                 assert not report["bad"] and report["rows"] == rows, report
-                extra = f"; {report['tables']} tables verified, none differs"
+                extra = (f"; {report['tables']} tables verified, none differs\n    phases: schema "
+                         f"{report['schema']:.1f} s, COPY {report['copy']:.1f} s, indexes + search documents + "
+                         f"foreign keys + ANALYZE {report['index']:.1f} s, verification {report['verify']:.1f} s")
             print(f"{label:16} {seconds:7.1f} s  {rows / seconds:9,.0f} rows/s  peak RSS {rss:6.0f} MB{extra}")
         ours, theirs = results["helpdesk migrate"], results["pgloader"]
         print(f"ratio (helpdesk / pgloader): {theirs[0] / ours[0]:.2f}x rows/s, {ours[1] / theirs[1]:.2f}x RSS "

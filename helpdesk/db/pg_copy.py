@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import queue
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -170,8 +172,9 @@ def _sqlite_value(column: str, pg_type: str) -> str:
         return f"CASE WHEN {c} IS NULL THEN '\\N' WHEN {c} THEN 't' ELSE 'f' END"
     if pg_type.startswith("timestamp"):
         # '2026-01-02 03:04:05' and '2026-01-02T03:04:05.12' both become '2026-01-02 03:04:05.120000'
-        return (f"CASE WHEN {c} IS NULL THEN '\\N' ELSE replace(substr({c}, 1, 19), 'T', ' ') || '.' "
-                f"|| substr(substr({c}, 21) || '000000', 1, 6) END")
+        return (f"CASE WHEN {c} IS NULL THEN '\\N' WHEN length({c}) = 26 AND substr({c}, 11, 1) = ' ' THEN {c} "
+                f"WHEN length({c}) = 19 AND substr({c}, 11, 1) = ' ' THEN {c} || '.000000' "
+                f"ELSE replace(substr({c}, 1, 19), 'T', ' ') || '.' || substr(substr({c}, 21) || '000000', 1, 6) END")
     if pg_type == "date":
         return f"coalesce(substr({c}, 1, 10), '\\N')"
     if pg_type in ("integer", "bigint", "smallint"):
@@ -218,7 +221,8 @@ def copy_database(sqlite_path: Path, url: str, overwrite: bool = False,
     if not target.empty and not overwrite:
         raise CopyError("not_empty", f"{target.tables} tables in {target.database}")
     started = time.monotonic()
-    source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True, isolation_level=None)
+    source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True, isolation_level=None,
+                             check_same_thread=False)  # one reader thread at a time (_read_ahead)
     database = _open_target(url)
     try:
         source.execute("BEGIN")  # one snapshot of the source for the whole copy
@@ -229,9 +233,10 @@ def copy_database(sqlite_path: Path, url: str, overwrite: bool = False,
             _check_migrations(source, database)
             tables = _plan(source, database)
             indexes = _drop_indexes(database)
+            foreign_keys = _drop_foreign_keys(database)
             copied = _copy_tables(source, database, tables, report, started)
             report(Progress("index", done=sum(t.rows for t in tables), total=sum(t.rows for t in tables)))
-            _finish(database, [t.name for t in tables], indexes)
+            _finish(database, [t.name for t in tables], indexes, foreign_keys)
             report(Progress("verify", done=sum(t.rows for t in tables), total=sum(t.rows for t in tables)))
             checks = [_verify(database, table, rows, checksum) for table, rows, checksum in copied]
             bad = [c.table for c in checks if not c.ok]
@@ -333,10 +338,11 @@ def _copy_tables(source: sqlite3.Connection, database: peewee.PostgresqlDatabase
             sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c, _ in table.columns))
         checksum = 0
         count = 0
-        with conn.cursor() as cursor, cursor.copy(copy) as pipe:
+        rows = _read_ahead(source, f'SELECT {select} FROM "{table.name}"')
+        with contextlib.closing(rows), conn.cursor() as cursor, cursor.copy(copy) as pipe:
             buffer: list[bytes] = []
             size = 0
-            for (line,) in source.execute(f'SELECT {select} FROM "{table.name}"'):
+            for (line,) in rows:
                 data = line.encode()
                 checksum += int.from_bytes(hashlib.md5(data).digest()[:8], "big", signed=True)
                 buffer.append(data)
@@ -360,6 +366,37 @@ def _copy_tables(source: sqlite3.Connection, database: peewee.PostgresqlDatabase
     return results
 
 
+def _read_ahead(source: sqlite3.Connection, query: str, chunk: int = 2000) -> Iterator[tuple[str]]:
+    """The rows of `query`, read by a second thread: SQLite renders the next rows (without the GIL) while
+    this one hashes and sends. At most a few chunks wait in between, so memory stays bounded."""
+    chunks: queue.Queue[list[tuple[str]] | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            cursor = source.execute(query)
+            while not stop.is_set() and (rows := cursor.fetchmany(chunk)):
+                chunks.put(rows)
+            cursor.close()
+            chunks.put(None)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            chunks.put(exc)
+
+    reader = threading.Thread(target=read, name="move-reader", daemon=True)
+    reader.start()
+    try:
+        while (rows := chunks.get()) is not None:
+            if isinstance(rows, BaseException):
+                raise rows
+            yield from rows
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                chunks.get_nowait()  # unblock a reader waiting to put
+        reader.join()
+
+
 def _progress(table: _Table, table_done: int, done: int, total: int, started: float, now: float) -> Progress:
     rate = done / (now - started) if now > started else 0.0
     return Progress("copy", table.name, table_done, table.rows, done, total, rate,
@@ -378,7 +415,20 @@ def _drop_indexes(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
     return [(table, definition) for _, definition, table in rows]
 
 
-def _finish(database: peewee.PostgresqlDatabase, tables: Iterable[str], indexes: list[tuple[str, str]]) -> None:
+def _drop_foreign_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, str, str]]:
+    """Drop the foreign keys for the copy: checked row by row they cost more than the COPY itself. `_finish`
+    adds them again, which checks every reference of a table in one query."""
+    rows = database.execute_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+    for table, name, _ in rows:
+        database.execute_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return rows
+
+
+def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: list[tuple[str, str]],
+            foreign_keys: list[tuple[str, str, str]]) -> None:
+    database.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")  # the server's memory: faster GIN builds
     # The copied tables' indexes first: the derived rows are built from them (comments by request, say).
     for table, definition in indexes:
         if table not in DERIVED:
@@ -388,6 +438,8 @@ def _finish(database: peewee.PostgresqlDatabase, tables: Iterable[str], indexes:
     for table, definition in indexes:
         if table in DERIVED:
             database.execute_sql(definition)
+    for table, name, definition in foreign_keys:
+        database.execute_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for table, column, sequence in database.execute_sql(
             "SELECT c.table_name, c.column_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) "
             "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
@@ -396,7 +448,9 @@ def _finish(database: peewee.PostgresqlDatabase, tables: Iterable[str], indexes:
             database.execute_sql(sql.SQL("SELECT setval(%s, coalesce(max({c}), 1), max({c}) IS NOT NULL) FROM {t}")
                                  .format(c=sql.Identifier(column), t=sql.Identifier(table))
                                  .as_string(database.connection()), (sequence,))
-    database.execute_sql("ANALYZE")
+    # The planner's statistics for the copied tables (the search table's tsvectors are left to autovacuum).
+    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+                         .as_string(database.connection()))
 
 
 def _verify(database: peewee.PostgresqlDatabase, table: str, rows: int, checksum: int) -> TableCheck:
