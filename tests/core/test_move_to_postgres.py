@@ -239,3 +239,21 @@ def test_only_an_admin_moves(sqlite_file: Path, target: str) -> None:
             db_move.check_target(Actor(storekeeper, "web"), target)
     finally:
         close_database()
+
+
+def test_the_cli_moves_and_never_prints_the_password(sqlite_file: Path, target: str, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from helpdesk import cli
+
+    data_dir = sqlite_file.parent
+    for name in [n for n in os.environ if n.startswith("HELPDESK_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(data_dir)  # no .env of the working copy
+    url = target.replace("postgres@", "postgres:n0t-printed@", 1)  # the test server trusts loopback
+    assert cli.main(["migrate", "--data-dir", str(data_dir), url]) == 0
+    printed = capsys.readouterr()
+    assert "every table verified" in printed.out and "n0t-printed" not in printed.out + printed.err
+    assert "n0t-printed" not in (data_dir / "settings.json").read_text()
+    assert sqlite_file.stat().st_mode & 0o222 == 0
+    assert cli.main(["migrate", "--data-dir", str(data_dir), url]) == 2  # the settings file says PostgreSQL now
+    assert "already on PostgreSQL" in capsys.readouterr().err
