@@ -29,6 +29,7 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from helpdesk.db.database import apply_migrations
+from helpdesk.db.pg_canonical import pg_value, sqlite_value
 
 # Rebuilt from the copied rows instead of copied (SQLite keeps them in an FTS5 table of another shape).
 DERIVED = {"ticket_search": "SELECT helpdesk_search_refresh(ARRAY(SELECT id FROM ticket))"}
@@ -156,43 +157,6 @@ def _first_line(exc: BaseException, url: str) -> str:
     text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     password = urlsplit(url).password
     return text.replace(unquote(password), "***") if password else text
-
-
-# --- canonical rows -------------------------------------------------------------------------------
-
-def _escaped(expression: str) -> str:
-    """COPY text escaping of a text expression (the same SQL on both sides)."""
-    return ("replace(replace(replace(replace(" + expression + ", '\\', '\\\\'), char(9), '\\t'), "
-            "char(10), '\\n'), char(13), '\\r')")
-
-
-def _sqlite_value(column: str, pg_type: str) -> str:
-    c = f'"{column}"'
-    if pg_type == "boolean":
-        return f"CASE WHEN {c} IS NULL THEN '\\N' WHEN {c} THEN 't' ELSE 'f' END"
-    if pg_type.startswith("timestamp"):
-        # '2026-01-02 03:04:05' and '2026-01-02T03:04:05.12' both become '2026-01-02 03:04:05.120000'
-        return (f"CASE WHEN {c} IS NULL THEN '\\N' WHEN length({c}) = 26 AND substr({c}, 11, 1) = ' ' THEN {c} "
-                f"WHEN length({c}) = 19 AND substr({c}, 11, 1) = ' ' THEN {c} || '.000000' "
-                f"ELSE replace(substr({c}, 1, 19), 'T', ' ') || '.' || substr(substr({c}, 21) || '000000', 1, 6) END")
-    if pg_type == "date":
-        return f"coalesce(substr({c}, 1, 10), '\\N')"
-    if pg_type in ("integer", "bigint", "smallint"):
-        return f"coalesce(CAST({c} AS TEXT), '\\N')"
-    return f"coalesce({_escaped(f'CAST({c} AS TEXT)')}, '\\N')"
-
-
-def _pg_value(column: str, pg_type: str) -> str:
-    c = f'"{column}"'
-    if pg_type == "boolean":
-        return f"CASE WHEN {c} IS NULL THEN '\\N' WHEN {c} THEN 't' ELSE 'f' END"
-    if pg_type.startswith("timestamp"):
-        return f"coalesce(to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US'), '\\N')"
-    if pg_type == "date":
-        return f"coalesce(to_char({c}, 'YYYY-MM-DD'), '\\N')"
-    if pg_type in ("integer", "bigint", "smallint"):
-        return f"coalesce({c}::text, '\\N')"
-    return f"coalesce({_escaped(f'{c}::text')}, '\\N')".replace("char(", "chr(")
 
 
 # --- the copy ---------------------------------------------------------------------------------------
@@ -333,7 +297,7 @@ def _copy_tables(source: sqlite3.Connection, database: peewee.PostgresqlDatabase
     last = 0.0
     results = []
     for table in tables:
-        select = " || char(9) || ".join(_sqlite_value(c, t) for c, t in table.columns)
+        select = " || char(9) || ".join(sqlite_value(c, t) for c, t in table.columns)
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c, _ in table.columns))
         checksum = 0
@@ -457,7 +421,7 @@ def _verify(database: peewee.PostgresqlDatabase, table: str, rows: int, checksum
     columns = database.execute_sql(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() "
         "AND table_name = %s ORDER BY ordinal_position", (table,)).fetchall()
-    line = " || chr(9) || ".join(_pg_value(c, t) for c, t in columns)
+    line = " || chr(9) || ".join(pg_value(c, t) for c, t in columns)
     count, total = database.execute_sql(
         f"SELECT count(*), coalesce(sum(('x' || left(md5({line}), 16))::bit(64)::bigint), 0) "
         f'FROM "{table}"').fetchone()
