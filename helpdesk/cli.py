@@ -93,10 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help="a helpdesk-backup-….zip file")
     backups = sub.add_parser("backups", help="list the backups in the backups folder")
     _common(backups)
+    migrate = sub.add_parser("migrate", help="move the data to PostgreSQL, verify it, and switch to it")
+    _common(migrate)
+    migrate.add_argument("dsn", metavar="POSTGRES_DSN", help="postgresql://user:password@host:5432/database")
+    migrate.add_argument("--overwrite", action="store_true",
+                         help="replace everything in a target database that is not empty")
     return parser
 
 
-COMMANDS = ("serve", "user", "token", "invite", "check", "backup", "restore", "backups", "export")
+COMMANDS = ("serve", "user", "token", "invite", "check", "backup", "restore", "backups", "export", "migrate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(overrides)
         handler: Command = {"serve": cmd_serve, "user": cmd_user, "token": cmd_token, "invite": cmd_invite,
                             "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-                            "backups": cmd_backups, "export": cmd_export}[command]
+                            "backups": cmd_backups, "export": cmd_export, "migrate": cmd_migrate}[command]
         return handler(args, settings)
     except ConfigError as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
@@ -421,6 +426,42 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from helpdesk.cli_progress import ProgressBar
+    from helpdesk.config import redact_dsn, save_database_url
+    from helpdesk.core import db_move
+    from helpdesk.core.actors import Actor
+    from helpdesk.core.errors import DomainError
+    from helpdesk.db.database import close_database, init_database
+
+    if not settings.is_sqlite or settings.sqlite_path is None:
+        raise ConfigError("the data is already on PostgreSQL: nothing to move")
+    _open_db(settings)  # applies pending migrations, so both sides get the same schema
+    actor = Actor.system("cli")
+    missing = db_move.missing_attachments(settings.uploads_dir)
+    close_database()
+    bar = ProgressBar(sys.stderr)
+    try:
+        report = db_move.move(actor, settings.sqlite_path, args.dsn, overwrite=args.overwrite, on_progress=bar.show)
+    except DomainError as exc:
+        bar.clear()
+        print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
+        return 1
+    bar.clear()
+    init_database(args.dsn, migrate=False)
+    db_move.record_moved(actor, args.dsn, report)
+    close_database()
+    path = save_database_url(settings.data_dir, args.dsn)
+    db_move.make_read_only(settings.sqlite_path)
+    print(f"moved {report.rows} rows in {len(report.tables)} tables to {redact_dsn(args.dsn)} in "
+          f"{report.seconds:.1f} s ({report.rate:,.0f} rows/s); every table verified (rows and checksums)")
+    if missing:
+        print(f"warning: {len(missing)} attachment files are missing from {settings.uploads_dir}, "
+              f"e.g. {missing[0]}", file=sys.stderr)
+    print(f"the next start uses PostgreSQL (recorded in {path}); {settings.sqlite_path} is kept read-only")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Typed settings: defaults < `.env` file < environment < CLI flags < saved in the panel.
+"""Typed settings: defaults < `.env` file < the data dir's settings file < environment < CLI flags < panel.
 
 Every setting is one row in `SETTINGS` (name, env var, default, help); the same table feeds loading
 and `.env.example` (a test keeps the file equal to `env_example()`). Values are checked one by one in
@@ -8,6 +8,7 @@ precedence rule; `Settings.sources` says where each value came from.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -16,17 +17,21 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import platformdirs
 from dotenv import dotenv_values
 
 from helpdesk.file_modes import make_private
 from helpdesk.i18n import LANGUAGES
+from helpdesk.sealing import seal, unseal
 
 APP_NAME = "helpdesk"
 # Where a value in effect came from, strongest first (see with_saved and Settings.sources).
-SOURCES = ("panel", "flag", "environment", ".env", "default")
+SOURCES = ("panel", "flag", "environment", "file", ".env", "default")
+# The data dir's settings file (written by the move to PostgreSQL): over `.env`, under the environment.
+SETTINGS_FILE = "settings.json"
+FILE_SETTINGS = frozenset({"database_url"})
 
 
 class ConfigError(Exception):
@@ -228,6 +233,10 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
             sources[key] = "flag"
 
     data_dir = Path(raw["data_dir"]).expanduser() if raw["data_dir"] else default_data_dir()
+    for key, value in read_settings_file(data_dir).items():
+        if sources.get(key) not in ("flag", "environment"):
+            raw[key] = value
+            sources[key] = "file"
     database_url = raw["database_url"] or f"sqlite:///{data_dir / 'helpdesk.db'}"
     _check_database_url(database_url)
     owner_url = raw["database_owner_url"].strip()
@@ -369,6 +378,62 @@ def _check_database_url(url: str) -> None:
         raise ConfigError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
     if not urlsplit(url).path.strip("/"):
         raise ConfigError(f"bad PostgreSQL URL {redact_dsn(url)!r}: no database name")
+
+
+def read_settings_file(data_dir: Path) -> dict[str, str]:
+    """What the data dir's settings file holds; a password in it is sealed with the instance key."""
+    path = data_dir / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path} is not readable: {exc}") from None
+    values: dict[str, str] = {}
+    for name in FILE_SETTINGS & set(stored):
+        entry = stored[name]
+        url = entry.get("url", "")
+        if entry.get("password"):
+            password = unseal(load_secret_key(data_dir), entry["password"])
+            if password is None:
+                raise ConfigError(f"{path}: the password was sealed with another secret key; "
+                                  f"set HELPDESK_DATABASE_URL instead")
+            url = _with_password(url, password)
+        _check_database_url(url)
+        values[name] = url
+    return values
+
+
+def save_database_url(data_dir: Path, url: str) -> Path:
+    """Record the database URL in the data dir's settings file (the password sealed), private to its owner."""
+    parts = urlsplit(url)
+    entry = {"url": redact_dsn(url).replace(":***@", "@"), "password": ""}
+    if parts.password:
+        entry["password"] = seal(load_secret_key(data_dir), unquote(parts.password))
+    path = data_dir / SETTINGS_FILE
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    stored["database_url"] = entry
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(stored, fh, indent=2)
+    os.replace(temporary, path)
+    return path
+
+
+def forget_database_url(data_dir: Path) -> None:
+    """The way back to SQLite: drop the recorded URL from the data dir's settings file."""
+    path = data_dir / SETTINGS_FILE
+    if path.is_file():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored.pop("database_url", None)
+        path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+
+
+def _with_password(url: str, password: str) -> str:
+    parts = urlsplit(url)
+    user, _, host = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}").geturl()
 
 
 def prepare_data_dir(settings: Settings) -> None:

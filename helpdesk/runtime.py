@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -61,29 +60,6 @@ class Services:
     def queue_health(self) -> dict[str, Any]:
         return self.queue.health() if self.queue is not None else {"state": "off"}
 
-    def leader_state(self) -> dict[str, Any]:
-        return self.leadership.health() if self.leadership is not None else {"leader": False, "shared": False}
-
-    @property
-    def leads(self) -> bool:
-        return self.leadership is not None and self.leadership.is_leader
-
-    def start_backup(self, run_id: int) -> None:
-        if self.jobs is not None:
-            self.jobs.backup_now(run_id)
-            return
-        # No queue (tests, one-off tools): a thread of its own, so the page still answers at once.
-        threading.Thread(target=_backup_in_thread, args=(self.settings, run_id), daemon=True).start()
-
-
-def _backup_in_thread(settings: Settings, run_id: int) -> None:
-    from helpdesk.db.models import BackupRun
-    from helpdesk.db.scope import release_connection
-
-    try:
-        backup_runs.run(settings, BackupRun.get_by_id(run_id))
-    finally:
-        release_connection()
 
 
 def prepare(settings: Settings) -> str | None:

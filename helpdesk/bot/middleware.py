@@ -11,8 +11,9 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from helpdesk.core import people
+from helpdesk.core import maintenance, people
 from helpdesk.db.models import ProcessedUpdate, User
+from helpdesk.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,22 @@ class OncePerUpdate(BaseMiddleware):
             return await handler(event, data)
         finally:
             await asyncio.to_thread(_remember, event.update_id)
+
+
+class PausedForMove(BaseMiddleware):
+    """While the database moves the poller is stopped; an update that arrived just before gets the
+    maintenance answer instead of a half-done write (the poller takes the rest after the switch)."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not maintenance.active():
+            return await handler(event, data)
+        assert isinstance(event, Update)
+        sender = (event.message or event.callback_query or event.inline_query or event.my_chat_member)
+        lang = getattr(getattr(sender, "from_user", None), "language_code", None) or "ru"
+        text = translate(maintenance.MESSAGE, "en" if lang == "en" else "ru")
+        if event.message is not None:
+            await event.message.answer(text)
+        elif event.callback_query is not None:
+            await event.callback_query.answer(text, show_alert=True)
+        return None

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "backup_start": N_("started a backup"), "backup_settings_save": N_("changed the backup settings"),
     "restore": N_("restored a backup"), "unarchive": N_("took out of the archive"),
     "archive_policy_save": N_("changed the archive policy"),
+    "database_move": N_("moved the data to PostgreSQL"),
 }
 
 

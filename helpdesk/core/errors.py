@@ -59,3 +59,13 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int, **params: Any) -> None:
         super().__init__(message, **params)
         self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """Not now, but soon: the edge answers 503 with Retry-After (writes paused while the database moves)."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after: int, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.retry_after = retry_after

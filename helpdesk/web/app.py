@@ -26,6 +26,7 @@ from helpdesk.web.api.docs import ApiDocsPlugin
 from helpdesk.web.api.fields import TypeCodeSchema
 from helpdesk.web.auth import SESSION_MAX_AGE, auth_middleware
 from helpdesk.web.health import healthz
+from helpdesk.web.maintenance import maintenance_middleware
 from helpdesk.web.miniapp import ROUTER as MINIAPP
 from helpdesk.web.panel import pages
 from helpdesk.web.services import PanelServices
@@ -68,7 +69,7 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], name="static",
                                        include_in_schema=False),
         ],
-        middleware=[session_config.middleware, auth_middleware, allow_middleware],
+        middleware=[session_config.middleware, auth_middleware, allow_middleware, maintenance_middleware],
         csrf_config=csrf_config,
         template_config=template_config,
         openapi_config=openapi_config,

@@ -22,6 +22,7 @@ from helpdesk.core.errors import (
     InvalidTransition,
     NotFound,
     RateLimited,
+    Unavailable,
     ValidationError,
 )
 from helpdesk.i18n import get_language, gettext
@@ -31,12 +32,13 @@ log = logging.getLogger(__name__)
 # Domain error -> HTTP status; the most specific class in an error's MRO decides.
 STATUS: dict[type[DomainError], int] = {
     Forbidden: 403, NotFound: 404, Conflict: 409, InvalidTransition: 422, ValidationError: 422, RateLimited: 429,
+    Unavailable: 503,
 }
 
 TITLES = {
     400: N_("Bad request"), 401: N_("Log in required"), 403: N_("Access denied"), 404: N_("Page not found"),
     405: N_("Method not allowed"), 409: N_("Conflict"), 413: N_("Too large"), 422: N_("Check the data"),
-    429: N_("Too many requests"), 500: N_("Something went wrong"),
+    429: N_("Too many requests"), 500: N_("Something went wrong"), 503: N_("Back in a minute"),
 }
 # What Litestar's own refusals mean to a person: its English `detail` never reaches the page.
 MESSAGES = {
@@ -73,7 +75,7 @@ def respond(request: Request, status: int, message: str, code: str, field: str |
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, (RateLimited, Unavailable)) else None
     return respond(request, status_of(exc), exc.text(get_language()), type(exc).__name__, exc.field,
                    headers=headers)
 

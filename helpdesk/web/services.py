@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from litestar import Litestar, Request
 
 from helpdesk.config import Settings
+from helpdesk.core.actors import Actor
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class PanelServices(Protocol):
 
     def start_backup(self, run_id: int) -> None:
         """Make the backup of this run row (made by backups.runs.request_backup) in the background."""
+        ...
+
+    async def move_database(self, actor: Actor, url: str, overwrite: bool) -> None:
+        """Start moving the data to PostgreSQL in the background (core.db_move.status() tells how it goes);
+        on success the process switches to it. Raises a DomainError when it cannot start."""
         ...
 
 

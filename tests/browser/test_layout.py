@@ -26,6 +26,7 @@ PANEL_PAGES = [
     ("cartridges", "/catalog/cartridges"), ("printer-models", "/catalog/printer-models"),
     ("printers", "/catalog/printers"), ("import", "/import"), ("audit", "/audit"), ("settings", "/settings"),
     ("onec", "/settings/onec"), ("backups", "/backups"),
+    ("database-move", "/settings/database"),
     ("password", "/password"), ("api-docs", "/schema"), ("login-telegram", "/login/telegram"),
     ("notifications", "/notifications"), ("my-notifications", "/me/notifications"),
     ("scheduled-reports", "/scheduled-reports"),
@@ -35,7 +36,8 @@ PANEL_PAGES = [
 NOT_PAGES = {"/login", "/requests.xlsx", "/reports.xlsx", "/requests/changes", "/requests/{number:str}/files/{file_id:int}",
              "/org/invites/{invite_id:int}/qr.svg", "/login/telegram/code", "/login/telegram/link/{token:str}",
              "/import/preview/{token:str}", "/import/{kind:str}/template.xlsx", "/org/tokens/{token_id:int}/revoke",
-             "/backups/files/{name:str}"}
+             "/backups/files/{name:str}",
+             "/settings/database/status"}
 ROLES = {"admin": None, "storekeeper": "store", "branch": "anna"}
 
 OVERFLOW = """() => {

@@ -12,6 +12,7 @@ from helpdesk.web.panel import (
     backups,
     catalog,
     dashboard,
+    database_move,
     imports,
     my_notifications,
     notifications,
@@ -27,7 +28,7 @@ from helpdesk.web.panel import (
 from helpdesk.web.panel.guards import admin_only, staff_only
 
 ADMIN_PAGES = [*org.ROUTES, *catalog.ADMIN_ROUTES, *imports.ROUTES, *audit_log.ROUTES, *settings.ROUTES,
-               *onec.ROUTES, *api_tokens.ROUTES, *backups.ROUTES, *notifications.ROUTES,
+               *onec.ROUTES, *database_move.ROUTES, *api_tokens.ROUTES, *backups.ROUTES, *notifications.ROUTES,
                *scheduled_reports.ROUTES]
 STAFF_PAGES = [*catalog.STAFF_ROUTES, *reports.ROUTES]  # reports: the product gives them to staff
 

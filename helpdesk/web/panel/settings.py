@@ -29,7 +29,7 @@ from helpdesk.web.services import TokenCheck, reload_settings, services_of
 WEEKDAYS = range(1, 8)
 # config.SOURCES as the settings page names them
 SOURCE_LABELS = {"panel": N_("saved here"), "flag": N_("a command-line flag"), "environment": N_("the environment"),
-                 ".env": N_("the .env file"), "default": N_("the default")}
+                 "file": N_("the data folder's settings file"), ".env": N_("the .env file"), "default": N_("the default")}
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
