@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -16,10 +17,11 @@ from litestar import Litestar
 from helpdesk.bot import import_bot_module
 from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
-from helpdesk.config import Settings, prepare_data_dir, with_saved
-from helpdesk.core import email_settings, org_settings, outbox, people
+from helpdesk.config import Settings, prepare_data_dir, save_database_url, with_saved
+from helpdesk.core import db_move, email_settings, org_settings, outbox, people
+from helpdesk.core.actors import Actor
 from helpdesk.core.backups import runs as backup_runs
-from helpdesk.db.database import close_database, init_database
+from helpdesk.db.database import close_database, db, init_database
 from helpdesk.db.scope import scoped
 from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
@@ -60,6 +62,69 @@ class Services:
     def queue_health(self) -> dict[str, Any]:
         return self.queue.health() if self.queue is not None else {"state": "off"}
 
+    def leader_state(self) -> dict[str, Any]:
+        return self.leadership.health() if self.leadership is not None else {"leader": False, "shared": False}
+
+    @property
+    def leads(self) -> bool:
+        return self.leadership is not None and self.leadership.is_leader
+
+    def start_backup(self, run_id: int) -> None:
+        if self.jobs is not None:
+            self.jobs.backup_now(run_id)
+            return
+        # No queue (tests, one-off tools): a thread of its own, so the page still answers at once.
+        threading.Thread(target=_backup_in_thread, args=(self.settings, run_id), daemon=True).start()
+
+    async def move_database(self, actor: Actor, url: str, overwrite: bool) -> None:
+        """Start the move to PostgreSQL in the background (see core/db_move.py); the page polls its state."""
+        sqlite_path = self.settings.sqlite_path
+        if sqlite_path is None:
+            raise db_move.already_moved()
+        loop = asyncio.get_running_loop()
+
+        def on_loop(coroutine: Any) -> None:  # from the move's thread: run it on the server's loop and wait
+            asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=60)
+
+        db_move.start(actor, sqlite_path, url, overwrite, self.settings.uploads_dir,
+                      pause=lambda: on_loop(self._pause()), switch=self._switch_database,
+                      resume=lambda switched: on_loop(self._resume()))
+
+    async def _pause(self) -> None:
+        """The poller stops taking updates (they wait in Telegram) and the queue stops, for the copy."""
+        await self.bot.stop()
+        if self.queue is not None:
+            await asyncio.to_thread(self.queue.stop)
+
+    def _switch_database(self, url: str) -> None:
+        """Re-point the running process at PostgreSQL and record the URL for the next start."""
+        old = db.obj
+        path = save_database_url(self.settings.data_dir, url)
+        init_database(url, migrate=False)
+        old.close()
+        sqlite_path = self.settings.sqlite_path
+        sources = {**self.settings.sources, "database_url": "file"}
+        self.settings = replace(self.settings, database_url=url, sources=sources)
+        if self.base_settings is not None:
+            self.base_settings = replace(self.base_settings, database_url=url, sources=sources)
+        if sqlite_path is not None:
+            db_move.make_read_only(sqlite_path)
+        log.info("switched to PostgreSQL; the URL is recorded in %s, the SQLite file is kept read-only", path)
+
+    async def _resume(self) -> None:
+        if self.queue is not None:
+            await asyncio.to_thread(self.queue.start)
+        self.bot_task = asyncio.create_task(self.bot.restart(self.settings))
+
+
+def _backup_in_thread(settings: Settings, run_id: int) -> None:
+    from helpdesk.db.models import BackupRun
+    from helpdesk.db.scope import release_connection
+
+    try:
+        backup_runs.run(settings, BackupRun.get_by_id(run_id))
+    finally:
+        release_connection()
 
 
 def prepare(settings: Settings) -> str | None:
