@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from helpdesk.db import rows
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import OutboxMessage, Ticket, User, utcnow
 
@@ -107,7 +108,7 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
             channel, address = "email", user.email
         else:
             continue
-        OutboxMessage.create(channel=channel, kind=kind, user=user, ticket=ticket, address=address,
+        rows.insert(OutboxMessage, channel=channel, kind=kind, user=user, ticket=ticket, address=address,
                              payload=payload)
         count += 1
     if count:
