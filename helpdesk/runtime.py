@@ -123,7 +123,7 @@ async def _start(services: Services) -> None:
         if reclaimed:
             log.info("%s notices left 'sending' by the last run are pending again", reclaimed)
         services.queue.start()
-        deliver = services.jobs.deliver_outbox
+        deliver = services.jobs.wake_delivery
         outbox.add_listener(deliver)
         deliver()  # whatever a previous run left pending goes out now
     # The bot starts in the background so the panel answers before aiogram is even imported.

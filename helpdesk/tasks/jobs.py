@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,14 +75,31 @@ class Jobs:
     every_minute: Callable[..., Any]
     nightly: Callable[..., Any]
     transports: dict[str, Transport]
+    wake_delivery: Callable[[], None]  # the outbox's listener: one queued delivery covers many commits
 
 
 def register_jobs(huey: Huey, settings: Settings) -> Jobs:
     transports = build_transports(settings)
 
+    # Set while a delivery is queued and has not started: it will read every notice committed before
+    # it starts, so another commit need not queue another (100 requests a second queued 100 deliveries,
+    # each a write to the queue's own SQLite file and a pass over the outbox).
+    queued = threading.Event()
+
     @huey.task(retries=3, retry_delay=5, name="deliver_outbox")
     def deliver_outbox() -> dict[str, int]:
+        queued.clear()
         return outbox.deliver_due(transports).__dict__
+
+    def wake_delivery() -> None:
+        if queued.is_set():
+            return
+        queued.set()
+        try:
+            deliver_outbox()
+        except BaseException:
+            queued.clear()
+            raise
 
     @huey.periodic_task(crontab(minute="*"), name="every_minute")
     def every_minute() -> None:
@@ -98,5 +116,5 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
         log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids", closed, archived, forgotten)
 
-    return Jobs(deliver_outbox, every_minute, nightly, transports)
+    return Jobs(deliver_outbox, every_minute, nightly, transports, wake_delivery)
 
