@@ -230,7 +230,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
         return 1
-    from helpdesk.runtime import with_panel_settings
+    from helpdesk.saved_settings import with_panel_settings
 
     print(people.invite_link(invite, _bot_username(with_panel_settings(settings))))
     return 0

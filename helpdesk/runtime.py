@@ -15,10 +15,11 @@ from litestar import Litestar
 
 from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
-from helpdesk.config import Settings, prepare_data_dir, with_saved
-from helpdesk.core import org_settings, outbox, people
+from helpdesk.config import Settings, prepare_data_dir
+from helpdesk.core import outbox, people
 from helpdesk.db.database import close_database, init_database
 from helpdesk.logs import protect
+from helpdesk.saved_settings import with_panel_settings
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token
 from helpdesk.tasks.queue import QueueRunner, create_huey
 from helpdesk.web.services import PanelServices, TokenCheck
@@ -66,12 +67,6 @@ def prepare(settings: Settings) -> str | None:
 
         load_demo()
     return password
-
-
-def with_panel_settings(settings: Settings) -> Settings:
-    """Flags and environment, overridden by what admins saved in the panel (see config.with_saved)."""
-    return with_saved(settings, {"bot_token": org_settings.stored_bot_token(settings.secret_key),
-                                 "lang": org_settings.general().language})
 
 
 def build_services(settings: Settings, with_queue: bool = True) -> Services:
