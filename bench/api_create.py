@@ -1,26 +1,36 @@
 """API create-request throughput next to a plain Litestar JSON endpoint, measured in the same run.
 
-    python bench/api_create.py [--seconds 10] [--concurrency 8]
+    python bench/api_create.py [--seconds 10] [--connections 16] [--database sqlite|postgres|both]
+                               [--source DIR]
 
-Both servers run as separate uvicorn processes with one worker; the load comes from client threads.
+The load comes from wrk (Debian's `wrk`; `apt-get install wrk`), which is not the bottleneck: it
+keeps 16 connections busy from one C thread. Both servers run as separate processes with one worker.
+`--source` serves helpdesk from another checkout (an earlier commit) to compare before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-from _common import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+LUA = """wrk.method = "POST"
+wrk.body = '%s'
+wrk.headers["Content-Type"] = "application/json"
+%s
+"""
 
 
 def wait_up(url: str) -> None:
@@ -33,43 +43,39 @@ def wait_up(url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def load(url: str, body: dict, headers: dict, seconds: float, concurrency: int) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-    errors = []
+def wrk(url: str, body: dict, headers: dict, seconds: float, connections: int) -> dict[str, float]:
+    """Requests per second and latency percentiles (ms); a non-2xx answer aborts the bench."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    extra = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % (json.dumps(body), extra))
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name, url],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    if "Non-2xx" in out:
+        raise SystemExit(f"errors from {url}:\n{out}")
 
-    def worker() -> None:
-        with httpx.Client(headers=headers, timeout=30) as client:
-            while time.perf_counter() < stop:
-                started = time.perf_counter()
-                response = client.post(url, json=body)
-                took = time.perf_counter() - started
-                if response.status_code != 201:
-                    errors.append(response.text[:200])
-                    return
-                with lock:
-                    latencies.append(took)
+    def ms(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise SystemExit(f"errors: {errors[:2]}")
-    return len(latencies) / (time.perf_counter() - started), latencies
+    pct = dict(re.findall(r"\b(50|99)%\s+([\d.]+(?:us|ms|s))\b", out))
+    if "99" not in pct:
+        raise SystemExit(f"unexpected wrk output:\n{out}")
+    return {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": ms(pct["50"]), "p99": ms(pct["99"]),
+            "max": ms(re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out).group(1))}
 
 
-def prepare_helpdesk(data_dir: Path) -> str:
+def prepare_helpdesk(data_dir: Path, database_url: str) -> str:
     from helpdesk.config import load_settings, prepare_data_dir
     from helpdesk.core import people
     from helpdesk.core.actors import Actor
     from helpdesk.db.database import close_database, init_database
     from tests.conftest import make_org
 
-    settings = load_settings({"data_dir": str(data_dir)}, environ={})
+    settings = load_settings({"data_dir": str(data_dir), "database_url": database_url}, environ={})
     prepare_data_dir(settings)
     init_database(settings.database_url)
     org = make_org()
@@ -78,38 +84,71 @@ def prepare_helpdesk(data_dir: Path) -> str:
     return secret
 
 
+def serve(source: Path, data_dir: Path, database_url: str, port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
+    env.update(PYTHONPATH=str(source))
+    if database_url:
+        env["HELPDESK_DATABASE_URL"] = database_url
+    return subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--data-dir", str(data_dir), "--port",
+                             str(port), "--host", "127.0.0.1"], cwd=source, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def measure_helpdesk(engine: str, source: Path, seconds: float, connections: int, body: dict) -> dict[str, float]:
+    from tests.support.postgres import get_pg_server
+
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-api-"))
+    database_url, server, name = "", None, f"hd_bench_api_{os.getpid()}"
+    if engine == "postgres":
+        server = get_pg_server()
+        if server is None:
+            raise SystemExit("no PostgreSQL server available")
+        server.drop_database(name)
+        database_url = server.create_database(name)
+    secret = prepare_helpdesk(data_dir, database_url)
+    proc = serve(source, data_dir, database_url, 18181)
+    try:
+        wait_up("http://127.0.0.1:18181/healthz")
+        return wrk("http://127.0.0.1:18181/api/v1/requests", body, {"Authorization": f"Bearer {secret}"},
+                   seconds, connections)
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if server is not None:
+            server.drop_database(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the checkout whose helpdesk is served")
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-api-"))
-    secret = prepare_helpdesk(data_dir)
+    body = {"type": "it_help", "description": "Mail client does not start"}
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-    servers = [
-        subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--data-dir", str(data_dir), "--port", "18181",
-                          "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL),
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "plain_app:app",
-                          "--port", "18182", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env),
-    ]
+    plain = subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "plain_app:app",
+                              "--port", "18182", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+    engines = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    rows = []
     try:
-        wait_up("http://127.0.0.1:18181/healthz")
         wait_up("http://127.0.0.1:18182/items")
-        body = {"type": "it_help", "description": "Mail client does not start"}
-        plain_rate, plain_lat = load("http://127.0.0.1:18182/items", body, {}, args.seconds, args.concurrency)
-        api_rate, api_lat = load("http://127.0.0.1:18181/api/v1/requests", body,
-                                 {"Authorization": f"Bearer {secret}"}, args.seconds, args.concurrency)
+        for engine in engines:
+            # The anchor right before each product run: the machine is shared and its load drifts.
+            anchor = wrk("http://127.0.0.1:18182/items", body, {}, args.seconds, args.connections)
+            product = measure_helpdesk(engine, args.source.resolve(), args.seconds, args.connections, body)
+            rows.append((engine, anchor, product))
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(15)
-    print(f"API create-request vs plain Litestar JSON endpoint ({args.concurrency} clients, {args.seconds:g}s each, "
-          "SQLite)")
-    for name, rate, lat in (("plain Litestar", plain_rate, plain_lat), ("helpdesk API", api_rate, api_lat)):
-        p50, p95 = percentiles(lat)
-        print(f"  {name:15s} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms")
-    print(f"  ratio API / plain: {api_rate / plain_rate:.2f}")
+        plain.terminate()
+        plain.wait(15)
+    print(f"POST /api/v1/requests vs a plain Litestar JSON POST (wrk, {args.connections} connections, "
+          f"{args.seconds:g} s each; helpdesk from {args.source})")
+    for engine, anchor, product in rows:
+        for name, m in ((f"plain Litestar ({engine} run)", anchor), (f"helpdesk API, {engine}", product)):
+            print(f"  {name:28s} {m['rate']:8.0f} req/s   p50 {m['p50']:6.1f} ms   p99 {m['p99']:6.1f} ms   "
+                  f"max {m['max']:7.1f} ms")
+        print(f"  ratio API / plain ({engine}): {product['rate'] / anchor['rate']:.3f}")
 
 
 if __name__ == "__main__":

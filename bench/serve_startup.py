@@ -43,11 +43,12 @@ def tree_rss_mib(pid: int) -> float:
     return total
 
 
-def one_run(command: list[str], emulator: BotApiEmulator) -> tuple[float, float, float]:
+def one_run(command: list[str], emulator: BotApiEmulator, bot: bool = True) -> tuple[float, float, float]:
     data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-start-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-    env.update(HELPDESK_BOT_TOKEN=emulator.token, HELPDESK_TELEGRAM_API_URL=emulator.base_url)
+    if bot:
+        env.update(HELPDESK_BOT_TOKEN=emulator.token, HELPDESK_TELEGRAM_API_URL=emulator.base_url)
     started = time.perf_counter()
     proc = subprocess.Popen([*command, "serve", "--data-dir", str(data_dir), "--port", str(port), "--host",
                              "127.0.0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -59,7 +60,7 @@ def one_run(command: list[str], emulator: BotApiEmulator) -> tuple[float, float,
                     first_page = time.perf_counter() - started
                 if first_page is not None:
                     health = client.get(f"http://127.0.0.1:{port}/healthz").json()
-                    if health["bot"]["state"] == "running" and health["queue"]["state"] == "running":
+                    if (health["bot"]["state"] == "running" or not bot) and health["queue"]["state"] == "running":
                         ready = time.perf_counter() - started
             except httpx.HTTPError:
                 pass
@@ -77,13 +78,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--command", default="")
+    parser.add_argument("--no-bot", action="store_true", help="no bot token: idle RSS without the bot")
     args = parser.parse_args()
     command = shlex.split(args.command) or [sys.executable, "-m", "helpdesk"]
     results = []
     with BotApiEmulator() as emulator:
         for _ in range(args.runs):
-            results.append(one_run(command, emulator))
-    print(f"helpdesk serve startup ({' '.join(command)}), {args.runs} runs, fresh data dir each")
+            results.append(one_run(command, emulator, bot=not args.no_bot))
+    print(f"helpdesk serve startup ({' '.join(command)}), bot {'off' if args.no_bot else 'on'}, {args.runs} runs, "
+          "fresh data dir each")
     first, ready, rss = zip(*results, strict=True)
     print(f"  first page (/login 200):  median {percentiles(list(first))[0]:.2f} s   max {max(first):.2f} s")
     print(f"  fully ready (bot+queue):  median {percentiles(list(ready))[0]:.2f} s   max {max(ready):.2f} s")

@@ -80,7 +80,7 @@ def check_onec(settings: Settings) -> Result:
 def run_checks(settings: Settings) -> list[Result]:
     database = check_database(settings)
     if database[1]:  # a bot token saved in the panel counts as much as HELPDESK_BOT_TOKEN
-        from helpdesk.runtime import with_panel_settings
+        from helpdesk.saved_settings import with_panel_settings
 
         settings = with_panel_settings(settings)
     return [database, *(check(settings) for check in (check_bot, check_smtp, check_onec))]

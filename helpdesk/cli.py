@@ -20,9 +20,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="data directory (default: the user data dir, or HELPDESK_DATA_DIR)")
 
 
+class _Version(argparse.Action):
+    """The version and the commit the executable was built from; git is asked only when --version is given."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from helpdesk.version import describe
+
+        print(describe())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="helpdesk", description="Helpdesk: Telegram bot, Mini App and web panel.")
-    parser.add_argument("--version", action="version", version=f"helpdesk {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and the commit, and exit")
     _common(parser)
     sub = parser.add_subparsers(dest="command")
 
@@ -267,7 +277,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     except DomainError as exc:
         print(f"helpdesk: {exc.text(settings.lang)}", file=sys.stderr)
         return 1
-    from helpdesk.runtime import with_panel_settings
+    from helpdesk.saved_settings import with_panel_settings
 
     print(people.invite_link(invite, _bot_username(with_panel_settings(settings))))
     return 0

@@ -17,14 +17,15 @@ from litestar import Litestar
 from helpdesk.bot import import_bot_module
 from helpdesk.bot.runner import BotRunner
 from helpdesk.checks import get_me
-from helpdesk.config import Settings, prepare_data_dir, save_database_url, with_saved
-from helpdesk.core import db_move, email_settings, org_settings, outbox, people
+from helpdesk.config import Settings, prepare_data_dir, save_database_url
+from helpdesk.core import db_move, outbox, people
 from helpdesk.core.actors import Actor
 from helpdesk.core.backups import runs as backup_runs
 from helpdesk.db.database import close_database, db, init_database
 from helpdesk.db.scope import scoped
 from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
+from helpdesk.saved_settings import with_panel_settings
 from helpdesk.tasks.jobs import Jobs, close_transports, register_jobs, use_bot_token, use_smtp
 from helpdesk.tasks.queue import QueueRunner, create_huey, prepare_queue
 from helpdesk.web.services import PanelServices, TokenCheck
@@ -141,13 +142,6 @@ def prepare(settings: Settings) -> str | None:
     return password
 
 
-def with_panel_settings(settings: Settings) -> Settings:
-    """Flags and environment, overridden by what admins saved in the panel (see config.with_saved)."""
-    return with_saved(settings, {"bot_token": org_settings.stored_bot_token(settings.secret_key),
-                                 "lang": org_settings.general().language,
-                                 **email_settings.saved(settings.secret_key)})
-
-
 def build_services(settings: Settings, with_queue: bool = True) -> Services:
     """Call with the database open: the panel's settings are read from it."""
     base = settings
@@ -226,7 +220,7 @@ async def _start(services: Services) -> None:
     if services.queue is not None and services.jobs is not None:
         # Every instance wakes the delivery after its commits; the leader's consumer runs it (a shared
         # queue carries the wake to it; otherwise the leader's minute sweep delivers).
-        outbox.add_listener(services.jobs.deliver_outbox)
+        outbox.add_listener(services.jobs.wake_delivery)
     settings = services.settings
     shared = None if settings.is_sqlite else settings.database_url
     services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
@@ -256,7 +250,7 @@ async def _lead(services: Services) -> None:
         if reclaimed:
             log.info("%s notices left 'sending' by the last run are pending again", reclaimed)
         services.queue.start()
-        services.jobs.deliver_outbox()  # whatever a previous run left pending goes out now
+        services.jobs.wake_delivery()  # whatever a previous run left pending goes out now
     # The bot starts in the background so the panel answers before aiogram is even imported.
     if services.settings.bot_token:
         services.bot.state = "starting"  # no longer "standby"

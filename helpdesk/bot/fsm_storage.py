@@ -1,8 +1,14 @@
-"""aiogram FSM storage in the database: a restart mid-form resumes the form where it was."""
+"""aiogram FSM storage in the database: a restart mid-form resumes the form where it was.
+
+aiogram asks for the state of every update (the routers' state filters) and handlers ask for the data:
+both are answered from memory once a chat's row was read or written here. Only this process's poller
+writes these rows (one poller per bot token), so memory and table agree; writes still go to the table.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,20 +32,33 @@ def _load(key: str) -> BotState | None:
 
 
 class DatabaseStorage(BaseStorage):
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[str | None, dict[str, Any]]] = {}  # key -> (state, data) as stored
+
+    async def _get(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        known = self._known.get(key)
+        if known is None:
+            row = await asyncio.to_thread(_load, key)
+            known = self._known[key] = (row.state, dict(row.data or {})) if row else (None, {})
+        return known
+
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await asyncio.to_thread(_save, _key(key), state=value)
+        name = _key(key)
+        await asyncio.to_thread(_save, name, state=value)
+        self._known[name] = (value, (await self._get(name))[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await asyncio.to_thread(_load, _key(key))
-        return row.state if row else None
+        return (await self._get(_key(key)))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await asyncio.to_thread(_save, _key(key), data=dict(data))
+        name = _key(key)
+        await asyncio.to_thread(_save, name, data=dict(data))
+        stored = BotState.data.python_value(BotState.data.db_value(dict(data)))  # as the table gives it back
+        self._known[name] = ((await self._get(name))[0], stored)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await asyncio.to_thread(_load, _key(key))
-        return dict(row.data or {}) if row else {}
+        return copy.deepcopy((await self._get(_key(key)))[1])  # a handler's changes count once it sets them
 
     async def close(self) -> None:
         return None

@@ -8,6 +8,7 @@ from typing import Any
 from helpdesk.core import fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_
+from helpdesk.db import rows
 from helpdesk.db.models import AuditEvent, Ticket
 
 # Every action any module records has its label here (tests/core/test_audit_labels.py collects them).
@@ -49,7 +50,7 @@ def record(actor: Actor, action: str, *, ticket: Ticket | None = None, entity: s
     """Write one audit event; call inside the transaction of the change it describes."""
     if ticket is not None and not entity_id:
         entity_id = ticket.number
-    return AuditEvent.create(ticket=ticket, actor=actor.user, channel=actor.channel, action=action,
+    return rows.insert(AuditEvent, ticket=ticket, actor=actor.user, channel=actor.channel, action=action,
                              entity=entity, entity_id=str(entity_id), before=before, after=after)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from helpdesk.core import notify_prefs
+from helpdesk.db import rows
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import OutboxMessage, Ticket, User, utcnow
 
@@ -115,8 +116,8 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
             pairs = [pair for pair in pairs if pair[0] == "telegram"]
         held = notify_prefs.held_until(user, kind, ticket, now, prefs) if pairs else None
         for name, address in pairs:
-            OutboxMessage.create(channel=name, kind=kind, user=user, ticket=ticket, address=address,
-                                 payload=payload, created_at=now, due_at=held or now)
+            rows.insert(OutboxMessage, channel=name, kind=kind, user=user, ticket=ticket, address=address,
+                        payload=payload, created_at=now, due_at=held or now)
             count += 1
     if count:
         _state.wrote = True

@@ -10,12 +10,14 @@ import peewee as pw
 from helpdesk.core import audit, client_keys, fields, outbox, sla
 from helpdesk.core import search as text_search
 from helpdesk.core.actors import ROLES, Actor, require_admin
+from helpdesk.core.cache import cached
 from helpdesk.core.catalog import active_types_by_code
 from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, current, may_be_assigned, require_active, scope
+from helpdesk.db import rows
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -72,12 +74,17 @@ def _resolve_branch(actor: Actor, branch_id: int | None) -> Branch:
         branch_id = actor.user.branch_id
     if branch_id is None:
         raise ValidationError(N_("Choose a branch."), field="branch")
-    branch = fields.by_id(Branch, branch_id)
+    branch = _branches().get(fields.db_id(branch_id))
     if branch is None or not branch.active:
         raise ValidationError(N_("This branch does not exist or is inactive."), field="branch")
     if actor.role == "storekeeper" and branch.warehouse_id != actor.user.warehouse_id:
         raise Forbidden(N_("This branch is served by another warehouse."))
     return branch
+
+
+def _branches() -> dict[int, Branch]:
+    """Every branch by id, read once until one changes (cache.py): each new request resolves its branch."""
+    return cached("branches", lambda: {b.id: b for b in Branch.select()})
 
 
 def _validate_lines(lines: list[tuple[int, int]]) -> list[tuple[CartridgeModel, int]]:
@@ -162,14 +169,14 @@ def _insert(actor: Actor, draft: TicketDraft, ticket_type: TicketType, branch: B
     now = utcnow()
     accept_due, resolve_due = sla.due_times(ticket_type, now)
     with outbox.changes():
-        ticket = Ticket.create(
-            number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
+        ticket = rows.insert(
+            Ticket, number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
             author=author, priority=draft.priority, description=description, printer=printer,
             asset=fields.clean_text(draft.asset).strip()[:200], channel=actor.channel, created_at=now, updated_at=now,
             accept_due_at=accept_due, resolve_due_at=resolve_due, client_key=key, client_digest=digest,
         )
         for cartridge, quantity in lines:
-            OrderLine.create(ticket=ticket, cartridge=cartridge, quantity=quantity)
+            rows.insert(OrderLine, ticket=ticket, cartridge=cartridge, quantity=quantity)
         audit.record(actor, "create", ticket=ticket, after=ticket_state(ticket) | {
             "type": ticket_type.code, "branch": branch.code,
             "lines": [[c.id, q] for c, q in lines]})

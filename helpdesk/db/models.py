@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import peewee as pw
@@ -35,9 +36,76 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
+# Called whenever a reference row (below) is written: the domain's short cache (core/cache.py) forgets
+# what it read. Hooked here, at the model, so that no writer can forget to tell it.
+_reference_listeners: list[Callable[[], None]] = []
+
+
+def on_reference_change(callback: Callable[[], None]) -> None:
+    if callback not in _reference_listeners:
+        _reference_listeners.append(callback)
+
+
+def reference_changed() -> None:
+    for callback in _reference_listeners:
+        callback()
+
+
+class ReferenceModel(BaseModel):
+    """Rows read on every new request and changed rarely: branches, staff, types, SLA, the calendar.
+
+    Every way peewee writes them (save, create, update, insert, delete, raw SQL excepted) tells the
+    listeners; the statement is announced when built, and the cache's own expiry covers a read that
+    slips in before the writer commits.
+    """
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def update(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().update(*args, **kwargs)
+
+    @classmethod
+    def insert(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().insert(*args, **kwargs)
+
+    @classmethod
+    def insert_many(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().insert_many(*args, **kwargs)
+
+    @classmethod
+    def insert_from(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().insert_from(*args, **kwargs)
+
+    @classmethod
+    def replace(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().replace(*args, **kwargs)
+
+    @classmethod
+    def replace_many(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().replace_many(*args, **kwargs)
+
+    @classmethod
+    def delete(cls, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().delete(*args, **kwargs)
+
+    def delete_instance(self, *args: Any, **kwargs: Any) -> Any:
+        reference_changed()
+        return super().delete_instance(*args, **kwargs)
+
+
 # --- organisation -----------------------------------------------------------------------------
 
-class Warehouse(BaseModel):
+class Warehouse(ReferenceModel):
     code = pw.CharField(max_length=32, unique=True)
     name = pw.CharField(max_length=200)
     address = pw.CharField(max_length=300, default="")
@@ -46,7 +114,7 @@ class Warehouse(BaseModel):
     onec_key = pw.CharField(max_length=100, null=True, index=True)  # its Ref_Key in 1C (migration 0019)
 
 
-class Branch(BaseModel):
+class Branch(ReferenceModel):
     code = pw.CharField(max_length=32, unique=True)
     name = pw.CharField(max_length=200)
     address = pw.CharField(max_length=300, default="")
@@ -55,7 +123,7 @@ class Branch(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
 
 
-class User(BaseModel):
+class User(ReferenceModel):
     display_name = pw.CharField(max_length=200)
     role = pw.CharField(max_length=16, index=True)  # admin | storekeeper | branch
     branch = pw.ForeignKeyField(Branch, null=True, backref="users", on_delete="RESTRICT")
@@ -110,7 +178,7 @@ class ApiToken(BaseModel):
     revoked_at = pw.DateTimeField(null=True)
 
 
-class Setting(BaseModel):
+class Setting(ReferenceModel):
     key = pw.CharField(max_length=64, primary_key=True)
     value = JSONText(null=True)
     updated_at = pw.DateTimeField(default=utcnow)
@@ -118,7 +186,7 @@ class Setting(BaseModel):
 
 # --- catalog and stock -------------------------------------------------------------------------
 
-class CartridgeModel(BaseModel):
+class CartridgeModel(ReferenceModel):
     name = pw.CharField(max_length=200)
     vendor = pw.CharField(max_length=100, default="")
     article = pw.CharField(max_length=100, default="", index=True)
@@ -172,7 +240,7 @@ class OnecItem(BaseModel):
 
 # --- requests ------------------------------------------------------------------------------------
 
-class TicketType(BaseModel):
+class TicketType(ReferenceModel):
     code = pw.CharField(max_length=32, unique=True)
     name_ru = pw.CharField(max_length=100)
     name_en = pw.CharField(max_length=100)
@@ -181,21 +249,21 @@ class TicketType(BaseModel):
     sort = pw.IntegerField(default=100)
 
 
-class SlaPolicy(BaseModel):
+class SlaPolicy(ReferenceModel):
     ticket_type = pw.ForeignKeyField(TicketType, unique=True, backref="+", on_delete="RESTRICT")
     accept_minutes = pw.IntegerField(default=60)
     resolve_minutes = pw.IntegerField(default=8 * 60)
     escalate_minutes = pw.IntegerField(default=60)  # after the accept deadline, admins are told
 
 
-class BusinessCalendar(BaseModel):
+class BusinessCalendar(ReferenceModel):
     timezone = pw.CharField(max_length=64, default="Europe/Moscow")
     work_days = pw.CharField(max_length=20, default="1,2,3,4,5")  # ISO weekdays
     day_start = pw.CharField(max_length=5, default="09:00")
     day_end = pw.CharField(max_length=5, default="18:00")
 
 
-class Holiday(BaseModel):
+class Holiday(ReferenceModel):
     day = pw.DateField(unique=True)
     name = pw.CharField(max_length=100, default="")
     working = pw.BooleanField(default=False)  # a weekend day made a working day (a transfer), migration 0020

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from helpdesk.db.models import BackupRun, ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
 
 log = logging.getLogger(__name__)
+WAKE_EXPIRES = 5.0  # seconds: a queued delivery not started by then is queued again
 AUTO_CLOSE_DAYS = 7
 REPORT_FILES_DAYS = 30
 
@@ -104,15 +106,37 @@ class Jobs:
     backup_if_due: Callable[..., Any]
     transports: dict[str, Transport]
     smtp: SmtpSettings
+    wake_delivery: Callable[[], None]  # the outbox's listener: one queued delivery covers many commits
     onec_sync: Callable[..., Any] | None = None
 
 
 def register_jobs(huey: Huey, settings: Settings) -> Jobs:
     transports = build_transports(settings)
 
+    # When a delivery was queued and has not started yet: it will read every notice committed before it
+    # starts, so another commit need not queue another (100 requests a second queued 100 deliveries, each
+    # a write to the queue's own SQLite file and a pass over the outbox). With a queue shared by several
+    # instances another instance's consumer may run it, so the mark also expires after a few seconds.
+    queued_at: list[float | None] = [None]
+
     @huey.task(retries=3, retry_delay=5, name="deliver_outbox")
     def deliver_outbox() -> dict[str, int]:
+        queued_at[0] = None
         return outbox.deliver_due(transports).__dict__
+
+    def wake_delivery() -> None:
+        with wake_lock:
+            at = queued_at[0]
+            if at is not None and time.monotonic() - at < WAKE_EXPIRES:
+                return
+            queued_at[0] = time.monotonic()
+        try:
+            deliver_outbox()
+        except BaseException:
+            queued_at[0] = None
+            raise
+
+    wake_lock = threading.Lock()
 
     @huey.periodic_task(crontab(minute="*"), name="every_minute")
     def every_minute() -> None:
@@ -154,5 +178,5 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         return backup_runs.run(settings, run).status if run is not None else None
 
     return Jobs(deliver_outbox, every_minute, nightly, backup_now, backup_if_due, transports, settings.smtp,
-                onec_stock_sync)
+                wake_delivery, onec_stock_sync)
 
