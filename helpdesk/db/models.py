@@ -67,8 +67,6 @@ class User(BaseModel):
     email = pw.CharField(max_length=254, null=True)
     language = pw.CharField(max_length=8, default="ru")
     active = pw.BooleanField(default=True)
-    failed_logins = pw.IntegerField(default=0)
-    locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
     session_version = pw.IntegerField(default=0)  # bumped to end every panel session of the user
