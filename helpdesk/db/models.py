@@ -226,9 +226,13 @@ class Ticket(BaseModel):
         # The requests list: visibility scope, archive flag, then its order or status (migration 0006).
         indexes = (
             (("author", "client_key"), True),
-            (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
-            (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
+            (("branch", "archived", "id"), False), (("warehouse", "archived", "id"), False),
             (("archived", "updated_at"), False), (("type", "created_at"), False),
+            # The views' counts (migration 0014): statuses and deadlines read from the index alone.
+            (("branch", "archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("warehouse", "archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("assignee", "archived", "status"), False), (("author", "archived", "status"), False),
         )
 
 

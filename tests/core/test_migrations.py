@@ -99,7 +99,7 @@ def _lockout_columns_dropped(database: peewee.Database) -> None:
     database.execute_sql("INSERT INTO \"user\" (display_name, role, username, language, active, must_change_password, "
                          "failed_logins, created_at, session_version) VALUES ('Old admin', 'admin', 'old', 'ru', "
                          f"{database.param}, {database.param}, 3, '2025-01-01 00:00:00', 0)", (True, False))
-    assert "0014_drop_user_lockout" in apply_migrations(database)
+    assert "0014_list_counts_and_lockout_columns" in apply_migrations(database)
     assert not {"failed_logins", "locked_until"} & _columns(database, "user")
     assert database.execute_sql("SELECT username FROM \"user\"").fetchall() == [("old",)]
 
