@@ -17,20 +17,10 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import percentiles
+from _common import percentiles, wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def wait_up(url: str) -> None:
-    for _ in range(300):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 def load(url: str, body: dict, headers: dict, seconds: float, concurrency: int) -> tuple[float, list[float]]:
