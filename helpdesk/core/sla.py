@@ -12,7 +12,16 @@ from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
-from helpdesk.db.models import BusinessCalendar, Holiday, SlaPolicy, Ticket, TicketType, User, utcnow
+from helpdesk.db.models import (
+    BusinessCalendar,
+    Holiday,
+    SlaPolicy,
+    Ticket,
+    TicketType,
+    User,
+    not_archived,
+    utcnow,
+)
 
 UTC = dt.UTC
 
@@ -127,7 +136,7 @@ def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
         raise ValueError(state)
     # The open statuses again, redundant for the result: the planner then reads a narrow index range
     # (archived, status, deadlines: migration 0014) instead of every current request.
-    return Ticket.status.in_(("new", *_RESOLVING)) & cond & ~Ticket.archived
+    return Ticket.status.in_(("new", *_RESOLVING)) & cond & not_archived()
 
 
 def _claim_level(ticket_id: int, level: int) -> bool:
@@ -141,7 +150,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """Remind storekeepers when the accept deadline passes, then escalate to admins."""
     now = now or utcnow()
     counts = {"reminded": 0, "escalated": 0}
-    overdue = (Ticket.select().where((Ticket.status == "new") & (~Ticket.archived)
+    overdue = (Ticket.select().where((Ticket.status == "new") & not_archived()
                                      & (Ticket.accept_due_at <= now) & (Ticket.sla_level < 2)))
     admins = list(User.select().where((User.role == "admin") & User.active))
     for ticket in overdue:

@@ -17,7 +17,7 @@ from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, OPEN_STATUSES
 from helpdesk.core.sla import sla_condition
 from helpdesk.core.tickets import counts_by_status
 from helpdesk.core.visibility import scope
-from helpdesk.db.models import Branch, Ticket, TicketType, utcnow
+from helpdesk.db.models import Branch, Ticket, TicketType, not_archived, utcnow
 from helpdesk.formatting import organisation_zone
 
 
@@ -45,7 +45,7 @@ class Day:
 
 
 def _visible(actor: Actor, *fields: pw.Field) -> pw.ModelSelect:
-    return scope(Ticket.select(*fields), actor).where(~Ticket.archived)
+    return scope(Ticket.select(*fields), actor).where(not_archived())
 
 
 def _local_midnight_utc(day: dt.date) -> dt.datetime:

@@ -233,11 +233,18 @@ class Ticket(BaseModel):
             (("warehouse", "archived", "status", "accept_due_at", "resolve_due_at"), False),
             (("archived", "status", "accept_due_at", "resolve_due_at"), False),
             (("assignee", "archived", "status"), False), (("author", "archived", "status"), False),
+            (("branch", "archived", "updated_at"), False), (("warehouse", "archived", "updated_at"), False),
         )
 
 
 # The list "by status": status, then newest first (Meta.indexes cannot say DESC).
 Ticket.add_index(Ticket.archived, Ticket.status, Ticket.id.desc(), name="ticket_archived_status_id")
+
+
+def not_archived() -> pw.Expression:
+    """Current requests, as `archived = false`: indexes that start with `archived` answer it, where SQLite
+    reads `NOT archived` row by row (the newest change of a million requests: 0.3 s instead of one step)."""
+    return Ticket.archived == False  # noqa: E712 - a comparison the planner can match to an index
 
 
 class OrderLine(BaseModel):
