@@ -18,10 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
+from _common import wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,16 +30,6 @@ wrk.body = '%s'
 wrk.headers["Content-Type"] = "application/json"
 %s
 """
-
-
-def wait_up(url: str) -> None:
-    for _ in range(300):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up")
 
 
 def wrk(url: str, body: dict, headers: dict, seconds: float, connections: int) -> dict[str, float]:

@@ -11,42 +11,18 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import re
 import secrets
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
-from _common import percentiles
+from _common import percentiles, seed, start_server, stop_server, wait_up
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 PORT = 18191
 BASE = f"http://127.0.0.1:{PORT}"
-
-
-def prepare(data_dir: Path) -> str:
-    """A data dir with the test personas and an API token for the probe."""
-    from helpdesk.config import load_settings, prepare_data_dir
-    from helpdesk.core import people, tickets
-    from helpdesk.core.actors import Actor
-    from helpdesk.db.database import close_database, init_database
-    from tests.conftest import make_org
-
-    settings = load_settings({"data_dir": str(data_dir)}, environ={})
-    prepare_data_dir(settings)
-    init_database(settings.database_url)
-    org = make_org()
-    for index in range(50):
-        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {index} jams"))
-    secret = people.issue_token(Actor.system("cli"), org.bob, "bench").secret
-    close_database()
-    return secret
 
 
 def rss_mb(pid: int) -> float:
@@ -94,18 +70,10 @@ def main() -> None:
     parser.add_argument("--addresses", type=int, default=1)
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-flood-"))
-    token = prepare(data_dir)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-    server = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--data-dir", str(data_dir), "--port",
-                               str(PORT), "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    token = seed(data_dir, requests=50)  # the personas, bob's requests and his API token for the probe
+    server = start_server(data_dir, PORT)
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{BASE}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_up(f"{BASE}/healthz")
         probe(token, server.pid, 2)  # warm up
         before = probe(token, server.pid, 5)
         codes: collections.Counter = collections.Counter()
@@ -119,8 +87,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
     finally:
-        server.terminate()
-        server.wait(15)
+        stop_server(server)
     print(f"Login flood: {args.clients} clients from {args.addresses} address(es), {args.seconds:g} s, SQLite")
     report("before", before[0], before[1])
     report("during", during[0], during[1])

@@ -13,21 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-import httpx
-from _common import percentiles
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+from _common import clean_env, percentiles, start_server, stop_server, wait_up
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM  # noqa: E402
@@ -73,18 +64,10 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with BotApiEmulator(token=TOKEN) as emulator:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
-        env |= {"HELPDESK_BOT_TOKEN": TOKEN, "HELPDESK_TELEGRAM_API_URL": emulator.base_url}
-        proc = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--demo", "--data-dir",
-                                 str(folder / "data"), "--port", str(port), "--host", "127.0.0.1"],
-                                stdout=(folder / "serve.log").open("w"), stderr=subprocess.STDOUT, env=env, cwd=folder)
+        env = clean_env(HELPDESK_BOT_TOKEN=TOKEN, HELPDESK_TELEGRAM_API_URL=emulator.base_url)
+        proc = start_server(folder / "data", port, env=env, demo=True, log=folder / "serve.log", cwd=folder)
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            wait_up(f"{url}/healthz", attempts=600)
             with sqlite3.connect(folder / "data" / "helpdesk.db") as conn:
                 conn.execute("UPDATE user SET telegram_id = ? WHERE username = 'anna'", (ANNA,))
             with sync_playwright() as p:
@@ -93,8 +76,7 @@ def main() -> None:
                 results = [one_run(browser, url, args.cpu) for _ in range(args.runs)]
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(15)
+            stop_server(proc)
     median, p95 = percentiles([r[0] for r in results])
     print(f"Mini App first render, 390 px, CPU x{args.cpu:g}, cold cache, {args.runs} runs")
     print(f"  time to interactive catalog: median {median:.0f} ms, p95 {p95:.0f} ms")

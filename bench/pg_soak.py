@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,28 +20,9 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from _common import percentiles
-from api_create import wait_up
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import clean_env, percentiles, seed, start_server, stop_server, wait_up
 
 from tests.support.postgres import free_port, get_pg_server  # noqa: E402
-
-
-def prepare(url: str, data_dir: Path) -> str:
-    from helpdesk.config import load_settings, prepare_data_dir
-    from helpdesk.core import people
-    from helpdesk.core.actors import Actor
-    from helpdesk.db.database import close_database, init_database
-    from tests.conftest import make_org
-
-    prepare_data_dir(load_settings({"data_dir": str(data_dir)}, environ={}))
-    init_database(url)
-    org = make_org()
-    secret = people.issue_token(Actor.system("cli"), org.bob, "soak").secret
-    close_database()
-    return secret
 
 
 class Sampler(threading.Thread):
@@ -99,12 +78,9 @@ def main() -> None:
     server.drop_database(name)
     url = server.create_database(name)
     data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-soak-"))
-    secret = prepare(url, data_dir)
+    secret = seed(data_dir, url, token_name="soak")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")} | {"HELPDESK_DATABASE_URL": url}
-    log = (data_dir / "serve.out").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--data-dir", str(data_dir), "--port",
-                             str(port), "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = start_server(data_dir, port, env=clean_env(HELPDESK_DATABASE_URL=url), log=data_dir / "serve.out")
     base = f"http://127.0.0.1:{port}"
     results: dict[int, list[float]] = defaultdict(list)
     errors: dict[int, list[str]] = defaultdict(list)
@@ -135,9 +111,7 @@ def main() -> None:
         for problem in sorted(set(failures))[:5]:
             print(f"  error: {problem}")
     finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
+        stop_server(proc)
         server.drop_database(name)
 
 

@@ -13,13 +13,11 @@ as an admin, the busiest warehouse's storekeeper and the busiest branch's user, 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import _dataset
-from _common import percentiles
+from _common import dataset_arguments, each_dataset, percentiles
 
 from helpdesk.core import search, tickets
 from helpdesk.core.actors import Actor
@@ -89,25 +87,13 @@ def describe(url: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="100k,1M", help="requests in the database, comma-separated")
-    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--pg-dsn", help="PostgreSQL admin DSN (default: the test server on 127.0.0.1:5432)")
-    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "helpdesk-bench-cache")
+    dataset_arguments(parser)
     parser.add_argument("--samples", type=int, default=15, help="timed searches per query and persona")
     args = parser.parse_args()
-    for size in (_dataset.parse_size(s) for s in args.sizes.split(",")):
-        label = f"{_dataset.size_label(size)} requests, {'SQLite' if args.database == 'sqlite' else 'PostgreSQL'}"
-        print(f"== {label}", flush=True)
-        data = _dataset.prepare(args.database, size, args.cache_dir, args.pg_dsn)
-        try:
-            if data.build_seconds is not None:
-                print(f"  built the cached database in {data.build_seconds:.0f}s")
-            print(f"  {describe(data.url)}")
-            print(f"search, {label}: {args.samples} samples per query, persona and scope")
-            measure(data.url, args.samples)
-        finally:
-            close_database()
-            data.cleanup()
+    for label, data in each_dataset(args.sizes, args.database, args.cache_dir, args.pg_dsn):
+        print(f"  {describe(data.url)}")
+        print(f"search, {label}: {args.samples} samples per query, persona and scope")
+        measure(data.url, args.samples)
 
 
 if __name__ == "__main__":

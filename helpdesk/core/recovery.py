@@ -25,8 +25,8 @@ def set_password(actor: Actor, login: str, password: str) -> User:
         raise NotFound(N_("There is no user with the login %(login)s."), login=login)
     people.validate_password(password)
     with write_transaction():
-        User.update(password_hash=people.hash_password(password), must_change_password=False, failed_logins=0,
-                    locked_until=None).where(User.id == user.id).execute()
+        User.update(password_hash=people.hash_password(password), must_change_password=False
+                    ).where(User.id == user.id).execute()
         audit.record(actor, "password_change", entity="user", entity_id=user.id,
                      after={"must_change_password": False})
     return User.get_by_id(user.id)

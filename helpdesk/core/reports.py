@@ -22,7 +22,7 @@ from helpdesk.core import fields
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
-from helpdesk.core.visibility import current, scope
+from helpdesk.core.visibility import scope
 from helpdesk.db.database import db, is_sqlite
 from helpdesk.db.models import (
     Branch,
@@ -33,6 +33,7 @@ from helpdesk.db.models import (
     Ticket,
     TicketType,
     Warehouse,
+    not_archived,
     utcnow,
 )
 from helpdesk.formatting import organisation_zone
@@ -349,7 +350,7 @@ def backlog(actor: Actor, flt: ReportFilter, now: dt.datetime | None = None) -> 
             (Ticket.created_at <= newest) & (Ticket.created_at > oldest))
         edges.append((label, oldest, newest, cond))
     query = _where(Ticket.select(*(_count_if(e[3]) for e in edges)), actor, flt, by=None, statuses=False)
-    query = query.where(Ticket.status.in_(OPEN_STATUSES) & current())
+    query = query.where(Ticket.status.in_(OPEN_STATUSES) & not_archived())
     counts = query.tuples().get()
     return [Bucket(label, oldest, newest, int(n or 0)) for (label, oldest, newest, _), n in zip(edges, counts,
                                                                                                  strict=True)]

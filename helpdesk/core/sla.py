@@ -13,7 +13,6 @@ from helpdesk.core import outbox
 from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import staff_for
-from helpdesk.core.visibility import current
 from helpdesk.db.database import db, write_transaction
 from helpdesk.db.models import (
     BusinessCalendar,
@@ -23,6 +22,7 @@ from helpdesk.db.models import (
     Ticket,
     TicketType,
     User,
+    not_archived,
     utcnow,
 )
 
@@ -134,7 +134,9 @@ def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
                 | (working & (resolve.is_null() | (resolve > soon))))
     else:
         raise ValueError(state)
-    return cond & current()
+    # The open statuses again, redundant for the result: the planner then reads a narrow index range
+    # (archived, status, deadlines: migration 0014) instead of every current request.
+    return Ticket.status.in_(("new", *_RESOLVING)) & cond & not_archived()
 
 
 # (level field, which statuses the deadline runs in, its due field, the kinds of its two notices)
@@ -170,7 +172,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         # Read whole before writing: a SQLite reader that later writes fails when another wrote meanwhile.
         overdue = list(Ticket.select(Ticket.id, Ticket.number, Ticket.type, Ticket.warehouse, Ticket.branch,
                                      Ticket.assignee, Ticket.priority, due_field, level_field)
-                       .where((due_field <= now) & Ticket.status.in_(statuses) & current()
+                       .where((due_field <= now) & Ticket.status.in_(statuses) & not_archived()
                               & (level_field < 2)))
         due_now = []
         for ticket in overdue:
@@ -206,7 +208,7 @@ def recompute_open(type_ids: list[int] | None = None) -> int:
     Only rows whose deadlines move are written, a few hundred per statement. Reminders
     already sent stay sent (their levels are kept). Returns how many requests moved."""
     query = Ticket.select(Ticket.id, Ticket.type, Ticket.created_at, Ticket.accept_due_at,
-                          Ticket.resolve_due_at).where(Ticket.status.in_(("new", *_RESOLVING)) & ~Ticket.archived)
+                          Ticket.resolve_due_at).where(Ticket.status.in_(("new", *_RESOLVING)) & not_archived())
     if type_ids is not None:
         query = query.where(Ticket.type.in_(type_ids))
     moved = []

@@ -17,8 +17,8 @@ from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, OPEN_STATUSES
 from helpdesk.core.reports import parse_hour, utc_hour
 from helpdesk.core.sla import sla_condition
 from helpdesk.core.tickets import counts_by_status
-from helpdesk.core.visibility import current, scope
-from helpdesk.db.models import Branch, Ticket, TicketType, utcnow
+from helpdesk.core.visibility import scope
+from helpdesk.db.models import Branch, Ticket, TicketType, not_archived, utcnow
 from helpdesk.formatting import organisation_zone
 
 
@@ -46,7 +46,7 @@ class Day:
 
 
 def _visible(actor: Actor, *fields: pw.Field) -> pw.ModelSelect:
-    return scope(Ticket.select(*fields), actor).where(current())
+    return scope(Ticket.select(*fields), actor).where(not_archived())
 
 
 def _visible_in_time(actor: Actor, *fields: pw.Field) -> pw.ModelSelect:

@@ -82,7 +82,7 @@ def _consume(challenge: LoginCode, how: str, now: dt.datetime) -> User:
     user = User.get_by_id(challenge.user_id)
     if claimed != 1 or not user.active:
         raise Forbidden(WRONG)
-    User.update(last_login_at=now, failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+    User.update(last_login_at=now).where(User.id == user.id).execute()
     audit.record(Actor(user, "web"), "login_telegram", entity="user", entity_id=user.id, after={"by": how})
     return User.get_by_id(user.id)
 

@@ -16,7 +16,7 @@ from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
-from helpdesk.core.visibility import can_see, current, may_be_assigned, require_active, scope
+from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
 from helpdesk.db import rows
 from helpdesk.db.models import (
     Branch,
@@ -27,6 +27,7 @@ from helpdesk.db.models import (
     Ticket,
     TicketType,
     User,
+    not_archived,
     utcnow,
 )
 from helpdesk.formatting import organisation_zone
@@ -210,6 +211,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    capped: bool = False  # more than `total` match: counting stopped there (search's count_up_to)
 
     @property
     def pages(self) -> int:
@@ -285,10 +287,12 @@ PAGE_RELATIONS = (
 )
 
 
-def search(actor: Actor, flt: TicketFilter) -> Page:
+def search(actor: Actor, flt: TicketFilter, count_up_to: int | None = None) -> Page:
     """The requests the actor may see that match the filter, one page of them.
 
     With words to search for, the best matches come first (at most text_search.MAX_RESULTS of them).
+    `count_up_to` stops counting there (the page then says "capped"): an exact count of an admin's
+    archive reads the whole index, ~0.2 s at a million requests, for a number nobody pages through.
     """
     per_page = min(max(flt.per_page, 1), 500)
     page = max(flt.page, 1)
@@ -304,11 +308,13 @@ def search(actor: Actor, flt: TicketFilter) -> Page:
         rows = {t.id: t for t in Ticket.select().where(Ticket.id.in_(chosen)).with_related(*PAGE_RELATIONS)}
         return Page([rows[i] for i in chosen], len(ids), page, per_page)
     query = filtered(actor, flt)
-    total = query.order_by().count()
+    counted = query.order_by()
+    total = (counted.limit(count_up_to + 1) if count_up_to is not None else counted).count()
+    capped = count_up_to is not None and total > count_up_to
     items: list[Ticket] = []
-    if total > offset:  # past the last page there is nothing to read
+    if total > offset or capped:  # past the last page there is nothing to read
         items = list(query.paginate(page, per_page).with_related(*PAGE_RELATIONS))
-    return Page(items, total, page, per_page)
+    return Page(items, min(total, count_up_to) if capped else total, page, per_page, capped)
 
 
 def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False,
@@ -450,7 +456,7 @@ def archive_due(policy: dict[str, int] | None = None, now: dt.datetime | None = 
 
 def counts_by_status(actor: Actor) -> dict[str, int]:
     query = (scope(Ticket.select(Ticket.status, pw.fn.COUNT(Ticket.id).alias("n")), actor)
-             .where(current()).group_by(Ticket.status))
+             .where(not_archived()).group_by(Ticket.status))
     result = dict.fromkeys(STATUSES, 0)
     for row in query:
         result[row.status] = row.n

@@ -18,12 +18,6 @@ def own_branch(actor: Actor) -> Branch | None:
         return actor.user.branch
     return None
 
-def current() -> pw.Expression:
-    """Requests not archived, as an equality: indexes that start with `archived` serve it, where SQLite
-    reads "NOT archived" row by row (the dashboard's counts scanned every request at a million)."""
-    return Ticket.archived == False  # noqa: E712 - SQL, not a Python truth test
-
-
 def require_active(actor: Actor) -> None:
     if actor.user is not None and not actor.user.active:
         raise Forbidden(N_("Your account is deactivated."))

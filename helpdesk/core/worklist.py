@@ -10,8 +10,8 @@ from helpdesk.core import tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES
-from helpdesk.core.visibility import current, scope
-from helpdesk.db.models import Ticket
+from helpdesk.core.visibility import scope
+from helpdesk.db.models import Ticket, not_archived
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,6 @@ def latest_change(actor: Actor, number: str | None = None) -> str:
     index, where a count would read the whole scope.
     """
     query = scope(Ticket.select(pw.fn.MAX(Ticket.updated_at)), actor)
-    query = query.where((Ticket.number == number) if number is not None else current())
+    query = query.where((Ticket.number == number) if number is not None else not_archived())
     latest = query.scalar()
     return latest.isoformat() if hasattr(latest, "isoformat") else str(latest or "")

@@ -136,8 +136,6 @@ class User(ReferenceModel):
     email = pw.CharField(max_length=254, null=True)
     language = pw.CharField(max_length=8, default="ru")
     active = pw.BooleanField(default=True)
-    failed_logins = pw.IntegerField(default=0)
-    locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
     session_version = pw.IntegerField(default=0)  # bumped to end every panel session of the user
@@ -315,19 +313,30 @@ class Ticket(BaseModel):
         # The requests list: visibility scope, archive flag, then its order or status (migration 0006).
         indexes = (
             (("author", "client_key"), True),
-            (("branch", "archived", "id"), False), (("branch", "archived", "status"), False),
-            (("warehouse", "archived", "id"), False), (("warehouse", "archived", "status"), False),
+            (("branch", "archived", "id"), False), (("warehouse", "archived", "id"), False),
             (("archived", "updated_at"), False), (("type", "created_at"), False),
             # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
             (("branch", "created_at"), False), (("warehouse", "created_at"), False),
             (("created_at", "branch", "status"), False), (("resolved_at", "branch"), False),
             (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
             (("archived", "status", "type", "branch"), False),
+            # The views' counts (migration 0014): statuses and deadlines read from the index alone.
+            (("branch", "archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("warehouse", "archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("archived", "status", "accept_due_at", "resolve_due_at"), False),
+            (("assignee", "archived", "status"), False), (("author", "archived", "status"), False),
+            (("branch", "archived", "updated_at"), False), (("warehouse", "archived", "updated_at"), False),
         )
 
 
 # The list "by status": status, then newest first (Meta.indexes cannot say DESC).
 Ticket.add_index(Ticket.archived, Ticket.status, Ticket.id.desc(), name="ticket_archived_status_id")
+
+
+def not_archived() -> pw.Expression:
+    """Current requests, as `archived = false`: indexes that start with `archived` answer it, where SQLite
+    reads `NOT archived` row by row (the newest change of a million requests: 0.3 s instead of one step)."""
+    return Ticket.archived == False  # noqa: E712 - a comparison the planner can match to an index
 
 
 class OrderLine(BaseModel):

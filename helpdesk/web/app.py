@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -79,7 +79,9 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
         on_startup=[use_scoped_threads],
         before_send=[security.add_security_headers],
         lifespan=list(lifespan),
-        state=State({"services": services, "settings": services.settings}),
+        state=State({"services": services, "settings": services.settings,
+                     # the router's own 404 reads the session itself (web.auth.identify_unrouted)
+                     "session_backend": ClientSideSessionBackend(session_config)}),
         logging_config=None,  # helpdesk.logs configures logging once, with secrets masked
         debug=debug,
     )

@@ -7,16 +7,21 @@ the Mini App (whose calls carry signed initData) is reachable without a login.
 from __future__ import annotations
 
 import asyncio
+import binascii
+import contextlib
 import json
 import time
 from typing import Any
 from urllib.parse import quote
 
+from cryptography.exceptions import InvalidTag
+from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from helpdesk.core import people, sessions, throttle
 from helpdesk.core.errors import RateLimited
 from helpdesk.db.models import User
+from helpdesk.db.scope import connection_scope
 from helpdesk.i18n import get_language, gettext, normalize_language, set_language
 
 PUBLIC_PATHS = ("/healthz", "/login", "/favicon.ico")
@@ -125,6 +130,25 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return middleware
+
+
+def identify_unrouted(request: Request) -> None:
+    """Who asks and in which language, for the router's own 404: an unknown address matches no route,
+    so neither the session middleware nor auth_middleware ran. The session cookie is read here the way
+    they read it, so the page speaks the person's language and shows their navigation."""
+    backend = request.app.state.get("session_backend")
+    session: dict[str, Any] = {}
+    if backend is not None and (keys := backend.get_cookie_keys(request)):
+        with contextlib.suppress(InvalidTag, binascii.Error, ValueError):
+            session = backend.load_data([request.cookies[key].encode("utf-8") for key in keys])
+    set_language(normalize_language(session.get("lang") or request.app.state.settings.lang))
+    user = None
+    if session and not request.url.path.startswith("/api/"):
+        with connection_scope():  # a rare page: one indexed read on the loop's thread, connection given back
+            user = _load_session_user(session)
+    request.scope["user"] = user
+    if user is not None:
+        set_language(user.language)
 
 
 async def _redirect(send: Send, location: str) -> None:

@@ -26,6 +26,7 @@ from helpdesk.core.errors import (
     ValidationError,
 )
 from helpdesk.i18n import get_language, gettext
+from helpdesk.web.auth import identify_unrouted
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ def http_error(request: Request, exc: HTTPException) -> Response:
         return respond(request, 422, gettext("The form has invalid fields. Go back, check them and try again."),
                        "ValidationError")
     if isinstance(exc, NotFoundException):
+        if "user" not in request.scope:  # the router's own 404: no middleware chose the language
+            identify_unrouted(request)
         return respond(request, 404, gettext("There is nothing at this address."), "NotFound")
     if status == 403 and "CSRF" in str(exc.detail):
         return respond(request, 403, gettext("The form has expired. Reload the page and try again."), "CSRF")

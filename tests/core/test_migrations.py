@@ -87,3 +87,34 @@ def test_models_match_the_migrated_schema(database: str) -> None:
         for field in fields.values():
             if field.unique:
                 assert (field.column_name,) in indexed, f"{table}.{field.column_name} should be unique"
+
+
+def _columns(database: peewee.Database, table: str) -> set[str]:
+    return {column.name for column in database.get_columns(table)}
+
+
+def _lockout_columns_dropped(database: peewee.Database) -> None:
+    apply_migrations(database, target="0013_request_search")
+    assert {"failed_logins", "locked_until"} <= _columns(database, "user")
+    database.execute_sql("INSERT INTO \"user\" (display_name, role, username, language, active, must_change_password, "
+                         "failed_logins, created_at, session_version) VALUES ('Old admin', 'admin', 'old', 'ru', "
+                         f"{database.param}, {database.param}, 3, '2025-01-01 00:00:00', 0)", (True, False))
+    assert "0014_list_counts_and_lockout_columns" in apply_migrations(database)
+    assert not {"failed_logins", "locked_until"} & _columns(database, "user")
+    assert database.execute_sql("SELECT username FROM \"user\"").fetchall() == [("old",)]
+
+
+def test_the_unused_lockout_columns_are_dropped_keeping_the_users(tmp_path: Path) -> None:
+    sqlite = open_database(f"sqlite:///{tmp_path / 'old.db'}")
+    _lockout_columns_dropped(sqlite)
+    sqlite.close()
+    server = get_pg_server()
+    assert server is not None
+    name = f"hd_mig_lockout_{os.getpid()}"
+    server.drop_database(name)
+    postgres = open_database(_pg_url(server.create_database(name)))
+    try:
+        _lockout_columns_dropped(postgres)
+    finally:
+        postgres.close_all()
+        server.drop_database(name)

@@ -81,3 +81,17 @@ def test_a_text_search_pages_and_sorts_like_the_plain_list(org: Org) -> None:
             plain, found = tickets.search(admin, flt), tickets.search(admin, replace(flt, text=year))
             assert ([t.number for t in found.items], found.total) == ([t.number for t in plain.items], plain.total)
             assert _shown(found) == _shown(plain)
+
+
+def test_a_capped_count_stops_there_and_still_pages(org: Org) -> None:
+    _fill(org, 5)
+    admin = org.actor("alice")
+    exact = tickets.search(admin, tickets.TicketFilter(per_page=2))
+    assert (exact.total, exact.capped) == (5, False)
+    capped = tickets.search(admin, tickets.TicketFilter(per_page=2), count_up_to=3)
+    assert (capped.total, capped.capped, len(capped.items)) == (3, True, 2)
+    beyond = tickets.search(admin, tickets.TicketFilter(per_page=2, page=3), count_up_to=3)
+    assert len(beyond.items) == 1  # the fifth request, past the counted three, is still listed
+    enough = tickets.search(admin, tickets.TicketFilter(per_page=2), count_up_to=5)
+    assert (enough.total, enough.capped) == (5, False)
+

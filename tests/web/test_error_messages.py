@@ -44,3 +44,14 @@ def test_litestars_field_errors_come_translated(client: TestClient, sqlite_org: 
     assert response.status_code == 400
     assert response.json()["detail"] == [{"key": "page", "source": "query",
                                           "message": "Значение неверного типа или формата."}]
+
+
+def test_the_routers_own_404_speaks_the_persons_language_with_their_navigation(
+        client: TestClient, sqlite_org: Org) -> None:
+    # No route matches an unknown address, so no middleware runs: the page still reads the session.
+    login(client, sqlite_org.bob)
+    client.post("/lang", data={"lang": "en", "next": "/", "_csrf_token": csrf_token(client, "/")})
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Page not found" in missing.text and "Страница" not in missing.text
+    assert sqlite_org.bob.display_name in missing.text  # their navigation, not a stranger's
+    assert client.get("/requests/2001-999999").status_code == 404  # a route's own 404 is unchanged

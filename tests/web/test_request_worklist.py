@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from litestar.testing import TestClient
 
 from helpdesk.core import lifecycle, tickets
@@ -125,3 +126,15 @@ def test_the_change_stamp_moves_when_a_visible_request_changes(client: TestClien
     assert client.get("/requests/changes").json() != {"stamp": stamp}
     assert client.get("/requests/changes", params={"number": late.number}).json()["stamp"] != one
     assert client.get("/requests/changes", params={"number": other.number}).status_code == 403
+
+
+def test_a_long_list_says_how_many_up_to_a_cap(client: TestClient, sqlite_org: Org,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpdesk.web.panel import requests as request_pages
+
+    _make(sqlite_org)
+    monkeypatch.setattr(request_pages, "LIST_COUNT_LIMIT", 2)
+    login(client, sqlite_org.alice)
+    page = client.get("/requests").text
+    assert re.search(r'<h1>[^<]*<span class="muted">2\+</span>', page), "the capped count says 2+"
+    assert "из 1+" in page and "page=2" in page  # a next page while the count is capped

@@ -16,7 +16,7 @@ from helpdesk.config import Settings, load_settings
 from helpdesk.core import outbox, telegram_login
 from helpdesk.core.errors import Forbidden
 from helpdesk.db.models import AuditEvent, LoginCode, User
-from helpdesk.tasks.jobs import build_transports
+from helpdesk.tasks.jobs import build_transports, close_transports
 from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
 from tests.web.conftest import csrf_token
@@ -47,7 +47,12 @@ def client(sqlite_org: Org, settings: Settings) -> Iterator[TestClient]:
 
 def _code_sent_to(user: User, emulator: BotApiEmulator, settings: Settings) -> tuple[str, str]:
     """Deliver the outbox (the queue's job) and read the code and link the user got in Telegram."""
-    outbox.deliver_due(build_transports(settings))
+    transports = build_transports(settings)
+    try:
+        outbox.deliver_due(transports)
+    finally:  # its aiohttp session, or Python warns of an unclosed session at exit
+        close_transports(transports)
+        assert transports["telegram"].wait_closed()
     text = emulator.wait_for_message(user.telegram_id)[-1]["params"]["text"]
     code = re.search(r"\b(\d{6})\b", text)
     link = re.search(r"(http\S+/login/telegram/link/\S+)", text)
@@ -148,13 +153,14 @@ def test_a_link_opened_in_another_browser_is_refused_and_the_code_still_works(
     client.post("/login/telegram", data={"identifier": str(sqlite_org.bob.telegram_id), "_csrf_token": token})
     code, link = _code_sent_to(sqlite_org.bob, emulator, settings)
     path = link[link.index("/login/telegram/link/"):]
-    with TestClient(app=client.app) as other:  # the phone's browser, or whoever got hold of the link
-        shown = other.get(path)
-        assert shown.status_code == 403 and "только в том браузере" in shown.text
-        replay = other.post(path, data={"_csrf_token": csrf_token(other, "/login/telegram")},
-                            follow_redirects=False)
-        assert replay.status_code == 401 and "только в том браузере" in replay.text
-        assert other.get("/requests", follow_redirects=False).status_code == 303
+    # The phone's browser, or whoever got hold of the link: another cookie jar on the running app (a
+    # second `with TestClient` would run the app's startup again: a second bot poller and its session).
+    other = TestClient(app=client.app)
+    shown = other.get(path)
+    assert shown.status_code == 403 and "только в том браузере" in shown.text
+    replay = other.post(path, data={"_csrf_token": csrf_token(other, "/login/telegram")}, follow_redirects=False)
+    assert replay.status_code == 401 and "только в том браузере" in replay.text
+    assert other.get("/requests", follow_redirects=False).status_code == 303
     assert LoginCode.get().used_at is None, "a refused link is not used up"
     ok = client.post("/login/telegram/code", data={"code": code, "_csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303 and client.get("/requests").status_code == 200
