@@ -20,27 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM, LiveServer, admin_log_in, log_in, serve_demo  # noqa: E402
-from tests.browser.test_layout import OVERFLOW, PANEL_PAGES, ROLES  # noqa: E402
+from tests.browser.test_layout import OVERFLOW, PANEL_PAGES, ROLES, find_ids  # noqa: E402
 
 WIDTHS = (1366, 390)
-
-
-def find_ids(page, server: LiveServer) -> dict[str, str]:  # noqa: ANN001 - a Playwright Page
-    """A request, a branch, a warehouse and a live invite of the demo, as the layout test finds them."""
-    found = {}
-    page.goto(f"{server.url}/requests?sort=-updated")
-    found["request"] = page.locator("#requests tbody a").first.inner_text().strip()
-    for kind, plural in (("branch", "branches"), ("warehouse", "warehouses")):
-        page.goto(f"{server.url}/org/{plural}")
-        found[kind] = page.locator(f"a[href^='/org/{plural}/']").first.get_attribute("href").rsplit("/", 1)[1]
-    page.goto(f"{server.url}/org/invites")
-    live = "form[action$='/revoke'][action^='/org/invites/']"
-    if page.locator(live).count() == 0:
-        page.select_option("select[name=role]", "branch")
-        page.select_option("select[name=branch]", index=1)
-        page.click("form[action='/org/invites'] button.primary")
-    found["invite"] = page.locator(live).first.get_attribute("action").split("/")[3]
-    return found
 
 
 def main() -> None:

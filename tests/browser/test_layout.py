@@ -69,20 +69,7 @@ def ids(browser: Browser, live_server: LiveServer) -> Iterator[dict[str, str]]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ru-RU")
     page = context.new_page()
     admin_log_in(page, live_server)
-    found = {}
-    page.goto(f"{live_server.url}/requests?sort=-updated")
-    found["request"] = page.locator("#requests tbody a").first.inner_text().strip()
-    for kind, plural in (("branch", "branches"), ("warehouse", "warehouses")):
-        page.goto(f"{live_server.url}/org/{plural}")
-        found[kind] = page.locator(f"a[href^='/org/{plural}/']").first.get_attribute("href").rsplit("/", 1)[1]
-    page.goto(f"{live_server.url}/org/invites")
-    # A live invite has a revoke form (its QR and print page wait for a connected bot).
-    live = "form[action$='/revoke'][action^='/org/invites/']"
-    if page.locator(live).count() == 0:
-        page.select_option("select[name=role]", "branch")
-        page.select_option("select[name=branch]", index=1)
-        page.click("form[action='/org/invites'] button.primary")
-    found["invite"] = page.locator(live).first.get_attribute("action").split("/")[3]
+    found = find_ids(page, live_server)
     context.close()
     yield found
 
@@ -133,3 +120,22 @@ def test_filters_fold_on_a_phone_and_bulk_accept_works(browser: Browser, live_se
     page.goto(f"{live_server.url}/requests?view=new")
     assert page.locator("#requests tbody tr").count() == 0
     context.close()
+
+
+def find_ids(page: Page, server: LiveServer) -> dict[str, str]:
+    """A request, a branch, a warehouse and a live invite of the demo (scripts/screenshots.py uses it too)."""
+    found = {}
+    page.goto(f"{server.url}/requests?sort=-updated")
+    found["request"] = page.locator("#requests tbody a").first.inner_text().strip()
+    for kind, plural in (("branch", "branches"), ("warehouse", "warehouses")):
+        page.goto(f"{server.url}/org/{plural}")
+        found[kind] = page.locator(f"a[href^='/org/{plural}/']").first.get_attribute("href").rsplit("/", 1)[1]
+    page.goto(f"{server.url}/org/invites")
+    # A live invite has a revoke form (its QR and print page wait for a connected bot).
+    live = "form[action$='/revoke'][action^='/org/invites/']"
+    if page.locator(live).count() == 0:
+        page.select_option("select[name=role]", "branch")
+        page.select_option("select[name=branch]", index=1)
+        page.click("form[action='/org/invites'] button.primary")
+    found["invite"] = page.locator(live).first.get_attribute("action").split("/")[3]
+    return found
