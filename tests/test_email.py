@@ -89,7 +89,7 @@ def test_scheduled_report_arrives_with_its_xlsx(sqlite_org: Org, smtp: SmtpServe
     (attached,) = [p for p in mail.walk() if p.get_filename()]
     assert attached.get_filename().startswith("requests-") and attached.get_filename().endswith(".xlsx")
     assert attached.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = load_workbook(BytesIO(attached.get_payload(decode=True))).active
+    sheet = load_workbook(BytesIO(attached.get_payload(decode=True)))["Requests"]  # after the cover sheet
     assert "Broken chair" in [cell.value for cell in sheet[2]]
 
 

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "outbox_retry": N_("sent a failed notification again"),
     "holidays_import": N_("filled in public holidays"), "notify_prefs_save": N_("changed notification choices"),
     "report_schedule_save": N_("saved a scheduled report"), "report_schedule_stop": N_("stopped a scheduled report"),
+    "report_schedule_send": N_("sent a scheduled report now"),
     "sessions_end": N_("ended the panel sessions"),
     "password_change": N_("changed a password"), "login_telegram": N_("signed in with Telegram"),
     "user_create": N_("created a user"), "user_update": N_("changed a user"),

@@ -16,20 +16,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from helpdesk.core import audit, email_settings, fields, outbox
+from helpdesk.core import audit, catalog, email_settings, fields, lifecycle, outbox
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, NotFound, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.report_registry import REPORTS
 from helpdesk.core.sla import load_calendar
 from helpdesk.db.database import write_transaction
-from helpdesk.db.models import ScheduledReport, User, utcnow
+from helpdesk.db.models import Branch, ScheduledReport, User, utcnow
 
 log = logging.getLogger(__name__)
 FREQUENCIES = ("daily", "weekly", "monthly")
 FREQUENCY_LABELS = {"daily": N_("Every day"), "weekly": N_("Every week"), "monthly": N_("Every month")}
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_RECIPIENTS = 50
+MAX_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,11 @@ class ScheduleForm:
     weekday: str = "1"
     month_day: str = "1"
     at_time: str = "08:00"
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # kept as given, the filters below override
+    statuses: tuple[str, ...] = ()
+    branch: str = ""  # a branch's id; empty: every branch
+    type_code: str = ""  # a request type's code; empty: every type
+    days: str = ""  # the last N days; empty: all requests (the reports' workbook: its 30 days)
 
 
 def next_run(row: ScheduledReport, after: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -82,6 +87,31 @@ def _recipients(text: str) -> list[str]:
     return [email_settings.check_address(address, "recipients") for address in dict.fromkeys(found)]
 
 
+def _filters(form: ScheduleForm) -> dict[str, Any]:
+    """The report's parameters as the builders in `report_registry` read them, each checked."""
+    params = dict(form.params or {})
+    if form.statuses:
+        if any(s not in lifecycle.STATUSES for s in form.statuses):
+            raise ValidationError(N_("Choose statuses from the list."), field="statuses")
+        params["statuses"] = [s for s in lifecycle.STATUSES if s in form.statuses]
+    if (form.branch or "").strip():
+        branch_id = parse_int(form.branch)
+        if branch_id is None or not Branch.select().where((Branch.id == branch_id) & Branch.active).exists():
+            raise ValidationError(N_("Choose a branch from the list."), field="branch")
+        params["branch_id"] = branch_id
+    if (form.type_code or "").strip():
+        if form.type_code not in catalog.active_types_by_code():
+            raise ValidationError(N_("Choose a request type from the list."), field="type_code")
+        params["type_code"] = form.type_code
+    if (form.days or "").strip():
+        days = parse_int(form.days)
+        if days is None or not 1 <= days <= MAX_DAYS:
+            raise ValidationError(N_("Enter the number of days from 1 to %(max)s, or leave it empty."),
+                                  field="days", max=MAX_DAYS)
+        params["days"] = days
+    return params
+
+
 def save(actor: Actor, form: ScheduleForm, schedule_id: int | None = None,
          now: dt.datetime | None = None) -> ScheduledReport:
     """Create or change a schedule; its next run is computed from now."""
@@ -102,7 +132,7 @@ def save(actor: Actor, form: ScheduleForm, schedule_id: int | None = None,
         raise ValidationError(N_("Enter a time as HH:MM, e.g. 09:00."), field="at_time")
     values = {"name": name, "report": form.report, "recipients": "\n".join(_recipients(form.recipients)),
               "frequency": form.frequency, "weekday": weekday, "month_day": month_day, "at_time": form.at_time,
-              "params": form.params, "active": True}
+              "params": _filters(form), "active": True}
     row = ScheduledReport(**values)
     values["next_run_at"] = next_run(row, now or utcnow(), load_calendar().timezone)
     with write_transaction():
@@ -113,7 +143,8 @@ def save(actor: Actor, form: ScheduleForm, schedule_id: int | None = None,
                 raise NotFound(N_("No such scheduled report."))
             row = ScheduledReport.get_by_id(schedule_id)
         audit.record(actor, "report_schedule_save", entity="scheduled_report", entity_id=row.id,
-                     after={k: v for k, v in values.items() if k in ("name", "frequency", "at_time", "recipients")})
+                     after={k: v for k, v in values.items()
+                            if k in ("name", "report", "frequency", "at_time", "recipients", "params")})
     return row
 
 
@@ -123,6 +154,21 @@ def stop(actor: Actor, schedule_id: int) -> None:
         if not ScheduledReport.update(active=False).where(ScheduledReport.id == schedule_id).execute():
             raise NotFound(N_("No such scheduled report."))
         audit.record(actor, "report_schedule_stop", entity="scheduled_report", entity_id=schedule_id)
+
+
+def send_now(actor: Actor, schedule_id: int, folder: Path, now: dt.datetime | None = None) -> int:
+    """Build and queue the report at once, as its scheduled run would; the schedule keeps its next run.
+
+    Returns how many recipients it is queued for."""
+    require_admin(actor)
+    row = ScheduledReport.get_or_none(ScheduledReport.id == schedule_id)
+    if row is None:
+        raise NotFound(N_("No such scheduled report."))
+    with outbox.changes():
+        count = _send(row, folder, now or utcnow())
+        audit.record(actor, "report_schedule_send", entity="scheduled_report", entity_id=row.id,
+                     after={"recipients": row.recipients})
+    return count
 
 
 def _claim(row: ScheduledReport, following: dt.datetime, now: dt.datetime) -> bool:
@@ -153,7 +199,7 @@ def run_due(folder: Path, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def _send(row: ScheduledReport, folder: Path, now: dt.datetime) -> None:
+def _send(row: ScheduledReport, folder: Path, now: dt.datetime) -> int:
     addresses = [a for a in row.recipients.split("\n") if a]
     people = {u.email.lower(): u for u in User.select().where(User.active & User.email.is_null(False))
               if u.email}
@@ -177,3 +223,4 @@ def _send(row: ScheduledReport, folder: Path, now: dt.datetime) -> None:
                 outbox.notify([user], "scheduled_report", payload, channel="email")
             else:
                 outbox.notify_address("email", address, "scheduled_report", payload)
+    return len(addresses)

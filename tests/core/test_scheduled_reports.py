@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from helpdesk.core import cache, digest, scheduled_reports, sla, tickets
-from helpdesk.core.errors import ValidationError
+from helpdesk.core.errors import Forbidden, NotFound, ValidationError
 from helpdesk.db.models import BusinessCalendar, OutboxMessage, ScheduledReport, User
 from tests.conftest import Org
 
@@ -101,3 +101,29 @@ def test_daily_digest_once_per_working_day(org: Org) -> None:
     sent = OutboxMessage.get(OutboxMessage.kind == "digest")
     assert (sent.address, sent.payload["open"], sent.payload["overdue"]) == ("1002", 1, 1)
     assert sent.payload["late"] == [ticket.number]
+
+
+def test_send_now_goes_out_at_once_and_leaves_the_scheduled_run(in_berlin: Org, tmp_path: Path) -> None:
+    row = _schedule(in_berlin, berlin(2026, 3, 20, 12), frequency="weekly", weekday="1", at_time="08:00",
+                    report="reports", branch=str(in_berlin.b1.id), days="7")
+    assert row.params == {"branch_id": in_berlin.b1.id, "days": 7}
+    with pytest.raises(Forbidden):
+        scheduled_reports.send_now(in_berlin.actor("sam"), row.id, tmp_path)
+    assert scheduled_reports.send_now(in_berlin.actor("alice"), row.id, tmp_path,
+                                      now=berlin(2026, 3, 21, 10)) == 2
+    assert OutboxMessage.select().where(OutboxMessage.kind == "scheduled_report").count() == 2
+    assert ScheduledReport.get_by_id(row.id).next_run_at == berlin(2026, 3, 23, 8)
+    assert scheduled_reports.run_due(tmp_path, now=berlin(2026, 3, 23, 8)) == 1, "the Monday run still goes"
+    with pytest.raises(NotFound):
+        scheduled_reports.send_now(in_berlin.actor("alice"), 99999, tmp_path)
+
+
+def test_filters_refused_in_plain_words(sqlite_org: Org) -> None:
+    now = dt.datetime(2026, 3, 20, 12)
+    for bad, field in (({"days": "400"}, "days"), ({"branch": "x"}, "branch"), ({"type_code": "nope"}, "type_code"),
+                       ({"statuses": ("lost",)}, "statuses")):
+        with pytest.raises(ValidationError) as caught:
+            scheduled_reports.save(sqlite_org.actor("alice"), scheduled_reports.ScheduleForm(
+                name="X", recipients="boss@example.org", **bad), now=now)
+        assert caught.value.field == field
+    assert ScheduledReport.select().count() == 0
