@@ -82,7 +82,9 @@ def test_rows_with_errors_cannot_be_confirmed(client: TestClient, sqlite_org: Or
     assert "Не удалось прочитать файл" not in client.get("/import").text, "shown once"
     missing = upload(client, "Название\r\nX\r\n".encode("cp1251"))
     missing = client.get(missing.headers["location"])
-    assert missing.status_code == 422 and "Нет обязательного столбца «Код»" in missing.text
+    assert missing.status_code == 200 and 'id="import-missing"' in missing.text and "Код" in missing.text
+    assert 'id="import-confirm"' not in missing.text and "<details class=\"card filters-box\" id=\"import-mapping\" open" \
+        in missing.text
 
 
 def test_drafts_belong_to_the_admin_who_uploaded(client: TestClient, sqlite_org: Org) -> None:
