@@ -128,6 +128,8 @@ def remap(actor: Actor, draft: Preview, choice: dict[str, int | None]) -> Previe
 def restore(actor: Actor, data: dict[str, Any]) -> Preview:
     """A preview rebuilt from `Preview.to_json` and checked again: the database may have changed since."""
     require_admin(actor)
+    if "header" not in data:  # a draft kept by the version before column mapping
+        raise NotFound(N_("This import has expired. Upload the file again."))
     spec = get_kind(data["kind"])
     header = [str(cell) for cell in data["header"]]
     columns = mapping.choose(spec, header, {str(k): int(v) for k, v in data["mapping"].items()})
