@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from helpdesk.core import imports, onec_mapping
 from helpdesk.core.errors import ValidationError
+from helpdesk.core.imports import drafts
 from helpdesk.db.models import AuditEvent, OnecItem, Stock
 from tests.conftest import Org
 
@@ -53,10 +55,49 @@ def test_xlsx_with_our_headers(org: Org) -> None:
     assert Stock.get(warehouse=org.w2, cartridge=org.toner).quantity == 7
 
 
-def test_wrong_columns_are_refused(org: Org) -> None:
-    with pytest.raises(ValidationError) as caught:
-        imports.preview(org.actor("alice"), "stock", "x.csv", _csv_1251("Склад;Количество штук\nW1;3\n"))
-    assert "Номенклатура" in caught.value.text("ru") or "Картридж" in caught.value.text("ru")
+UNKNOWN_HEADERS = ("Место хранения;Кол-во, шт.;Наименование ТМЦ\n"
+                   "W1;7;HP 85A\n"
+                   "W2;3;Brother DR-2300\n")
+
+
+def test_unknown_headers_are_mapped_by_the_admin_then_imported(org: Org, tmp_path: Path) -> None:
+    admin = org.actor("alice")
+    found = imports.preview(admin, "stock", "отчёт.csv", _csv_1251(UNKNOWN_HEADERS))
+    assert found.mapping == {} and found.missing == ["warehouse", "cartridge", "quantity"]
+    assert found.ignored == ["Место хранения", "Кол-во, шт.", "Наименование ТМЦ"]
+    assert all(r.errors for r in found.rows) and found.file_columns[1] == (1, "B «Кол-во, шт.»")
+    with pytest.raises(ValidationError) as twice:
+        imports.remap(admin, found, {"warehouse": 0, "cartridge": 2, "quantity": 2})
+    assert twice.value.text("en") == "The file's column C «Наименование ТМЦ» is chosen for both “Cartridge” and “Balance”."
+    mapped = imports.remap(admin, found, {"warehouse": 0, "cartridge": 2, "quantity": 1, "article": None})
+    assert mapped.columns == ["warehouse", "quantity", "cartridge"] and mapped.ignored == []
+    assert not mapped.has_errors and [r.action for r in mapped.rows] == ["update", "create"]
+    # The draft keeps the choice: read back, it is checked with the same columns.
+    token = drafts.save(tmp_path, admin, mapped)
+    kept = drafts.load(tmp_path, admin, token)
+    assert kept.mapping == mapped.mapping and [r.cells for r in kept.rows] == [r.cells for r in mapped.rows]
+    assert Stock.get(warehouse=org.w1, cartridge=org.toner).quantity == 10, "nothing written before confirm"
+    assert not Stock.select().where(Stock.warehouse == org.w2).exists()
+    imports.apply(admin, kept)
+    assert Stock.get(warehouse=org.w1, cartridge=org.toner).quantity == 7
+    assert (Stock.get(warehouse=org.w2, cartridge=org.drum).quantity, Stock.get(warehouse=org.w2,
+                                                                             cartridge=org.drum).source) == (3, "1c")
+
+
+def test_a_wrong_mapping_gives_per_row_errors_and_writes_nothing(org: Org) -> None:
+    admin = org.actor("alice")
+    found = imports.preview(admin, "stock", "отчёт.csv", _csv_1251(UNKNOWN_HEADERS))
+    wrong = imports.remap(admin, found, {"warehouse": 0, "cartridge": 1, "quantity": 2})  # items and numbers swapped
+    errors = {r.number: sorted(e.text("en") for e in r.errors) for r in wrong.rows}
+    assert errors == {2: ["HP 85A is not a number.", "Unknown cartridge model 7."],
+                      3: ["Brother DR-2300 is not a number.", "Unknown cartridge model 3."]}
+    with pytest.raises(imports.ImportHasErrors):
+        imports.apply(admin, wrong)
+    half = imports.remap(admin, found, {"warehouse": 0, "quantity": 1})  # no column for the cartridge
+    assert half.missing == ["cartridge"]
+    assert {e.field for r in half.rows for e in r.errors} == {"cartridge"}
+    assert Stock.get(warehouse=org.w1, cartridge=org.toner).quantity == 10
+    assert Stock.select().count() == 1
 
 
 def test_bad_rows_are_told_and_nothing_is_written(org: Org) -> None:

@@ -60,6 +60,21 @@ def test_full_sync_writes_1c_balances_with_time(org: Org, fake: FakeOneC) -> Non
         stock.adjust(org.actor("alice"), org.w1, org.toner, 5, "delivery")
 
 
+def test_a_sync_writes_only_changes_and_restamps_the_rest(org: Org, fake: FakeOneC) -> None:
+    """Both engines: PostgreSQL writes through COPY and one upsert, SQLite through VALUES lists."""
+    admin = _map(org, fake)
+    first = onec_sync.sync(admin, base_settings(fake), SECRET)
+    assert (first.written, first.changed) == (4, 4)  # three new, and W1/HP 85A was 10 by hand: now 15
+    second = onec_sync.sync(admin, base_settings(fake), SECRET)
+    assert (second.written, second.changed) == (4, 0)
+    assert {row.updated_at for row in Stock.select().where(Stock.source == "1c")} == {second.at}
+    fake.data.balances[(fake.data.warehouses[1]["Ref_Key"], fake.data.items[1]["Ref_Key"])] = 6.0
+    third = onec_sync.sync(admin, base_settings(fake), SECRET)
+    assert third.changed == 1 and _levels(org)[("W2", "Brother DR-2300")] == (6, "1c")
+    events = AuditEvent.select().where(AuditEvent.action == "onec_sync").order_by(AuditEvent.id)
+    assert [e.after["changed"] for e in events] == [4, 1]  # a sync that changed nothing leaves no event
+
+
 def test_partial_failure_names_what_1c_does_not_know(org: Org, fake: FakeOneC) -> None:
     admin = _map(org, fake)
     onec_mapping.map_cartridge(admin, org.drum.id, key("item", 999))  # deleted in 1C since

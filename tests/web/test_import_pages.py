@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 from openpyxl import load_workbook
 
-from helpdesk.db.models import AuditEvent, Branch, User, Warehouse
+from helpdesk.db.models import AuditEvent, Branch, Stock, User, Warehouse
 from tests.conftest import Org
 from tests.web.conftest import csrf_token, login
 
@@ -82,7 +82,9 @@ def test_rows_with_errors_cannot_be_confirmed(client: TestClient, sqlite_org: Or
     assert "Не удалось прочитать файл" not in client.get("/import").text, "shown once"
     missing = upload(client, "Название\r\nX\r\n".encode("cp1251"))
     missing = client.get(missing.headers["location"])
-    assert missing.status_code == 422 and "Нет обязательного столбца «Код»" in missing.text
+    assert missing.status_code == 200 and 'id="import-missing"' in missing.text and "Код" in missing.text
+    assert 'id="import-confirm"' not in missing.text and "<details class=\"card filters-box\" id=\"import-mapping\" open" \
+        in missing.text
 
 
 def test_drafts_belong_to_the_admin_who_uploaded(client: TestClient, sqlite_org: Org) -> None:
@@ -147,3 +149,45 @@ def test_a_text_file_named_xlsx_is_told_as_not_excel(client: TestClient, sqlite_
                        follow_redirects=False)
     page = client.get(sent.headers["location"])
     assert page.status_code == 422 and "не книга Excel" in page.text and "Нет обязательного столбца" not in page.text
+
+
+STOCK_UNKNOWN = "Место хранения;Кол-во, шт.;Наименование ТМЦ\r\nW1;7;HP 85A\r\nW2;3;Brother DR-2300\r\n".encode("cp1251")
+
+
+def test_columns_of_a_file_with_unknown_headers_are_chosen_on_the_preview(client: TestClient,
+                                                                          sqlite_org: Org) -> None:
+    login(client, sqlite_org.alice)
+    location = upload(client, STOCK_UNKNOWN, kind="stock").headers["location"]
+    page = client.get(location)
+    assert page.status_code == 200 and 'id="import-missing"' in page.text and 'id="import-confirm"' not in page.text
+    assert '<option value="1">B «Кол-во, шт.»</option>' in page.text
+    columns = f"{location}/columns"
+
+    def choose(**chosen: str) -> str:
+        fields = {f"column-{key}": value for key, value in chosen.items()}
+        sent = client.post(columns, data={**fields, "_csrf_token": csrf_token(client, location)},
+                           follow_redirects=False)
+        assert sent.status_code == 303 and sent.headers["location"] == location
+        return client.get(location).text
+
+    wrong = choose(warehouse="0", cartridge="1", quantity="2")  # items and numbers swapped
+    assert "Неизвестная модель картриджа 7." in wrong and "HP 85A — не число." in wrong
+    assert 'id="import-confirm"' not in wrong
+    assert '<option value="2" selected>C «Наименование ТМЦ»</option>' in wrong, "the draft keeps the choice"
+
+    sent = client.post(columns, data={"column-warehouse": "0", "column-cartridge": "2", "column-quantity": "2",
+                                      "_csrf_token": csrf_token(client, location)}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == location, "post/redirect/get"
+    refused = client.get(location)
+    assert refused.status_code == 422 and 'id="import-mapping-error"' in refused.text
+    assert '<option value="2" selected>C «Наименование ТМЦ»</option>' in refused.text, "the choice comes back"
+
+    right = choose(warehouse="0", cartridge="2", quantity="1", article="")
+    assert 'id="import-missing"' not in right and 'id="import-confirm"' in right
+    assert Stock.get(warehouse=sqlite_org.w1, cartridge=sqlite_org.toner).quantity == 10, "nothing written yet"
+    assert not Stock.select().where(Stock.warehouse == sqlite_org.w2).exists()
+
+    done = client.post(location, data={"_csrf_token": csrf_token(client, location)}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/import?done=stock&created=1&updated=1")
+    assert Stock.get(warehouse=sqlite_org.w1, cartridge=sqlite_org.toner).quantity == 7
+    assert Stock.get(warehouse=sqlite_org.w2, cartridge=sqlite_org.drum).quantity == 3

@@ -15,9 +15,10 @@ from helpdesk.core.imports.service import (
            apply,
            get_kind,
            preview,
+           remap,
            restore,
 )
 from helpdesk.core.imports.template import template
 
 __all__ = ["KINDS", "MAX_BYTES", "MAX_ROWS", "ImportHasErrors", "Preview", "Summary", "apply", "get_kind", "preview",
-           "restore", "template"]
+           "remap", "restore", "template"]

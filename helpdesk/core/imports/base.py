@@ -120,6 +120,7 @@ class Row:
     changed: list[str] = field(default_factory=list)
     target: dict[str, Any] = field(default_factory=dict)
     item: Any = None  # the existing item the row updates
+    raw: list[str] = field(default_factory=list)  # the file's cells in its order, for a new mapping
 
     def fail(self, exc: DomainError) -> None:
         self.errors.append(exc)

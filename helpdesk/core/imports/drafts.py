@@ -28,11 +28,11 @@ def _path(directory: Path, token: str) -> Path:
     return directory / f"{token}.json"
 
 
-def save(directory: Path, actor: Actor, preview: Preview) -> str:
-    """Keep a preview for `actor`; returns the token that names it."""
+def save(directory: Path, actor: Actor, preview: Preview, token: str | None = None) -> str:
+    """Keep a preview for `actor` (a new draft, or `token`'s draft replaced); returns the token that names it."""
     directory.mkdir(parents=True, exist_ok=True)
     purge(directory)
-    token = secrets.token_urlsafe(32)
+    token = token or secrets.token_urlsafe(32)
     body = {"user_id": actor.user_id, "created": time.time(), "preview": preview.to_json()}
     temporary = directory / f".{token}.tmp"
     temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")

@@ -13,8 +13,10 @@ from typing import Any
 from helpdesk.core import audit
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, DomainError, Label, NotFound, ValidationError
-from helpdesk.core.imports.base import Context, Kind, Row, normalize
+from helpdesk.core.imports import mapping
+from helpdesk.core.imports.base import Context, Kind, Row
 from helpdesk.core.imports.catalog_kinds import Cartridges, PrinterModels, Printers
+from helpdesk.core.imports.mapping import Mapping
 from helpdesk.core.imports.org_kinds import Branches, Users, Warehouses
 from helpdesk.core.imports.reading import read_table
 from helpdesk.core.imports.stock_kind import StockBalances
@@ -38,9 +40,28 @@ def get_kind(name: str) -> Kind:
 class Preview:
     kind: str
     filename: str
-    columns: list[str]  # keys of the recognised columns, in the file's order
-    ignored: list[str]  # headers that match no column
+    header: list[str]  # the file's header cells as written
+    mapping: Mapping  # our column key -> index of the file's column
     rows: list[Row]
+
+    @property
+    def columns(self) -> list[str]:
+        """Keys of the columns taken from the file, in the file's order."""
+        return mapping.ordered(self.mapping)
+
+    @property
+    def ignored(self) -> list[str]:
+        """Headers that no column of ours is taken from."""
+        return mapping.ignored(self.header, self.mapping)
+
+    @property
+    def missing(self) -> list[str]:
+        """Required columns of ours that no file column holds (every row then has an error)."""
+        return mapping.missing(get_kind(self.kind), self.mapping)
+
+    @property
+    def file_columns(self) -> list[tuple[int, str]]:
+        return mapping.file_columns(self.header)
 
     @property
     def has_errors(self) -> bool:
@@ -52,10 +73,9 @@ class Preview:
         return {**counts, "errors": sum(1 for r in self.rows if r.errors)}
 
     def to_json(self) -> dict[str, Any]:
-        """What a draft keeps between preview and confirm: the file's text, not the verdicts."""
-        return {"kind": self.kind, "filename": self.filename, "columns": self.columns, "ignored": self.ignored,
-                "rows": [[row.number, row.cells] for row in self.rows]}
-
+        """What a draft keeps between preview and confirm: the file's text and the mapping, not the verdicts."""
+        return {"kind": self.kind, "filename": self.filename, "header": self.header, "mapping": self.mapping,
+                "rows": [[row.number, row.raw] for row in self.rows]}
 
 
 @dataclass(frozen=True)
@@ -74,55 +94,56 @@ class ImportHasErrors(ValidationError):
         self.preview = preview
 
 
-def map_header(kind: Kind, header: list[str]) -> tuple[dict[int, str], list[str]]:
-    """Which cell index holds which column (by label in either language, or key); the headers left over."""
-    by_name = {name: column.key for column in kind.columns for name in column.names}
-    positions: dict[int, str] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(header):
-        key = by_name.get(normalize(cell))
-        if key is None:
-            if cell:
-                ignored.append(cell)
-        elif key in positions.values():
-            raise ValidationError(N_("The column “%(column)s” appears twice."), field="file",
-                                  column=Label(kind.column(key).label))
-        else:
-            positions[index] = key
-    for column in kind.columns:
-        if column.required and column.key not in positions.values():
-            raise ValidationError(N_("The required column “%(column)s” is missing."), field="file",
-                                  column=Label(column.label))
-    return positions, ignored
+def _rows(table: list[tuple[int, list[str]]], columns: Mapping) -> list[Row]:
+    return [Row(number, {key: cells[i] if i < len(cells) else "" for key, i in columns.items()}, raw=cells)
+            for number, cells in table]
 
 
 def preview(actor: Actor, kind: str, filename: str, data: bytes) -> Preview:
-    """Read the file and say, row by row, what importing it would do. Writes nothing."""
+    """Read the file and say, row by row, what importing it would do. Writes nothing.
+
+    Columns are taken by their headers; unknown headers do not refuse the file: the admin maps them
+    (`remap`) on the preview, and until then rows lacking a required column have an error.
+    """
     require_active(actor)
     require_admin(actor)
     spec = get_kind(kind)
     table = read_table(data, filename)
-    positions, ignored = map_header(spec, table[0][1])
-    rows = [Row(number, {key: cells[i] if i < len(cells) else "" for i, key in positions.items()})
-            for number, cells in table[1:]]
+    header = table[0][1]
+    columns = mapping.recognise(spec, header)
     name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]  # some browsers send a whole path
-    return check(spec, name, list(positions.values()), ignored, rows, Context(actor))
+    return check(spec, name, header, columns, _rows(table[1:], columns), Context(actor))
+
+
+def remap(actor: Actor, draft: Preview, choice: dict[str, int | None]) -> Preview:
+    """The same file read again with the admin's choice of which file column holds which of ours."""
+    require_active(actor)
+    require_admin(actor)
+    spec = get_kind(draft.kind)
+    columns = mapping.choose(spec, draft.header, choice)
+    return check(spec, draft.filename, draft.header, columns,
+                 _rows([(row.number, row.raw) for row in draft.rows], columns), Context(actor))
 
 
 def restore(actor: Actor, data: dict[str, Any]) -> Preview:
     """A preview rebuilt from `Preview.to_json` and checked again: the database may have changed since."""
     require_admin(actor)
-    rows = [Row(int(number), {str(k): str(v) for k, v in cells.items()}) for number, cells in data["rows"]]
-    return check(get_kind(data["kind"]), str(data["filename"]), [str(c) for c in data["columns"]],
-                 [str(c) for c in data["ignored"]], rows, Context(actor))
+    if "header" not in data:  # a draft kept by the version before column mapping
+        raise NotFound(N_("This import has expired. Upload the file again."))
+    spec = get_kind(data["kind"])
+    header = [str(cell) for cell in data["header"]]
+    columns = mapping.choose(spec, header, {str(k): int(v) for k, v in data["mapping"].items()})
+    table = [(int(number), [str(cell) for cell in cells]) for number, cells in data["rows"]]
+    return check(spec, str(data["filename"]), header, columns, _rows(table, columns), Context(actor))
 
 
-def check(kind: Kind, filename: str, columns: list[str], ignored: list[str], rows: list[Row],
+def check(kind: Kind, filename: str, header: list[str], columns: Mapping, rows: list[Row],
           ctx: Context) -> Preview:
     """Every row's verdict; a natural key (or another unique value) repeated in the file is an error."""
     seen: dict[tuple[str, Any], int] = {}
+    unmapped = set(mapping.missing(kind, columns))
     for row in rows:
-        _check_row(kind, row, ctx)
+        _check_row(kind, row, ctx, unmapped)
         for key in kind.keys(row.target) if row.target else []:
             if key in seen:
                 row.fail(ValidationError(N_("Duplicate of row %(row)s (the same %(column)s)."), field=key[0],
@@ -131,15 +152,18 @@ def check(kind: Kind, filename: str, columns: list[str], ignored: list[str], row
                 seen[key] = row.number
         if row.errors:
             row.action = ""
-    return Preview(kind.name, filename, columns, ignored, rows)
+    return Preview(kind.name, filename, header, columns, rows)
 
 
-def _check_row(kind: Kind, row: Row, ctx: Context) -> None:
+def _check_row(kind: Kind, row: Row, ctx: Context, unmapped: set[str]) -> None:
     row.errors, row.action, row.changed, row.target, row.item = [], "", [], {}, None
     values: dict[str, Any] = {}
     for column in kind.columns:
         cell = row.cells.get(column.key, "")
         values[column.key] = None
+        if column.key in unmapped:
+            row.fail(ValidationError(N_("No column of the file is chosen for this."), field=column.key))
+            continue
         if not cell:
             if column.required:
                 row.fail(ValidationError(N_("Fill this in."), field=column.key))
@@ -173,8 +197,8 @@ def apply(actor: Actor, preview: Preview) -> Summary:
     kind = get_kind(preview.kind)
     with write_transaction():
         ctx = Context(actor)
-        fresh = check(kind, preview.filename, preview.columns, preview.ignored,
-                      [Row(r.number, r.cells) for r in preview.rows], ctx)
+        fresh = check(kind, preview.filename, preview.header, preview.mapping,
+                      [Row(r.number, r.cells, raw=r.raw) for r in preview.rows], ctx)
         if fresh.has_errors:
             raise ImportHasErrors(fresh)
         for row in fresh.rows:

@@ -19,7 +19,7 @@ from helpdesk.core import imports
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.imports import drafts
-from helpdesk.i18n import get_language
+from helpdesk.i18n import get_language, translate
 from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 
@@ -45,7 +45,7 @@ def _index(request: Request, kind: str | None, error: str | None = None, status:
 
 
 def _preview(preview: imports.Preview, token: str, show: str | None, error: str | None = None,
-             status: int = 200) -> Template:
+             status: int = 200, chosen: dict[str, str] | None = None, mapping_error: str | None = None) -> Template:
     kind = imports.get_kind(preview.kind)
     counts = preview.counts
     if show not in SHOW:
@@ -56,7 +56,15 @@ def _preview(preview: imports.Preview, token: str, show: str | None, error: str 
         "preview": preview, "kind": kind, "token": token, "counts": counts, "show": show,
         "rows": rows[:SHOW_LIMIT], "matching": len(rows), "error": error,
         "columns": [kind.column(key) for key in preview.columns],
-        "labels": {c.key: c.label for c in kind.columns}})
+        "labels": {c.key: c.label for c in kind.columns},
+        "chosen": chosen or {c.key: str(preview.mapping.get(c.key, "")) for c in kind.columns},
+        "missing_labels": [translate(kind.column(key).label, get_language()) for key in preview.missing],
+        "mapping_open": bool(mapping_error or preview.missing or preview.ignored), "mapping_error": mapping_error})
+
+
+def _choice(kind: str, data: dict[str, Any]) -> dict[str, int | None]:
+    """The mapping form: for each of our columns the index of a file column, or empty for none."""
+    return {c.key: parse_int(str(data.get(f"column-{c.key}", ""))) for c in imports.get_kind(kind).columns}
 
 
 class ImportPage(Controller):
@@ -94,7 +102,24 @@ class ImportPage(Controller):
     def preview(self, request: Request, token: FromPath[str]) -> Template:
         actor = web_actor(request)
         preview = drafts.load(_drafts_dir(request), actor, token)
+        if back := recall(request):  # a refused mapping: its choice and error, the draft as it was
+            chosen = {k[len("column-"):]: str(v) for k, v in back.values.items() if k.startswith("column-")}
+            return _preview(preview, token, None, status=back.status, chosen=chosen,
+                            mapping_error=" ".join(back.errors.values()))
         return _preview(preview, token, request.query_params.get("show"))
+
+    @post("/preview/{token:str}/columns", sync_to_thread=True)
+    def columns(self, request: Request, token: FromPath[str], data: Form) -> Redirect:
+        """The admin's choice of which file column holds which of ours; the draft is read again with it."""
+        actor = web_actor(request)
+        directory = _drafts_dir(request)
+        draft = drafts.load(directory, actor, token)
+        try:
+            remapped = imports.remap(actor, draft, _choice(draft.kind, data))
+        except ValidationError as exc:
+            return refuse(request, exc, dict(data), to=f"/import/preview/{token}", field="columns")
+        drafts.save(directory, actor, remapped, token)
+        return Redirect(f"/import/preview/{token}", status_code=303)
 
     @post("/preview/{token:str}", sync_to_thread=True)
     def confirm(self, request: Request, token: FromPath[str], data: Form) -> Template | Redirect:
