@@ -1,8 +1,8 @@
 """Reports: cartridges per branch and model, requests by type and status, lead times, SLA, backlog, trends.
 
 Every figure is one SQL aggregate over the actor's requests (`visibility.scope`), the same query on
-SQLite and PostgreSQL: sums and CASE counts, and percentiles by window functions (nearest rank: the
-value at position ceil(p * n) of the sorted values), so both engines give the same numbers. A period
+SQLite and PostgreSQL: sums and CASE counts, and percentiles (nearest rank) from per-minute counts,
+so both engines give the same numbers. A period
 is a range of the organisation's days (its time zone), turned into UTC bounds once. Archived requests
 count: the archive hides old requests from lists, not from history.
 
@@ -23,7 +23,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
 from helpdesk.core.visibility import current, scope
-from helpdesk.db.database import db, is_sqlite
+from helpdesk.db.database import is_sqlite
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -227,21 +227,32 @@ class LeadTimeRow:
 
 
 def _percentiles(actor: Actor, flt: ReportFilter, value: pw.Field, group: pw.Field | None) -> dict[Any, LeadTime]:
-    """Median and p90 (nearest rank) of `value` per group, in SQL: the same numbers on both engines."""
-    partition = [group] if group is not None else []
-    key = group.alias("g") if group is not None else pw.Value(0).alias("g")
-    inner = _where(Ticket.select(
-        key, value.alias("v"),
-        pw.fn.ROW_NUMBER().over(partition_by=partition, order_by=[value]).alias("rn"),
-        pw.fn.COUNT(Ticket.id).over(partition_by=partition).alias("n")), actor, flt).where(value.is_null(False))
-    ranked = inner.alias("ranked")
-    g, v, rn, n = ranked.c.g, ranked.c.v, ranked.c.rn, ranked.c.n
-    # ceil(p * n) in integers: (n * p% + 99) / 100, exact on both engines.
-    median = pw.fn.MAX(pw.Case(None, [(rn == (n * 50 + 99) / 100, v)], None))
-    p90 = pw.fn.MAX(pw.Case(None, [(rn == (n * 90 + 99) / 100, v)], None))
-    query = pw.Select(from_list=[ranked], columns=[g, pw.fn.MAX(n), median, p90]).group_by(g)
-    return {row[0]: LeadTime(int(row[1]), _int(row[2]), _int(row[3]))
-            for row in query.bind(db).tuples()}
+    """Median and p90 (nearest rank: the value at position ceil(p * n) of the sorted values) per group.
+
+    SQL counts the requests per group and value (a histogram of whole minutes, read from an index), and
+    the ranks are found here by walking each group's counts: exact, the same on both engines, and a few
+    thousand rows to read where ranking every request with window functions took seconds at a million."""
+    keys = [group] if group is not None else []  # overall: one group, keyed 0
+    query = _where(Ticket.select(*keys, value, pw.fn.COUNT(Ticket.id)), actor, flt).where(value.is_null(False))
+    histograms: dict[Any, list[tuple[int, int]]] = {}
+    for row in query.group_by(*keys, value).tuples():
+        histograms.setdefault(row[0] if group is not None else 0, []).append((int(row[-2]), int(row[-1])))
+    result = {}
+    for g, counts in histograms.items():
+        counts.sort()
+        total = sum(n for _, n in counts)
+        result[g] = LeadTime(total, _nearest_rank(counts, (total * 50 + 99) // 100),
+                             _nearest_rank(counts, (total * 90 + 99) // 100))
+    return result
+
+
+def _nearest_rank(counts: list[tuple[int, int]], rank: int) -> int:
+    seen = 0
+    for v, n in counts:
+        seen += n
+        if seen >= rank:
+            return v
+    return counts[-1][0]
 
 
 def _int(value: Any) -> int | None:

@@ -323,6 +323,10 @@ class Ticket(BaseModel):
             (("created_at", "branch", "status"), False), (("resolved_at", "branch"), False),
             (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
             (("archived", "status", "type", "branch"), False),
+            # SLA watch, per-day counts and lead-time histograms from the index alone (0022).
+            (("archived", "status", "accept_due_at"), False), (("archived", "status", "resolve_due_at"), False),
+            (("created_at", "archived"), False), (("resolved_at", "archived"), False),
+            (("created_at", "branch", "type", "accept_minutes", "resolve_minutes"), False),
         )
 
 
