@@ -326,7 +326,8 @@ class Ticket(BaseModel):
             # SLA watch, per-day counts and lead-time histograms from the index alone (0022).
             (("archived", "status", "accept_due_at"), False), (("archived", "status", "resolve_due_at"), False),
             (("created_at", "archived"), False), (("resolved_at", "archived"), False),
-            (("created_at", "branch", "type", "accept_minutes", "resolve_minutes"), False),
+            (("created_at", "branch", "type", "status", "accept_minutes", "resolve_minutes"), False),
+            (("created_at", "branch", "status", "accept_due_at", "accepted_at", "resolve_due_at", "resolved_at"), False),
         )
 
 

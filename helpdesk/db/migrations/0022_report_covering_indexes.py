@@ -4,8 +4,10 @@
   counts the open requests past (or near) a deadline from the index, where it read every current request.
 - (created_at, archived) and (resolved_at, archived): requests per day (dashboard) and per month (trend)
   are counted from the index alone.
-- (created_at, branch_id, type_id, accept_minutes, resolve_minutes): the lead times' histograms of a
-  period (grouped by branch, by type, or all) are read from the index alone.
+- (created_at, branch_id, type_id, status, accept_minutes, resolve_minutes): requests by type and status
+  and the lead times' histograms of a period (by branch, by type, or all) are read from the index alone.
+- (created_at, branch_id, status, accept_due_at, accepted_at, resolve_due_at, resolved_at): SLA
+  compliance per branch of a period, from the index alone.
 """
 
 
@@ -15,5 +17,8 @@ def up(migrator, db):
         migrator.add_index("ticket", ("archived", "status", "resolve_due_at")),
         migrator.add_index("ticket", ("created_at", "archived")),
         migrator.add_index("ticket", ("resolved_at", "archived")),
-        migrator.add_index("ticket", ("created_at", "branch_id", "type_id", "accept_minutes", "resolve_minutes")),
+        migrator.add_index("ticket", ("created_at", "branch_id", "type_id", "status", "accept_minutes",
+                                      "resolve_minutes")),
+        migrator.add_index("ticket", ("created_at", "branch_id", "status", "accept_due_at", "accepted_at",
+                                      "resolve_due_at", "resolved_at")),
     )
