@@ -8,6 +8,8 @@
   and the lead times' histograms of a period (by branch, by type, or all) are read from the index alone.
 - (created_at, branch_id, status, accept_due_at, accepted_at, resolve_due_at, resolved_at): SLA
   compliance per branch of a period, from the index alone.
+- order_line (ticket_id, cartridge_id, quantity): cartridges ordered and shipped per branch and model
+  sum the period's order lines from the index alone.
 """
 
 
@@ -21,4 +23,5 @@ def up(migrator, db):
                                       "resolve_minutes")),
         migrator.add_index("ticket", ("created_at", "branch_id", "status", "accept_due_at", "accepted_at",
                                       "resolve_due_at", "resolved_at")),
+        migrator.add_index("order_line", ("ticket_id", "cartridge_id", "quantity")),
     )
