@@ -1,8 +1,8 @@
 """Reports: cartridges per branch and model, requests by type and status, lead times, SLA, backlog, trends.
 
 Every figure is one SQL aggregate over the actor's requests (`visibility.scope`), the same query on
-SQLite and PostgreSQL: sums and CASE counts, and percentiles by window functions (nearest rank: the
-value at position ceil(p * n) of the sorted values), so both engines give the same numbers. A period
+SQLite and PostgreSQL: sums and CASE counts, and percentiles (nearest rank) from per-minute counts,
+so both engines give the same numbers. A period
 is a range of the organisation's days (its time zone), turned into UTC bounds once. Archived requests
 count: the archive hides old requests from lists, not from history.
 
@@ -13,6 +13,7 @@ and resolved (`Ticket.accept_minutes`, `resolve_minutes`; see `sla.store_duratio
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -139,6 +140,13 @@ def _where(query: pw.ModelSelect, actor: Actor, flt: ReportFilter, by: pw.Field 
     return query
 
 
+def _key(column: pw.Field) -> pw.Node:
+    """A column to group by, as an expression (unary plus): SQLite, without statistics, would otherwise
+    walk a whole index that starts with the column (to skip a sort) instead of the period's stretch of
+    the time's index; sorting the period's few groups is cheap. PostgreSQL reads it the same."""
+    return pw.NodeList((pw.SQL("+"), column), glue="")
+
+
 def _count_if(condition: pw.Expression) -> pw.Expression:
     return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
 
@@ -155,13 +163,19 @@ class CartridgeRow:
 
 
 def _line_sums(actor: Actor, flt: ReportFilter, group: pw.Field, by: pw.Field) -> dict[int, int]:
-    query = OrderLine.select(group, pw.fn.SUM(OrderLine.quantity)).join(Ticket)
-    query = _where(query, actor, flt, by=by)
+    # The period's requests as a subquery: both engines then read the order lines of those requests only
+    # (joined plainly, SQLite read every order line of every year first: 2 s at a million).
+    requests = _where(Ticket.select(Ticket.id), actor, flt, by=by)
     if by is Ticket.created_at:
-        query = query.where(Ticket.status != "cancelled")
+        requests = requests.where(Ticket.status != "cancelled")
+    key = _key(group)
+    query = OrderLine.select(key, pw.fn.SUM(OrderLine.quantity))
+    if group.model is Ticket:
+        query = query.join(Ticket)
+    query = query.where(OrderLine.ticket.in_(requests))
     if flt.cartridge_id is not None:
         query = query.where(OrderLine.cartridge == fields.db_id(flt.cartridge_id))
-    return {key: int(total or 0) for key, total in query.group_by(group).tuples()}
+    return {k: int(total or 0) for k, total in query.group_by(key).tuples()}
 
 
 def _cartridges(actor: Actor, flt: ReportFilter, group: pw.Field) -> tuple[dict[int, int], dict[int, int]]:
@@ -228,21 +242,36 @@ class LeadTimeRow:
 
 
 def _percentiles(actor: Actor, flt: ReportFilter, value: pw.Field, group: pw.Field | None) -> dict[Any, LeadTime]:
-    """Median and p90 (nearest rank) of `value` per group, in SQL: the same numbers on both engines."""
-    partition = [group] if group is not None else []
-    key = group.alias("g") if group is not None else pw.Value(0).alias("g")
-    inner = _where(Ticket.select(
-        key, value.alias("v"),
-        pw.fn.ROW_NUMBER().over(partition_by=partition, order_by=[value]).alias("rn"),
-        pw.fn.COUNT(Ticket.id).over(partition_by=partition).alias("n")), actor, flt).where(value.is_null(False))
-    ranked = inner.alias("ranked")
-    g, v, rn, n = ranked.c.g, ranked.c.v, ranked.c.rn, ranked.c.n
-    # ceil(p * n) in integers: (n * p% + 99) / 100, exact on both engines.
-    median = pw.fn.MAX(pw.Case(None, [(rn == (n * 50 + 99) / 100, v)], None))
-    p90 = pw.fn.MAX(pw.Case(None, [(rn == (n * 90 + 99) / 100, v)], None))
-    query = pw.Select(from_list=[ranked], columns=[g, pw.fn.MAX(n), median, p90]).group_by(g)
-    return {row[0]: LeadTime(int(row[1]), _int(row[2]), _int(row[3]))
-            for row in query.bind(db).tuples()}
+    """Median and p90 (nearest rank: the value at position ceil(p * n) of the sorted values) per group.
+
+    SQL counts the requests per group and minute (a histogram, read from an index) and the ranks are
+    found here by walking each group's counts: exact, the same on both engines, and a few thousand rows
+    to read where ranking every request with window functions took seconds at a million."""
+    keys = [_key(group)] if group is not None else []  # overall: one group, keyed 0
+    query = _where(Ticket.select(*keys, value, pw.fn.COUNT(Ticket.id)), actor, flt).where(value.is_null(False))
+    histograms: dict[Any, Counter[int]] = {}
+    for row in query.group_by(*keys, value).tuples():
+        histograms.setdefault(row[0] if group is not None else 0, Counter())[int(row[-2])] += int(row[-1])
+    return _ranks(histograms)
+
+
+def _ranks(histograms: dict[Any, Counter[int]]) -> dict[Any, LeadTime]:
+    result = {}
+    for g, counter in histograms.items():
+        counts = sorted(counter.items())
+        total = sum(counter.values())
+        result[g] = LeadTime(total, _nearest_rank(counts, (total * 50 + 99) // 100),
+                             _nearest_rank(counts, (total * 90 + 99) // 100))
+    return result
+
+
+def _nearest_rank(counts: list[tuple[int, int]], rank: int) -> int:
+    seen = 0
+    for v, n in counts:
+        seen += n
+        if seen >= rank:
+            return v
+    return counts[-1][0]
 
 
 def _int(value: Any) -> int | None:
@@ -310,8 +339,9 @@ def _sla_conditions(now: dt.datetime) -> dict[str, pw.Expression]:
 def sla_compliance(actor: Actor, flt: ReportFilter, now: dt.datetime | None = None) -> list[SlaRow]:
     """SLA compliance per branch for requests created in the period; the first row is the whole."""
     cond = _sla_conditions(now or utcnow())
-    query = _where(Ticket.select(Ticket.branch, *(_count_if(c) for c in cond.values())), actor, flt)
-    counts = {row[0]: [int(x or 0) for x in row[1:]] for row in query.group_by(Ticket.branch).tuples()}
+    branch = _key(Ticket.branch)
+    query = _where(Ticket.select(branch, *(_count_if(c) for c in cond.values())), actor, flt)
+    counts = {row[0]: [int(x or 0) for x in row[1:]] for row in query.group_by(branch).tuples()}
     branches = {b.id: b for b in Branch.select().where(Branch.id.in_(list(counts)))} if counts else {}
     rows = sorted((SlaRow(k, branches[k].name, *v) for k, v in counts.items() if k in branches),
                   key=lambda r: r.name)
@@ -369,8 +399,9 @@ class PrinterRow:
 def top_printers(actor: Actor, flt: ReportFilter, limit: int = 10) -> list[PrinterRow]:
     """The printers with most requests in the period (repairs, maintenance: whatever names a printer)."""
     count = pw.fn.COUNT(Ticket.id)
-    query = _where(Ticket.select(Ticket.printer, count), actor, flt).where(Ticket.printer.is_null(False))
-    rows = list(query.group_by(Ticket.printer).order_by(count.desc(), Ticket.printer).limit(limit).tuples())
+    printer = _key(Ticket.printer)
+    query = _where(Ticket.select(printer, count), actor, flt).where(Ticket.printer.is_null(False))
+    rows = list(query.group_by(printer).order_by(count.desc(), printer).limit(limit).tuples())
     printers = {p.id: p for p in Printer.select(Printer, PrinterModel, Branch).join(PrinterModel).switch(Printer)
                 .join(Branch).where(Printer.id.in_([r[0] for r in rows]))} if rows else {}
     return [PrinterRow(pid, printers[pid].model.name, printers[pid].inventory_number, printers[pid].location,

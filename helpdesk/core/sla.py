@@ -121,22 +121,26 @@ def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str | None:
 
 def sla_condition(state: str, now: dt.datetime) -> pw.Expression:
     """The SQL condition for requests in an SLA state (the list's filter, the views' counts)."""
+    accept_part, resolve_part = sla_condition_parts(state, now)
+    # The open statuses again, redundant for the result: the planner then reads a narrow index range
+    # (archived, status, deadlines: migration 0014) instead of every current request.
+    return Ticket.status.in_(("new", *_RESOLVING)) & (accept_part | resolve_part) & not_archived()
+
+
+def sla_condition_parts(state: str, now: dt.datetime) -> tuple[pw.Expression, pw.Expression]:
+    """`sla_condition` as its accept-deadline and resolve-deadline halves, disjoint by status: counted
+    apart, each reads its (archived, status, due) index instead of every current request."""
     accept, resolve = Ticket.accept_due_at, Ticket.resolve_due_at
     new, working = (Ticket.status == "new"), Ticket.status.in_(_RESOLVING)
     if state == "overdue":
-        cond = (new & (accept <= now)) | (working & (resolve <= now))
-    elif state == "due_soon":
+        return new & (accept <= now), working & (resolve <= now)
+    if state == "due_soon":
         soon = now + DUE_SOON
-        cond = (new & (accept > now) & (accept <= soon)) | (working & (resolve > now) & (resolve <= soon))
-    elif state == "ok":
+        return new & (accept > now) & (accept <= soon), working & (resolve > now) & (resolve <= soon)
+    if state == "ok":
         soon = now + DUE_SOON
-        cond = ((new & (accept.is_null() | (accept > soon)))
-                | (working & (resolve.is_null() | (resolve > soon))))
-    else:
-        raise ValueError(state)
-    # The open statuses again, redundant for the result: the planner then reads a narrow index range
-    # (archived, status, deadlines: migration 0014) instead of every current request.
-    return Ticket.status.in_(("new", *_RESOLVING)) & cond & not_archived()
+        return new & (accept.is_null() | (accept > soon)), working & (resolve.is_null() | (resolve > soon))
+    raise ValueError(state)
 
 
 # (level field, which statuses the deadline runs in, its due field, the kinds of its two notices)

@@ -326,6 +326,12 @@ class Ticket(BaseModel):
             (("archived", "status", "accept_due_at", "resolve_due_at"), False),
             (("assignee", "archived", "status"), False), (("author", "archived", "status"), False),
             (("branch", "archived", "updated_at"), False), (("warehouse", "archived", "updated_at"), False),
+            # SLA watch, per-day counts and lead-time histograms from the index alone (0022).
+            # (archived, status, accept_due_at) is the start of 0014's (archived, status, accept_due_at, resolve_due_at).
+            (("archived", "status", "resolve_due_at"), False),
+            (("created_at", "archived"), False), (("resolved_at", "archived"), False),
+            (("created_at", "branch", "type", "status", "accept_minutes", "resolve_minutes"), False),
+            (("created_at", "branch", "status", "accept_due_at", "accepted_at", "resolve_due_at", "resolved_at"), False),
         )
 
 
@@ -343,6 +349,10 @@ class OrderLine(BaseModel):
     ticket = pw.ForeignKeyField(Ticket, backref="lines", on_delete="RESTRICT")
     cartridge = pw.ForeignKeyField(CartridgeModel, backref="+", on_delete="RESTRICT")
     quantity = pw.IntegerField()
+
+    class Meta:
+        # Cartridge sums of a period's requests from the index alone (migration 0022).
+        indexes = ((("ticket", "cartridge", "quantity"), False),)
 
 
 class Comment(BaseModel):

@@ -69,12 +69,39 @@ def _lookups(lang: str) -> dict[str, dict[Any, Any]]:
 
 _ROW_COLUMNS = ("id, number, type_id, status, branch_id, author_id, assignee_id, priority, created_at, accept_due_at, "
                 "resolved_at, closed_at, description, resolve_due_at, reject_reason")
-_TIMES = (8, 9, 10, 11, 13)  # the columns above that hold times
+_HOUR = dt.timedelta(hours=1)
 
 
-def _as_time(value: Any) -> dt.datetime | None:
-    # SQLite hands back text; PostgreSQL a datetime already.
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+class LocalTimes:
+    """Naive UTC times (SQLite's text or PostgreSQL's datetimes) as naive local times, fast.
+
+    A zone's offset changes a few times a year, so it is looked up once per UTC hour and added: the same
+    result as `local()`, without three datetime conversions per cell (they were most of the export's time).
+    An hour during which the offset changes (never on the hour in some zones) is converted exactly."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.offsets: dict[Any, dt.timedelta | None] = {}
+
+    def _offset(self, hour_start: dt.datetime) -> dt.timedelta | None:
+        first = hour_start.replace(tzinfo=dt.UTC).astimezone(self.zone).utcoffset()
+        last = (hour_start + _HOUR - dt.timedelta(microseconds=1)).replace(tzinfo=dt.UTC).astimezone(
+            self.zone).utcoffset()
+        return first if first == last else None
+
+    def __call__(self, value: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            key: Any = value[:13]
+            value = dt.datetime.fromisoformat(value)
+        else:
+            key = (value.year, value.month, value.day, value.hour)
+        try:
+            offset = self.offsets[key]
+        except KeyError:
+            offset = self.offsets[key] = self._offset(value.replace(minute=0, second=0, microsecond=0))
+        return value + offset if offset is not None else local(value, self.zone)
 
 
 def request_rows(actor: Actor, flt: tickets.TicketFilter, lang: str,
@@ -83,45 +110,59 @@ def request_rows(actor: Actor, flt: tickets.TicketFilter, lang: str,
 
     The ids come first, in the list's order (a few bytes each); then each chunk's columns and order lines
     take two plain queries, whatever the number of rows (the old export ran one query per relation per
-    row). Rows are read as the driver gives them: building ORM rows cost more than writing the file."""
+    row). Rows are read as the driver gives them and turned into cells in one step each: building ORM
+    rows, or a datetime object per conversion, cost more than writing the file."""
     names = _lookups(lang)
     ids = [row[0] for row in db.execute(tickets.filtered(actor, flt).select(Ticket.id)).fetchall()]
     total = len(ids)
+    local_time = LocalTimes(names["zone"][None])
     for start in range(0, total, CHUNK):
         chunk = ids[start:start + CHUNK]
         listed = ",".join(str(int(i)) for i in chunk)  # integers from the database: safe to inline
-        rows = {}
-        for row in db.execute_sql(f"SELECT {_ROW_COLUMNS} FROM ticket WHERE id IN ({listed})").fetchall():
-            row = list(row)
-            for i in _TIMES:
-                row[i] = _as_time(row[i])
-            rows[row[0]] = row
+        rows = {row[0]: row for row in db.execute_sql(f"SELECT {_ROW_COLUMNS} FROM ticket WHERE id IN ({listed})")}
         lines: dict[int, list[tuple[int, int]]] = {}
         for ticket_id, cartridge_id, quantity in db.execute_sql(
                 f"SELECT ticket_id, cartridge_id, quantity FROM order_line WHERE ticket_id IN ({listed}) ORDER BY id"):
             lines.setdefault(ticket_id, []).append((cartridge_id, quantity))
+        row_of = _row_maker(names, local_time)
         for ticket_id in chunk:
-            yield _request_row(rows[ticket_id], lines.get(ticket_id, []), names)
+            yield row_of(rows[ticket_id], lines.get(ticket_id))
         if progress is not None:
             progress(min(start + CHUNK, total), total)
     if progress is not None and total == 0:
         progress(0, 0)
 
 
-def _request_row(r: Sequence[Any], lines: list[tuple[int, int]], names: dict[str, dict[Any, Any]]
-                 ) -> tuple[Any, ...]:
-    (_, number, type_id, status, branch_id, author_id, assignee_id, priority, created, accept_due, resolved,
-     closed, description, resolve_due, reject_reason) = r
-    branch_name, branch_code = names["branch"][branch_id]
-    zone = names["zone"][None]
-    users = names["user"]
-    lead = round((resolved - created).total_seconds() / 3600, 1) if resolved is not None else None
-    ordered = safe_cell("; ".join(f"{names['cartridge'].get(c, c)} × {q}" for c, q in lines)) if lines else ""
-    return (number, names["type"][type_id], names["status"][status], branch_name, users.get(author_id, ""),
-            users.get(assignee_id, "") if assignee_id else "", names["priority"].get(priority, priority),
-            local(created, zone), local(accept_due, zone), local(resolved, zone), local(closed, zone),
-            safe_cell(description), ordered, local(resolve_due, zone), lead, branch_code,
-            safe_cell(reject_reason or ""), sum(q for _, q in lines) if lines else None)
+def _row_maker(names: dict[str, dict[Any, Any]], local_time: LocalTimes
+               ) -> Callable[[Sequence[Any], list[tuple[int, int]] | None], tuple[Any, ...]]:
+    types, statuses, branches, users = names["type"], names["status"], names["branch"], names["user"]
+    priorities, cartridges = names["priority"], names["cartridge"]
+
+    def row_of(r: Sequence[Any], lines: list[tuple[int, int]] | None) -> tuple[Any, ...]:
+        (_, number, type_id, status, branch_id, author_id, assignee_id, priority, created, accept_due, resolved,
+         closed, description, resolve_due, reject_reason) = r
+        branch_name, branch_code = branches[branch_id]
+        created = local_time(created)
+        resolved = local_time(resolved)
+        # The local times differ by the offsets' difference only across a DST change: take UTC for the lead.
+        lead = (round((_utc(r[10]) - _utc(r[8])).total_seconds() / 3600, 1) if resolved is not None else None)
+        if lines:
+            ordered = safe_cell("; ".join(f"{cartridges.get(c, c)} × {q}" for c, q in lines))
+            quantity = sum(q for _, q in lines)
+        else:
+            ordered, quantity = "", None
+        return (number, types[type_id], statuses[status], branch_name, users.get(author_id, ""),
+                users.get(assignee_id, "") if assignee_id else "", priorities.get(priority, priority),
+                created, local_time(accept_due), resolved, local_time(closed),
+                safe_cell(description), ordered, local_time(resolve_due), lead, branch_code,
+                safe_cell(reject_reason or ""), quantity)
+
+    return row_of
+
+
+def _utc(value: Any) -> dt.datetime:
+    # SQLite hands back text; PostgreSQL a datetime already.
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def cover_rows(lang: str, filters: Sequence[tuple[str, str]], exported_at: dt.datetime | None = None
@@ -167,7 +208,7 @@ def write_requests(target: str | Path | BinaryIO, actor: Actor, flt: tickets.Tic
     field, value = translate(N_("Filter"), lang), translate(N_("Value"), lang)
     cover = [{field: name, value: shown} for name, shown in cover_rows(lang, request_filters(flt, lang), exported_at)]
     empty = dict.fromkeys(headers)
-    rows = (dict(zip(headers, row, strict=True)) for row in request_rows(actor, flt, lang, progress))
+    rows = (dict(zip(headers, row, strict=False)) for row in request_rows(actor, flt, lang, progress))
     first = next(rows, None)
     data = (r for r in ([first or empty], rows) for r in r)  # no request: the header still shows
     sheet, cover_name = translate(N_("Requests"), lang)[:31], translate(N_("Filters"), lang)[:31]
