@@ -24,7 +24,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
 from helpdesk.core.visibility import scope
-from helpdesk.db.database import db, is_sqlite
+from helpdesk.db.database import is_sqlite
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
