@@ -41,8 +41,28 @@ class Recalled:
     status: int
 
 
+# The refused form travels in the session cookie: browsers take ~4 KB per cookie and litestar joins more
+# than ten chunks in the wrong order (session-10 before session-2), so what is kept has a budget. The
+# longest text the program accepts is 4,000 characters: a value twice that comes back whole enough to trim.
+KEPT_VALUE_CHARS = 8_000
+KEPT_BYTES = 20_000  # all kept values together, as UTF-8; the largest are dropped first beyond it
+
+
 def _kept(value: Any) -> Any:
-    return [str(v) for v in value] if isinstance(value, list) else str(value)
+    return [str(v)[:KEPT_VALUE_CHARS] for v in value] if isinstance(value, list) else str(value)[:KEPT_VALUE_CHARS]
+
+
+def _size(value: Any) -> int:
+    return sum(len(v.encode()) for v in value) if isinstance(value, list) else len(value.encode())
+
+
+def _within_budget(kept: dict[str, Any]) -> dict[str, Any]:
+    total = sum(_size(v) for v in kept.values())
+    for key in sorted(kept, key=lambda k: _size(kept[k]), reverse=True):
+        if total <= KEPT_BYTES:
+            break
+        total -= _size(kept.pop(key))
+    return kept
 
 
 def refuse(request: Request, exc: DomainError | dict[str, str], values: dict[str, Any], to: str | None = None,
@@ -54,7 +74,7 @@ def refuse(request: Request, exc: DomainError | dict[str, str], values: dict[str
         raise exc
     errors = exc if isinstance(exc, dict) else field_errors(exc, field)
     target = to or request.url.path
-    kept = {k: _kept(v) for k, v in values.items() if not any(s in k for s in SECRET_KEYS)}
+    kept = _within_budget({k: _kept(v) for k, v in values.items() if not any(s in k for s in SECRET_KEYS)})
     path = target.split("?", 1)[0].split("#", 1)[0]
     request.set_session({**(request.session or {}), REFUSED: {"path": path, "values": kept, "errors": errors,
                                                              "status": status}})
