@@ -66,6 +66,6 @@ def test_owner_url_is_for_postgresql_only() -> None:
     with pytest.raises(ConfigError, match="HELPDESK_DATABASE_OWNER_URL"):
         load_settings(environ={"HELPDESK_DATABASE_OWNER_URL": "postgresql://owner@db/helpdesk"})
     settings = load_settings(environ={"HELPDESK_DATABASE_URL": "postgresql://app:pw@db/helpdesk",
-                                      "HELPDESK_DATABASE_OWNER_URL": "postgresql://owner:secret@db/helpdesk"})
+                                      "HELPDESK_DATABASE_OWNER_URL": "postgresql://owner:ownerpass@db/helpdesk"})
     assert settings.database_owner_url.startswith("postgresql://owner")
-    assert "secret" not in str(settings.redacted())
+    assert "ownerpass" not in str(settings.redacted())
