@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from helpdesk.core import audit, fields, outbox, stock
 from helpdesk.core.actors import STAFF_ROLES, Actor
-from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_, Forbidden, InvalidTransition, Label, ValidationError
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, may_be_assigned, require_active
@@ -156,12 +155,11 @@ def auto_close(days: int, now: dt.datetime | None = None) -> int:
 
 
 def staff_for(ticket: Ticket) -> list[User]:
-    """Who handles this request: the storekeepers of its warehouse, else the admins."""
-    people = cached("active_staff", _active_staff)
-    keepers = [u for u in people if u.role == "storekeeper" and u.warehouse_id == ticket.warehouse_id]
+    """Who handles this request: the storekeepers of its warehouse, else the admins.
+
+    Read every time, not cached: who is told (and on which channel: a Telegram id linked a second ago,
+    on this instance or another) decides whether a request is noticed, which a stale cache would not."""
+    people = list(User.select().where(User.active & ((User.role == "admin") | (
+        (User.role == "storekeeper") & (User.warehouse == ticket.warehouse_id)))).order_by(User.id))
+    keepers = [u for u in people if u.role == "storekeeper"]
     return keepers or [u for u in people if u.role == "admin"]
-
-
-def _active_staff() -> tuple[User, ...]:
-    # Every new request notifies them: read once, until a user changes (cache.py), not per request.
-    return tuple(User.select().where(User.active & User.role.in_(("admin", "storekeeper"))).order_by(User.id))
