@@ -411,6 +411,10 @@ def _drop_foreign_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, s
 def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: list[tuple[str, str]],
             foreign_keys: list[tuple[str, str, str]]) -> None:
     database.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")  # the server's memory: faster GIN builds
+    # The planner's statistics for the copied tables, before the statements that read them all (the search
+    # table's tsvectors are left to autovacuum).
+    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+                         .as_string(database.connection()))
     # The copied tables' keys and indexes first: the derived rows must not wait for their own.
     for table, definition in indexes:
         if table not in DERIVED:
@@ -430,9 +434,6 @@ def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: lis
             database.execute_sql(sql.SQL("SELECT setval(%s, coalesce(max({c}), 1), max({c}) IS NOT NULL) FROM {t}")
                                  .format(c=sql.Identifier(column), t=sql.Identifier(table))
                                  .as_string(database.connection()), (sequence,))
-    # The planner's statistics for the copied tables (the search table's tsvectors are left to autovacuum).
-    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
-                         .as_string(database.connection()))
 
 
 def _verify(database: peewee.PostgresqlDatabase, table: str, rows: int, checksum: int) -> TableCheck:

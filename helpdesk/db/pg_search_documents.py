@@ -40,5 +40,6 @@ SELECT d.id, d.doc, d.doc || d.notes FROM (
   JOIN people p ON p.branch_id = t.branch_id AND p.author_id = t.author_id
     AND p.assignee_id IS NOT DISTINCT FROM t.assignee_id
   LEFT JOIN comments c ON c.ticket_id = t.id
+  OFFSET 0  -- kept a subquery: pulled up, `doc` would be computed twice (once for staff_doc)
 ) d
 """
