@@ -103,7 +103,7 @@ def main() -> None:
                 report = json.loads(log.read_text().strip().splitlines()[-1])
                 assert not report["bad"] and report["rows"] == rows, report
                 extra = (f"; {report['tables']} tables verified, none differs\n    phases: schema "
-                         f"{report['schema']:.1f} s, COPY {report['copy']:.1f} s, indexes + search documents + "
+                         f"{report['schema']:.1f} s, COPY {report['copy']:.1f} s, keys + indexes + search documents + "
                          f"foreign keys + ANALYZE {report['index']:.1f} s, verification {report['verify']:.1f} s")
             print(f"{label:16} {seconds:7.1f} s  {rows / seconds:9,.0f} rows/s  peak RSS {rss:6.0f} MB{extra}")
         ours, theirs = results["helpdesk migrate"], results["pgloader"]

@@ -28,11 +28,12 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
+from helpdesk.db import pg_search_documents
 from helpdesk.db.database import apply_migrations
 from helpdesk.db.pg_canonical import pg_value, sqlite_value
 
 # Rebuilt from the copied rows instead of copied (SQLite keeps them in an FTS5 table of another shape).
-DERIVED = {"ticket_search": "SELECT helpdesk_search_refresh(ARRAY(SELECT id FROM ticket))"}
+DERIVED = {"ticket_search": pg_search_documents.BUILD}
 SKIPPED = {"schema_migration", *DERIVED}
 BATCH_BYTES = 1 << 20  # what goes to COPY at a time: memory stays bounded whatever the table's size
 REPORT_EVERY = 0.25  # seconds between progress reports
@@ -196,8 +197,8 @@ def copy_database(sqlite_path: Path, url: str, overwrite: bool = False,
                 _drop_everything(database)
             _check_migrations(source, database)
             tables = _plan(source, database)
-            indexes = _drop_indexes(database)
             foreign_keys = _drop_foreign_keys(database)
+            indexes = _drop_keys(database) + _drop_indexes(database)
             copied = _copy_tables(source, database, tables, report, started)
             report(Progress("index", done=sum(t.rows for t in tables), total=sum(t.rows for t in tables)))
             _finish(database, [t.name for t in tables], indexes, foreign_keys)
@@ -298,7 +299,10 @@ def _copy_tables(source: sqlite3.Connection, database: peewee.PostgresqlDatabase
     results = []
     for table in tables:
         select = " || char(9) || ".join(sqlite_value(c, t) for c, t in table.columns)
-        copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        # FREEZE: the table was created (and emptied) in this transaction, so its rows may be written as
+        # already visible to all; the index builds, checks and verification that read them later skip the
+        # per-row visibility work. Should the transaction fail, the rows go with it as any others.
+        copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FREEZE)").format(
             sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c, _ in table.columns))
         checksum = 0
         count = 0
@@ -367,6 +371,20 @@ def _progress(table: _Table, table_done: int, done: int, total: int, started: fl
                     (total - done) / rate if rate else None)
 
 
+def _drop_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
+    """Drop the primary keys and unique constraints (the foreign keys that need them are gone already): as
+    with the other indexes, one build over all rows after the copy is cheaper than keeping them current,
+    and adding them back checks every row's uniqueness just the same."""
+    rows = database.execute_sql(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), t.relname FROM pg_constraint c "
+        "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype IN ('p', 'u') "
+        "AND c.connamespace = current_schema()::regnamespace").fetchall()
+    for table, name, _, _ in rows:
+        database.execute_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return [(relname, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for table, name, definition, relname in rows]
+
+
 def _drop_indexes(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
     """Drop the indexes that back no constraint; `_finish` builds them again from their definitions,
     once over all rows, which is much faster than keeping them current row by row."""
@@ -393,7 +411,11 @@ def _drop_foreign_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, s
 def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: list[tuple[str, str]],
             foreign_keys: list[tuple[str, str, str]]) -> None:
     database.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")  # the server's memory: faster GIN builds
-    # The copied tables' indexes first: the derived rows are built from them (comments by request, say).
+    # The planner's statistics for the copied tables, before the statements that read them all (the search
+    # table's tsvectors are left to autovacuum).
+    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+                         .as_string(database.connection()))
+    # The copied tables' keys and indexes first: the derived rows must not wait for their own.
     for table, definition in indexes:
         if table not in DERIVED:
             database.execute_sql(definition)
@@ -412,9 +434,6 @@ def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: lis
             database.execute_sql(sql.SQL("SELECT setval(%s, coalesce(max({c}), 1), max({c}) IS NOT NULL) FROM {t}")
                                  .format(c=sql.Identifier(column), t=sql.Identifier(table))
                                  .as_string(database.connection()), (sequence,))
-    # The planner's statistics for the copied tables (the search table's tsvectors are left to autovacuum).
-    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
-                         .as_string(database.connection()))
 
 
 def _verify(database: peewee.PostgresqlDatabase, table: str, rows: int, checksum: int) -> TableCheck:
