@@ -101,3 +101,14 @@ def test_rank_is_fields_first_then_newest_and_stops_at_the_limit(org: Org, found
     found["newer"] = newer
     assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "newer", "scanner"]
     assert [found["hp"].id, found["jam"].id] == search.ranked(org.actor("alice"), "принтер", limit=2)
+
+
+def test_same_results_past_the_newest_window(org: Org, found: dict[str, Ticket],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL reads matches older than the scope's newest WINDOW requests from the GIN index."""
+    cases = [(p, t) for p in ("alice", "bob", "sam", "sue") for t in ("принтер", "код", "mail", "скан", "факс")]
+    expected = {case: _numbers(org, *case) for case in cases}
+    monkeypatch.setattr(search, "WINDOW", 1)
+    assert {case: _numbers(org, *case) for case in cases} == expected
+    assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "scanner"]
+    assert _names(found, _numbers(org, "sue", "код")) == ["toner"]  # a note: staff only, second rank
