@@ -12,6 +12,7 @@ order and stop at the limit, so a word found in half a million requests costs wh
 
 from __future__ import annotations
 
+import math
 import re
 
 import peewee as pw
@@ -29,6 +30,7 @@ WORD = re.compile(r"[^\W_]+")  # letters and digits: the tokenizers split at "_"
 # searched as the prefix without the final vowels, so it also finds «принтер», «картридж».
 RUSSIAN_ENDING = re.compile(r"(?<=[а-я]{4})[аеиоуыэюяьй]{1,2}$")
 WINDOW = 5000  # PostgreSQL: the scope's newest requests checked one by one before the GIN index is read
+MAX_WALK = 20000  # PostgreSQL: the longest walk on that a first window's density may ask for
 PREFIX = 5  # the longest prefix index of migration 0013: longer words are searched by their first 5 letters
 MAIN_COLUMNS = "{number description people}"  # the first rank (FTS5 column filter)
 PUBLIC_COLUMNS = "{number description people comments}"  # all but the notes
@@ -101,22 +103,34 @@ def _newest_sqlite(query: pw.ModelSelect, match: str, limit: int) -> list[int]:
 def _newest_postgres(query: pw.ModelSelect, column: str, tsquery: str, limit: int) -> list[int]:
     # The plan is chosen here, not by the planner, whose guess of a prefix query's matches is often far
     # off (it walked a whole scope for a word found in a few of its requests, 0.5-1.5 s at a million).
-    # First the scope's newest WINDOW requests, checked one by one: a common word fills the list there.
-    # Short of that, the older matches come from the GIN index, joined with the scope afterwards.
-    scope_sql, params = query.order_by(Ticket.id.desc()).limit(WINDOW).sql()
-    matches, oldest, walked = db.execute_sql(
-        f"WITH recent AS MATERIALIZED ({scope_sql}) SELECT ARRAY(SELECT r.id FROM recent r JOIN ticket_search s "
-        f"ON s.ticket_id = r.id WHERE s.{column} @@ to_tsquery('russian', %s) ORDER BY r.id DESC LIMIT %s), "
-        "min(id), count(*) FROM recent", [*params, tsquery, limit]).fetchone()
-    if len(matches) >= limit or walked < WINDOW:
-        return matches
+    # The scope's newest WINDOW requests are checked one by one: a common word fills the list there.
+    # Short of that, the density found says how far to walk on (once, up to MAX_WALK requests); past
+    # that, the older matches come from the GIN index, joined with the scope afterwards.
+    found: list[int] = []
+    below, size = None, WINDOW
+    for _ in range(2):
+        window = query if below is None else query.where(Ticket.id < below)
+        scope_sql, params = window.order_by(Ticket.id.desc()).limit(size).sql()
+        matches, oldest, walked = db.execute_sql(
+            f"WITH recent AS MATERIALIZED ({scope_sql}) SELECT ARRAY(SELECT r.id FROM recent r JOIN ticket_search s "
+            f"ON s.ticket_id = r.id WHERE s.{column} @@ to_tsquery('russian', %s) ORDER BY r.id DESC LIMIT %s), "
+            "min(id), count(*) FROM recent", [*params, tsquery, limit - len(found)]).fetchone()
+        found += matches
+        if len(found) >= limit or walked < size:
+            return found
+        below = oldest
+        if not matches:
+            break
+        size = math.ceil((limit - len(found)) * walked / len(matches) * 1.5)
+        if size > MAX_WALK:
+            break
     scope_sql, params = query.sql()
     older = db.execute_sql(
         f"WITH matched AS MATERIALIZED (SELECT ticket_id FROM ticket_search WHERE {column} @@ "
         f"to_tsquery('russian', %s) AND ticket_id < %s) SELECT q.id FROM ({scope_sql}) q "
         "JOIN matched m ON m.ticket_id = q.id ORDER BY q.id DESC LIMIT %s",
-        [tsquery, oldest, *params, limit - len(matches)]).fetchall()
-    return matches + [row[0] for row in older]
+        [tsquery, below, *params, limit - len(found)]).fetchall()
+    return found + [row[0] for row in older]
 
 
 def ranked(actor: Actor, text: str, within: pw.ModelSelect | None = None, *, branch_id: int | None = None,
