@@ -112,8 +112,10 @@ def _newest_postgres(query: pw.ModelSelect, column: str, tsquery: str, limit: in
         window = query if below is None else query.where(Ticket.id < below)
         scope_sql, params = window.order_by(Ticket.id.desc()).limit(size).sql()
         matches, oldest, walked = db.execute_sql(
-            f"WITH recent AS MATERIALIZED ({scope_sql}) SELECT ARRAY(SELECT r.id FROM recent r JOIN ticket_search s "
-            f"ON s.ticket_id = r.id WHERE s.{column} @@ to_tsquery('russian', %s) ORDER BY r.id DESC LIMIT %s), "
+            # docs is materialized too: the match is checked on each of those rows, never from the index.
+            f"WITH recent AS MATERIALIZED ({scope_sql}), docs AS MATERIALIZED (SELECT r.id, s.{column} AS doc "
+            "FROM recent r JOIN ticket_search s ON s.ticket_id = r.id) SELECT ARRAY(SELECT id FROM docs "
+            "WHERE doc @@ to_tsquery('russian', %s) ORDER BY id DESC LIMIT %s), "
             "min(id), count(*) FROM recent", [*params, tsquery, limit - len(found)]).fetchone()
         found += matches
         if len(found) >= limit or walked < size:
