@@ -8,6 +8,8 @@ Ranking: requests whose number, description or names hold every word come first,
 need their comments (or notes) too; newest first within each. Both are read from the index in id
 order and stop at the limit, so a word found in half a million requests costs what a rare one does
 (bm25 or ts_rank would score every match first: 10-100 ms per thousand here).
+On PostgreSQL the newest requests are read in id order and the GIN index answers the older ones
+(_newest_postgres).
 """
 
 from __future__ import annotations
