@@ -71,9 +71,13 @@ def measure(url: str, samples: int) -> None:
             p50, p95 = percentiles(listed)
             print(f"  {role:12s}{what:22s}{text[:21]:22s}{found:7d}{p50 * 1000:9.1f}{p95 * 1000:9.1f}"
                   f"{percentiles(with_archive)[1] * 1000:14.1f}{percentiles(ids)[1] * 1000:9.1f}", flush=True)
+    anchor, _ = _time(lambda: db.execute_sql("SELECT 1").fetchone()[0], samples * 10)
+    a50, a95 = percentiles(anchor)
+    print(f"  anchor: bare SELECT 1 round trip p50 {a50 * 1000:.2f} ms   p95 {a95 * 1000:.2f} ms")
     for name, values in everything.items():
         p50, p95 = percentiles(values)
-        print(f"  overall {name:14s} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   ({len(values)} samples)")
+        print(f"  overall {name:14s} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   ({len(values)} samples)"
+              f"   p95 = {p95 / a95:,.0f} x anchor")
     close_database()
 
 

@@ -101,3 +101,16 @@ def test_rank_is_fields_first_then_newest_and_stops_at_the_limit(org: Org, found
     found["newer"] = newer
     assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "newer", "scanner"]
     assert [found["hp"].id, found["jam"].id] == search.ranked(org.actor("alice"), "принтер", limit=2)
+
+
+@pytest.mark.parametrize("max_walk", [1, 20000], ids=["gin-index", "walk-on"])
+def test_same_results_past_the_newest_window(org: Org, found: dict[str, Ticket], max_walk: int,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL walks on past the scope's newest WINDOW requests, or reads older matches from the index."""
+    cases = [(p, t) for p in ("alice", "bob", "sam", "sue") for t in ("принтер", "код", "mail", "скан", "факс")]
+    expected = {case: _numbers(org, *case) for case in cases}
+    monkeypatch.setattr(search, "WINDOW", 1)
+    monkeypatch.setattr(search, "MAX_WALK", max_walk)
+    assert {case: _numbers(org, *case) for case in cases} == expected
+    assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "scanner"]
+    assert _names(found, _numbers(org, "sue", "код")) == ["toner"]  # a note: staff only, second rank
