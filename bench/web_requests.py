@@ -1,14 +1,12 @@
-"""The requests list and API create-request throughput with 100k and 1M requests in the database.
+"""The requests list with 100k and 1M requests in the database (create throughput: bench/api_create.py).
 
     python bench/web_requests.py [--sizes 100k,1M] [--database sqlite|postgres] [--pg-dsn DSN]
-                                 [--samples 20] [--seconds 10] [--concurrency 8] [--cache-dir DIR]
-                                 [--migrate-to NAME] [--no-create]
+                                 [--samples 20] [--cache-dir DIR] [--migrate-to NAME]
 
 Each size's database is generated once (see _dataset.py) and cached; every run works on a copy. The list
 is measured in-process on the real app (as tests/web/conftest.py builds it): server time is taken around
 the app's ASGI handler, from a request's arrival to its last body byte, for typical filtered views as an
-admin, a storekeeper and a branch user. Create throughput runs `helpdesk serve` and bench/plain_app.py as
-uvicorn processes, as bench/api_create.py does. `--migrate-to` stops the list's schema at an older
+admin, a storekeeper and a branch user. `--migrate-to` stops the list's schema at an older
 migration (e.g. 0004_bot_state), to measure the list before a later index migration on the same data.
 """
 
@@ -17,9 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -29,16 +24,10 @@ from typing import Any
 
 import _dataset
 from _common import (
-    ROOT,
-    clean_env,
     dataset_arguments,
     each_dataset,
     percentiles,
-    start_server,
-    stop_server,
-    wait_up,
 )
-from api_create import load
 from litestar.testing import TestClient
 
 from helpdesk import runtime
@@ -47,7 +36,6 @@ from helpdesk.core import people
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import apply_migrations, close_database, db, init_database
 from helpdesk.db.models import AuditEvent, Branch, Comment, OrderLine, Setting, Ticket, User
-from tests.support.postgres import free_port
 
 WARMUP = 2
 ROLES = ("admin", "storekeeper", "branch")
@@ -167,33 +155,6 @@ def _total(page: str) -> int:
     return int(match.group(1))
 
 
-def measure_create(url: str, seconds: float, concurrency: int) -> tuple[tuple[float, list[float]], ...]:
-    """helpdesk's POST /api/v1/requests (a branch user's token) next to the plain Litestar endpoint."""
-    init_database(url)  # whatever --migrate-to held back: the server runs the current schema
-    secret = people.issue_token(Actor.system("cli"), User.get(User.username == "bench-branch"), "create").secret
-    close_database()
-    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-create-"))  # the server's queue, logs, uploads
-    ports = free_port(), free_port()
-    servers = [
-        start_server(data_dir, ports[0], env=clean_env(HELPDESK_DATABASE_URL=url)),
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "plain_app:app",
-                          "--port", str(ports[1]), "--log-level", "warning", "--no-access-log"], cwd=ROOT,
-                         env=clean_env()),
-    ]
-    try:
-        wait_up(f"http://127.0.0.1:{ports[0]}/healthz")
-        wait_up(f"http://127.0.0.1:{ports[1]}/items")
-        body = {"type": "it_help", "description": "Mail client does not start"}
-        plain = load(f"http://127.0.0.1:{ports[1]}/items", body, {}, seconds, concurrency)
-        api = load(f"http://127.0.0.1:{ports[0]}/api/v1/requests", body, {"Authorization": f"Bearer {secret}"},
-                   seconds, concurrency)
-    finally:
-        for server in servers:
-            stop_server(server)
-        shutil.rmtree(data_dir, ignore_errors=True)
-    return plain, api
-
-
 def describe(url: str) -> str:
     init_database(url, migrate=False)
     tickets = Ticket.select().count()
@@ -228,10 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     dataset_arguments(parser)
     parser.add_argument("--samples", type=int, default=20, help="timed requests per list view")
-    parser.add_argument("--seconds", type=float, default=10, help="create-request load per server")
-    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--migrate-to", help="measure the list on the schema up to this migration")
-    parser.add_argument("--no-create", action="store_true", help="skip the create-request throughput")
     args = parser.parse_args()
     for label, data in each_dataset(args.sizes, args.database, args.cache_dir, args.pg_dsn):
         print(f"  {describe(data.url)}")
@@ -239,16 +197,6 @@ def main() -> None:
         print(f"  {schema}")
         print(f"requests list, {label}: server time over {args.samples} samples per view")
         report(plan)
-        if not args.no_create:
-            (plain_rate, plain_lat), (api_rate, api_lat) = measure_create(data.url, args.seconds,
-                                                                          args.concurrency)
-            print(f"API create-request vs plain Litestar JSON endpoint, {label} ({args.concurrency} clients, "
-                  f"{args.seconds:g}s each)")
-            for name, rate, lat in (("plain Litestar", plain_rate, plain_lat),
-                                    ("helpdesk API", api_rate, api_lat)):
-                p50, p95 = percentiles(lat)
-                print(f"  {name:15s} {rate:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms")
-            print(f"  ratio API / plain: {api_rate / plain_rate:.2f}")
 
 
 if __name__ == "__main__":
