@@ -170,6 +170,11 @@ class Settings:
         return self.data_dir / "backups"
 
     @property
+    def reports_dir(self) -> Path:
+        """Scheduled reports' files, kept a while for their emails' retries."""
+        return self.data_dir / "reports"
+
+    @property
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
 

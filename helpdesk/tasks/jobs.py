@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from huey import Huey, crontab
@@ -70,16 +69,12 @@ def close_transports(transports: dict[str, Transport]) -> None:
 
 def send_scheduled(settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
     """Scheduled reports and the daily digest whose time has come (each claimed once, see their modules)."""
-    return {"reports": scheduled_reports.run_due(reports_dir(settings), now), "digests": digest.send_due(now)}
-
-
-def reports_dir(settings: Settings) -> Path:
-    return settings.data_dir / "reports"
+    return {"reports": scheduled_reports.run_due(settings.reports_dir, now), "digests": digest.send_due(now)}
 
 
 def prune_report_files(settings: Settings, keep_days: int = REPORT_FILES_DAYS) -> int:
     """Built report files are kept a while (retries of their emails need them), then removed."""
-    folder = reports_dir(settings)
+    folder = settings.reports_dir
     if not folder.is_dir():
         return 0
     cutoff = time.time() - keep_days * 86400

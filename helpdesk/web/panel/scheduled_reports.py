@@ -12,7 +12,6 @@ from helpdesk.core.lifecycle import STATUS_LABELS, STATUSES
 from helpdesk.core.report_registry import REPORTS
 from helpdesk.core.visibility import visible_branches
 from helpdesk.i18n import get_language
-from helpdesk.tasks.jobs import reports_dir
 from helpdesk.web.panel.forms import recall, refuse, web_actor
 from helpdesk.web.panel.session import Form
 from helpdesk.web.services import services_of
@@ -62,7 +61,7 @@ def send_schedule_now(request: Request, schedule_id: FromPath[int]) -> Redirect:
     """The report goes out at once through the same code as its scheduled run; the next run stays."""
     try:
         count = scheduled_reports.send_now(web_actor(request), schedule_id,
-                                           reports_dir(services_of(request).settings))
+                                           services_of(request).settings.reports_dir)
     except DomainError as exc:
         return refuse(request, exc, {}, to=PATH)
     return Redirect(f"{PATH}?sent={count}", status_code=303)
