@@ -29,31 +29,8 @@ def _nice_max(value: int) -> int:
 
 def daily_bars(days: Sequence[Day], label: str, created_label: str, resolved_label: str) -> Markup:
     """Created (blue) and resolved (green) side by side per day, with the axis and a legend."""
-    top = _nice_max(max([d.created for d in days] + [d.resolved for d in days] + [1]))
-    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = plot_w / max(len(days), 1)
-    bar = max(slot * 0.38, 1.0)
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
-             f'<title>{escape(label)}</title>']
-    for tick in (0, top // 2, top):
-        y = PAD_TOP + plot_h - plot_h * tick / top
-        parts.append(f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="axis" x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
-    for i, day in enumerate(days):
-        x = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
-        for j, (value, css, what) in enumerate(((day.created, "created", created_label),
-                                                (day.resolved, "resolved", resolved_label))):
-            h = plot_h * value / top
-            y = PAD_TOP + plot_h - h
-            parts.append(f'<rect class="{css}" x="{x + j * bar:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}">'
-                         f'<title>{day.day:%d.%m}: {escape(what)} {value}</title></rect>')
-        if i % 5 == 0 or i == len(days) - 1:
-            parts.append(f'<text class="axis" x="{x + bar:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
-                         f'{day.day:%d.%m}</text>')
-    parts.append("</svg>")
-    legend = (f'<div class="legend"><span class="key created"></span>{escape(created_label)}'
-              f'<span class="key resolved"></span>{escape(resolved_label)}</div>')
-    return Markup("".join(parts) + legend)
+    return _paired_bars([(f"{d.day:%d.%m}", d.created, d.resolved) for d in days], label, created_label,
+                        resolved_label, every=5, least=0.0)
 
 
 def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[str] | None = None) -> Markup:
@@ -83,9 +60,16 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], label: str, href: Sequence[
 def month_bars(months: Sequence[tuple[str, int, int]], label: str, created_label: str, resolved_label: str,
                href: Sequence[str] | None = None) -> Markup:
     """Created (blue) and resolved (green) per month, each month's pair linked to its requests."""
-    top = _nice_max(max([m[1] for m in months] + [m[2] for m in months] + [1]))
+    return _paired_bars(months, label, created_label, resolved_label, href=href, every=1, least=0.5)
+
+
+def _paired_bars(groups: Sequence[tuple[str, int, int]], label: str, created_label: str, resolved_label: str,
+                 href: Sequence[str] | None = None, every: int = 1, least: float = 0.0) -> Markup:
+    """A created and a resolved bar per (name, created, resolved), an axis label every `every` groups (and
+    the last), bars at least `least` high; with `href`, each group links to its requests."""
+    top = _nice_max(max([g[1] for g in groups] + [g[2] for g in groups] + [1]))
     plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = plot_w / max(len(months), 1)
+    slot = plot_w / max(len(groups), 1)
     bar = max(slot * 0.38, 1.0)
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
              f'<title>{escape(label)}</title>']
@@ -93,19 +77,21 @@ def month_bars(months: Sequence[tuple[str, int, int]], label: str, created_label
         y = PAD_TOP + plot_h - plot_h * tick / top
         parts.append(f'<line class="grid" x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
                      f'<text class="axis" x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
-    for i, (name, created, resolved) in enumerate(months):
+    for i, (name, created, resolved) in enumerate(groups):
         x = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
         pair = []
         for j, (value, css, what) in enumerate(((created, "created", created_label),
                                                 (resolved, "resolved", resolved_label))):
             h = plot_h * value / top
             pair.append(f'<rect class="{css}" x="{x + j * bar:.1f}" y="{PAD_TOP + plot_h - h:.1f}" width="{bar:.1f}" '
-                        f'height="{max(h, 0.5):.1f}"><title>{escape(name)}: {escape(what)} {value}</title></rect>')
+                        f'height="{max(h, least):.1f}"><title>{escape(name)}: {escape(what)} {value}</title></rect>')
         group = "".join(pair)
         if href is not None:
             group = f'<a href="{escape(href[i])}">{group}</a>'
-        parts.append(group + f'<text class="axis" x="{x + bar:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
-                             f'{escape(name)}</text>')
+        if i % every == 0 or i == len(groups) - 1:
+            group += (f'<text class="axis" x="{x + bar:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
+                      f'{escape(name)}</text>')
+        parts.append(group)
     parts.append("</svg>")
     legend = (f'<div class="legend"><span class="key created"></span>{escape(created_label)}'
               f'<span class="key resolved"></span>{escape(resolved_label)}</div>')
