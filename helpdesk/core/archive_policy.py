@@ -16,9 +16,10 @@ from helpdesk.core.cache import cached, invalidate
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
 from helpdesk.core.lifecycle import TERMINAL_STATUSES
+from helpdesk.core.org_settings import store_value, stored_value
 from helpdesk.core.tickets import DEFAULT_ARCHIVE_POLICY
 from helpdesk.db.database import write_transaction
-from helpdesk.db.models import Setting, utcnow
+from helpdesk.db.models import Setting
 
 log = logging.getLogger(__name__)
 KEY = "archive_policy"
@@ -29,8 +30,8 @@ MAX_DAYS = 3650
 def current() -> dict[str, int]:
     """Days per final status (closed, rejected, cancelled)."""
     def load() -> dict[str, int]:
-        row = Setting.get_or_none(Setting.key == KEY)
-        saved = row.value if row is not None and isinstance(row.value, dict) else {}
+        stored = stored_value(KEY)
+        saved = stored if isinstance(stored, dict) else {}
         return {status: int(saved.get(status, days)) for status, days in DEFAULT_ARCHIVE_POLICY.items()}
     return cached(KEY, load)
 
@@ -39,8 +40,7 @@ def _store(actor: Actor, policy: dict[str, int]) -> None:
     before = current()
     old, new = audit.diff(before, policy)
     with write_transaction():
-        if not Setting.update(value=policy, updated_at=utcnow()).where(Setting.key == KEY).execute():
-            Setting.create(key=KEY, value=policy)
+        store_value(KEY, policy)
         if new:
             audit.record(actor, "archive_policy_save", entity="settings", entity_id="archive", before=old, after=new)
     invalidate()

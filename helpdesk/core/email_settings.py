@@ -15,8 +15,8 @@ from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.cache import invalidate
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
+from helpdesk.core.org_settings import store_value, stored_value
 from helpdesk.db.database import write_transaction
-from helpdesk.db.models import Setting, utcnow
 
 SECURITIES = ("starttls", "ssl", "none")
 PASSWORD_KEY = "smtp_password_sealed"
@@ -37,13 +37,8 @@ class SmtpForm:
 
 
 def _value(key: str) -> str:
-    row = Setting.get_or_none(Setting.key == key)
-    return str(row.value) if row is not None and row.value is not None else ""
-
-
-def _put(key: str, value: str | None) -> None:
-    if not Setting.update(value=value, updated_at=utcnow()).where(Setting.key == key).execute():
-        Setting.create(key=key, value=value)
+    value = stored_value(key)
+    return str(value) if value is not None else ""
 
 
 def saved(secret_key: bytes) -> dict[str, str | None]:
@@ -96,13 +91,13 @@ def save(actor: Actor, secret_key: bytes, form: SmtpForm) -> None:
     before = {key: _value(key) for key in PLAIN_KEYS}
     with write_transaction():
         for key, value in after.items():
-            _put(key, value)
+            store_value(key, value)
         password_change = ""
         if form.forget_password:
-            _put(PASSWORD_KEY, None)
+            store_value(PASSWORD_KEY, None)
             password_change = "forgotten"
         elif form.password:
-            _put(PASSWORD_KEY, sealing.seal(secret_key, form.password))
+            store_value(PASSWORD_KEY, sealing.seal(secret_key, form.password))
             password_change = "set"
         old, new = audit.diff(before, after)
         if password_change:  # that it changed, never the password

@@ -14,7 +14,7 @@ from helpdesk.config import OneCSettings
 from helpdesk.core import audit, fields
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, ValidationError
-from helpdesk.core.org_settings import _put, _value
+from helpdesk.core.org_settings import store_value, stored_value
 from helpdesk.db.database import write_transaction
 from helpdesk.integrations.onec import PRESETS, Connection
 from helpdesk.logs import protect
@@ -40,14 +40,14 @@ class Effective:
 
 
 def saved() -> dict[str, object]:
-    value = _value(KEY)
+    value = stored_value(KEY)
     return dict(value) if isinstance(value, dict) else {}
 
 
 def effective(base: OneCSettings, secret_key: bytes) -> Effective:
     chosen = {name: value for name, value in saved().items()
               if name in (*TEXT_FIELDS, "sync_minutes") and value not in ("", None)}
-    sealed = _value(PASSWORD_KEY)
+    sealed = stored_value(PASSWORD_KEY)
     password = sealing.unseal(secret_key, str(sealed)) if sealed else None
     if password:
         chosen["password"] = password
@@ -95,11 +95,11 @@ def save(actor: Actor, secret_key: bytes, values: dict[str, str], password: str 
         new["sync_minutes"] = number
     before = saved()
     with write_transaction():
-        _put(KEY, new)
+        store_value(KEY, new)
         if password:
-            _put(PASSWORD_KEY, sealing.seal(secret_key, password))
+            store_value(PASSWORD_KEY, sealing.seal(secret_key, password))
         elif forget_password:
-            _put(PASSWORD_KEY, None)
+            store_value(PASSWORD_KEY, None)
         old, changed = audit.diff({k: before.get(k) for k in new}, new)
         if password or forget_password:
             changed["password"] = "set" if password else "cleared"  # never the password itself

@@ -18,7 +18,7 @@ from typing import Any
 from helpdesk.config import OneCSettings
 from helpdesk.core import audit, onec_settings
 from helpdesk.core.actors import Actor, require_admin
-from helpdesk.core.org_settings import _put, _value
+from helpdesk.core.org_settings import store_value, stored_value
 from helpdesk.db.database import db, is_sqlite, write_transaction
 from helpdesk.db.models import CartridgeModel, OnecItem, Stock, Warehouse, utcnow
 from helpdesk.i18n import translate
@@ -131,7 +131,7 @@ def refresh_items(actor: Actor, base: OneCSettings, secret_key: bytes) -> tuple[
 # --- the sync --------------------------------------------------------------------------------------
 
 def last_outcome() -> dict[str, Any] | None:
-    value = _value(STATE_KEY)
+    value = stored_value(STATE_KEY)
     return dict(value) if isinstance(value, dict) else None
 
 
@@ -141,7 +141,7 @@ def _save_outcome(outcome: Outcome) -> None:
     # The time of the last good sync survives failures: it is what the figures' age is counted from.
     state["ok_at"] = state["at"] if outcome.state != "error" else previous.get("ok_at")
     with write_transaction():
-        _put(STATE_KEY, state)
+        store_value(STATE_KEY, state)
 
 
 def _write(pairs: dict[tuple[int, int], int], now: dt.datetime) -> int:

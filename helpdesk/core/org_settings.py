@@ -35,12 +35,14 @@ class General:
     timezone: str
 
 
-def _value(key: str) -> object:
+def stored_value(key: str) -> object:
+    """A value saved in the `setting` table (None when nothing is saved under `key`)."""
     row = Setting.get_or_none(Setting.key == key)
     return row.value if row is not None else None
 
 
-def _put(key: str, value: object) -> None:
+def store_value(key: str, value: object) -> None:
+    """Save `value` under `key` (inside the caller's transaction, if any)."""
     updated = Setting.update(value=value, updated_at=utcnow()).where(Setting.key == key).execute()
     if not updated:
         Setting.create(key=key, value=value)
@@ -55,7 +57,7 @@ def calendar_row() -> BusinessCalendar:
 def general() -> General:
     def load() -> General:
         row = BusinessCalendar.select().order_by(BusinessCalendar.id).first()
-        return General(org_name=str(_value("org_name") or ""), language=str(_value("language") or ""),
+        return General(org_name=str(stored_value("org_name") or ""), language=str(stored_value("language") or ""),
                        timezone=row.timezone if row is not None else "Europe/Moscow")
     return cached("general", load)
 
@@ -80,8 +82,8 @@ def save_general(actor: Actor, org_name: str, language: str, timezone: str) -> G
                               field="timezone") from None
     before = general()
     with write_transaction():
-        _put("org_name", org_name)
-        _put("language", language)
+        store_value("org_name", org_name)
+        store_value("language", language)
         BusinessCalendar.update(timezone=timezone).where(BusinessCalendar.id == calendar_row().id).execute()
         after = {"org_name": org_name, "language": language, "timezone": timezone}
         old, new = audit.diff(before.__dict__, after)
@@ -96,12 +98,12 @@ def save_general(actor: Actor, org_name: str, language: str, timezone: str) -> G
 
 def stored_bot_token(secret_key: bytes) -> str | None:
     """The token saved in the panel; None when none is saved (or it cannot be unsealed here)."""
-    sealed = _value(BOT_TOKEN_KEY)
+    sealed = stored_value(BOT_TOKEN_KEY)
     return sealing.unseal(secret_key, str(sealed)) if sealed else None
 
 
 def has_stored_bot_token() -> bool:
-    return bool(_value(BOT_TOKEN_KEY))
+    return bool(stored_value(BOT_TOKEN_KEY))
 
 
 def check_bot_token_shape(token: str) -> str:
@@ -118,7 +120,7 @@ def save_bot_token(actor: Actor, secret_key: bytes, token: str) -> None:
     require_admin(actor)
     token = check_bot_token_shape(token)
     with write_transaction():
-        _put(BOT_TOKEN_KEY, sealing.seal(secret_key, token) if token else None)
+        store_value(BOT_TOKEN_KEY, sealing.seal(secret_key, token) if token else None)
         # Which bot (its numeric id) changed, never the token itself.
         audit.record(actor, "bot_token_set" if token else "bot_token_clear", entity="settings",
                      entity_id="bot_token", after={"bot_id": token.split(":")[0]} if token else None)

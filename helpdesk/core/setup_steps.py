@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_
+from helpdesk.core.org_settings import store_value
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import (
     Branch,
@@ -16,7 +17,6 @@ from helpdesk.db.models import (
     Setting,
     User,
     Warehouse,
-    utcnow,
 )
 
 
@@ -55,5 +55,4 @@ def dismiss(actor: Actor) -> None:
     require_admin(actor)
     key = _dismissed_key(actor.user_id)
     with write_transaction():
-        if not Setting.update(value=True, updated_at=utcnow()).where(Setting.key == key).execute():
-            Setting.create(key=key, value=True)
+        store_value(key, True)

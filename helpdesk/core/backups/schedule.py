@@ -17,8 +17,8 @@ from helpdesk.core.backups.retention import Retention
 from helpdesk.core.cache import cached, invalidate
 from helpdesk.core.errors import N_, ValidationError
 from helpdesk.core.fields import parse_int
+from helpdesk.core.org_settings import store_value, stored_value
 from helpdesk.db.database import write_transaction
-from helpdesk.db.models import Setting, utcnow
 
 KEY = "backup_schedule"
 HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -39,8 +39,8 @@ class Schedule:
 
 def current() -> Schedule:
     def load() -> Schedule:
-        row = Setting.get_or_none(Setting.key == KEY)
-        value = row.value if row is not None and isinstance(row.value, dict) else {}
+        saved = stored_value(KEY)
+        value = saved if isinstance(saved, dict) else {}
         known = {k: value[k] for k in Schedule.__dataclass_fields__ if k in value}
         return Schedule(**known)
     return cached(KEY, load)
@@ -69,8 +69,7 @@ def save(actor: Actor, time: str, keep_daily: str, keep_monthly: str, mirror: st
     old, new = audit.diff(before.__dict__, wanted.__dict__)
     if new:
         with write_transaction():
-            if not Setting.update(value=wanted.__dict__, updated_at=utcnow()).where(Setting.key == KEY).execute():
-                Setting.create(key=KEY, value=wanted.__dict__)
+            store_value(KEY, wanted.__dict__)
             audit.record(actor, "backup_settings_save", entity="settings", entity_id="backups", before=old,
                          after=new)
         invalidate()
