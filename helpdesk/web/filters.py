@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from helpdesk.core.actors import CHANNEL_LABELS, ROLE_LABELS
+from helpdesk.core.actors import CHANNEL_LABELS, ROLE_LABELS, STAFF_ROLES
 from helpdesk.core.audit import ACTION_LABELS
 from helpdesk.core.errors import N_
 from helpdesk.core.lifecycle import STATUS_LABELS
@@ -43,6 +43,7 @@ def weekday_label(day: int) -> str:
 
 def install(env: Environment) -> None:
     env.globals["min_password"] = MIN_PASSWORD  # the rule's number, shown as text beside password fields
+    env.globals["staff_roles"] = STAFF_ROLES  # who the staff pages (reports) are for: the domain's one set
     env.filters["weekday_label"] = weekday_label
     env.filters["audit_label"] = audit_label
     env.filters["channel_label"] = channel_label
