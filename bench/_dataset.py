@@ -201,6 +201,8 @@ def build(url: str, size: int) -> float:
         if statement not in search_indexes:
             database.execute_sql(statement)
     _step(started, "indexed")
+    if not sqlite:  # without statistics the documents' join of comments is planned as a loop per request
+        database.execute_sql("ANALYZE")
     with db.atomic():  # every request's search document at once, as the triggers would have written them
         database.execute_sql(_search_documents(sqlite))
     for statement in search_indexes + triggers:
