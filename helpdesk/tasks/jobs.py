@@ -22,7 +22,7 @@ from helpdesk.core import archive_policy as archive_settings
 from helpdesk.core import digest, lifecycle, onec_sync, outbox, scheduled_reports, sla, tickets
 from helpdesk.core.backups import runs as backup_runs
 from helpdesk.core.outbox import Transport
-from helpdesk.db.database import checkpoint_wal
+from helpdesk.db.database import checkpoint_wal, refresh_statistics
 from helpdesk.db.models import BackupRun, ProcessedUpdate, utcnow
 from helpdesk.notify.email import EmailTransport
 
@@ -148,6 +148,7 @@ def register_jobs(huey: Huey, settings: Settings) -> Jobs:
         forgotten = ProcessedUpdate.delete().where(
             ProcessedUpdate.processed_at < utcnow() - dt.timedelta(days=7)).execute()
         pruned = prune_report_files(settings)
+        refresh_statistics()  # SQLite keeps no statistics by itself; a day's requests shift them
         log.info("nightly: auto-closed %s, archived %s, forgot %s old update ids, removed %s report files",
                  closed, archived, forgotten, pruned)
 

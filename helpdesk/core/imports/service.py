@@ -21,7 +21,7 @@ from helpdesk.core.imports.org_kinds import Branches, Users, Warehouses
 from helpdesk.core.imports.reading import read_table
 from helpdesk.core.imports.stock_kind import StockBalances
 from helpdesk.core.visibility import require_active
-from helpdesk.db.database import write_transaction
+from helpdesk.db.database import refresh_statistics, write_transaction
 
 # In the order they should be imported: rows refer to the kinds before them (branches to warehouses, ...).
 KINDS: dict[str, Kind] = {k.name: k for k in (Warehouses(), Branches(), Users(), Cartridges(), PrinterModels(),
@@ -188,6 +188,11 @@ def _check_row(kind: Kind, row: Row, ctx: Context, unmapped: set[str]) -> None:
     row.action = "create" if item is None else "update" if row.changed else "unchanged"
 
 
+# What any kind of import writes (PostgreSQL analyzes these; SQLite samples every table, a bounded pass).
+IMPORTED_TABLES = ("branch", "warehouse", "user", "printer", "printer_model", "cartridge_model",
+                   "printer_model_cartridge", "stock")
+
+
 def apply(actor: Actor, preview: Preview) -> Summary:
     """Write the previewed rows in one transaction, or nothing (ImportHasErrors) if any row fails."""
     require_active(actor)
@@ -214,4 +219,6 @@ def apply(actor: Actor, preview: Preview) -> Summary:
         audit.record(actor, "bulk_import", entity="import", entity_id=kind.name,
                      after={"file": preview.filename, "created": summary.created, "updated": summary.updated,
                             "unchanged": summary.unchanged})
+    if summary.created:  # many new rows at once: the planner should know before the next page is drawn
+        refresh_statistics(IMPORTED_TABLES)
     return summary
