@@ -21,7 +21,13 @@ from helpdesk.config import Settings, prepare_data_dir, save_database_url
 from helpdesk.core import db_move, outbox, people
 from helpdesk.core.actors import Actor
 from helpdesk.core.backups import runs as backup_runs
-from helpdesk.db.database import close_database, db, init_database, refresh_statistics
+from helpdesk.db.database import (
+    close_database,
+    db,
+    init_database,
+    refresh_statistics,
+    tables_without_statistics,
+)
 from helpdesk.db.scope import scoped
 from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
@@ -135,7 +141,9 @@ def prepare(settings: Settings) -> str | None:
         init_database(settings.database_url, owner_url=settings.database_owner_url)
         password = people.ensure_first_admin()
         prepare_queue(settings)
-        refresh_statistics()
+        missing = tables_without_statistics()
+        if missing:  # what was never counted (quick on a new database); the rest nightly
+            refresh_statistics(missing)
     if settings.demo:
         from helpdesk.core.demo import load_demo
 

@@ -188,7 +188,7 @@ def _check_row(kind: Kind, row: Row, ctx: Context, unmapped: set[str]) -> None:
     row.action = "create" if item is None else "update" if row.changed else "unchanged"
 
 
-# What any kind of import writes (PostgreSQL analyzes these; SQLite samples every table, a bounded pass).
+# What any kind of import writes: analyzed after an import on either engine.
 IMPORTED_TABLES = ("branch", "warehouse", "user", "printer", "printer_model", "cartridge_model",
                    "printer_model_cartridge", "stock")
 
