@@ -166,16 +166,15 @@ class CartridgeRow:
 
 
 def _line_sums(actor: Actor, flt: ReportFilter, group: pw.Field, by: pw.Field) -> dict[int, int]:
-    # The period's requests as a subquery: both engines then read the order lines of those requests only
-    # (joined plainly, SQLite read every order line of every year first: 2 s at a million).
-    requests = _where(Ticket.select(Ticket.id), actor, flt, by=by)
+    # The period's requests (a stretch of a time's covering index) joined to their order lines by the
+    # lines' (ticket, cartridge, quantity) index: each line read once, with its request's branch at hand.
+    # As an IN (subquery) both engines first listed the period's ids and then looked each request up
+    # again for its branch; PostgreSQL read every order line of every year (a hash join) to match them.
+    requests = _where(Ticket.select(), actor, flt, by=by)
     if by is Ticket.created_at:
         requests = requests.where(Ticket.status != "cancelled")
     key = group_key(group)
-    query = OrderLine.select(key, pw.fn.SUM(OrderLine.quantity))
-    if group.model is Ticket:
-        query = query.join(Ticket)
-    query = query.where(OrderLine.ticket.in_(requests))
+    query = requests.select(key, pw.fn.SUM(OrderLine.quantity)).join(OrderLine, on=(OrderLine.ticket == Ticket.id))
     if flt.cartridge_id is not None:
         query = query.where(OrderLine.cartridge == fields.db_id(flt.cartridge_id))
     return {k: int(total or 0) for k, total in query.group_by(key).tuples()}
