@@ -52,10 +52,11 @@ def span_counts(actor: Actor, flt: ReportFilter, column: pw.Field, bounds: Seque
     if not serves(actor, flt) or _overlap(bounds):
         return None
     spans: list[Counter[Key]] = [Counter() for _ in range(len(bounds) - 1)]
-    for day, *key, n in _days(actor, flt, column, days[0], days[-1], [GROUPS[g][0] for g in group]):
-        i = bisect.bisect_right(days, day) - 1
+    by_day = len(spans) > 1  # one span needs no days told apart: the database sums them
+    for row in _days(actor, flt, column, days[0], days[-1], [GROUPS[g][0] for g in group], by_day):
+        i = bisect.bisect_right(days, row[0]) - 1 if by_day else 0
         if 0 <= i < len(spans):
-            spans[i][tuple(key)] += int(n)
+            spans[i][tuple(row[1 if by_day else 0:-1])] += int(row[-1] or 0)
     for j, key, n in _prefixes(column, bounds, [GROUPS[g][1] for g in group], requests):
         if j > 0:
             spans[j - 1][key] += n
@@ -70,10 +71,11 @@ def _overlap(bounds: Sequence[dt.datetime]) -> bool:
 
 
 def _days(actor: Actor, flt: ReportFilter, column: pw.Field, first: dt.date, end: dt.date,
-          keys: list[pw.Field]) -> list[tuple[object, ...]]:
+          keys: list[pw.Field], by_day: bool) -> list[tuple[object, ...]]:
     if end <= first:
         return []
-    query = (ReportDay.select(ReportDay.day, *keys, pw.fn.SUM(ReportDay.n))
+    keys = [ReportDay.day, *keys] if by_day else keys
+    query = (ReportDay.select(*keys, pw.fn.SUM(ReportDay.n))
              .where((ReportDay.kind == KINDS[column.name]) & (ReportDay.day >= first) & (ReportDay.day < end)))
     if actor.role == "storekeeper" and not actor.is_admin:
         query = query.where(ReportDay.warehouse_id == actor.user.warehouse_id)
@@ -84,7 +86,7 @@ def _days(actor: Actor, flt: ReportFilter, column: pw.Field, first: dt.date, end
             TicketType.code == fields.clean_text(flt.type_code))))
     if flt.statuses:
         query = query.where(ReportDay.status.in_(flt.statuses))
-    return list(query.group_by(ReportDay.day, *keys).tuples())
+    return list(query.group_by(*keys).tuples() if keys else query.tuples())
 
 
 def _prefixes(column: pw.Field, bounds: Sequence[dt.datetime], keys: list[pw.Field],

@@ -105,5 +105,6 @@ def up(migrator, db):
         return
     db.execute_sql(PG_TABLE)
     db.execute_sql(backfill("{}::date"))
+    db.execute_sql("ANALYZE report_day")  # its first readers would otherwise plan for an empty table
     db.execute_sql(PG_FUNCTION)
     db.execute_sql(PG_TRIGGER)
