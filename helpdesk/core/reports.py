@@ -1,8 +1,9 @@
 """Reports: cartridges per branch and model, requests by type and status, lead times, SLA, backlog, trends.
 
-Every figure is one SQL aggregate over the actor's requests (`visibility.scope`), the same query on
-SQLite and PostgreSQL: sums and CASE counts, and percentiles (nearest rank) from per-minute counts,
-so both engines give the same numbers. A period
+Every figure is an SQL aggregate over the actor's requests (`visibility.scope`) on SQLite and
+PostgreSQL alike: sums and CASE counts, and percentiles (nearest rank) from the period's minutes sorted
+here, so both engines give the same numbers. Requests by type and status and the trend read the daily
+rollup (`core/rollup.py`) for whole UTC days. A period
 is a range of the organisation's days (its time zone), turned into UTC bounds once. Archived requests
 count: the archive hides old requests from lists, not from history.
 
@@ -183,7 +184,8 @@ def _line_sums(actor: Actor, flt: ReportFilter, group: pw.Field, by: pw.Field) -
         query = requests.select(key, pw.fn.SUM(OrderLine.quantity)).join(OrderLine, on=(OrderLine.ticket == Ticket.id))
         if lines is not None:
             query = query.where(lines)
-    return {k: int(total or 0) for k, total in query.group_by(key).tuples() if total}
+    # A request without lines adds NULL to its branch's sum: a branch with none is left out, as by the join.
+    return {k: int(total) for k, total in query.group_by(key).tuples() if total is not None}
 
 
 def _cartridges(actor: Actor, flt: ReportFilter, group: pw.Field) -> tuple[dict[int, int], dict[int, int]]:
