@@ -63,7 +63,7 @@ def plan(actor: Actor, flt: reports.ReportFilter, now: dt.datetime) -> dict[str,
     }
 
 
-def measure(engine: str, url: str, samples: int, preset: str) -> dict[str, tuple[float, float]]:
+def measure(engine: str, url: str, samples: int, preset: str) -> dict[str, tuple[float, float, int, int]]:
     started = time.perf_counter()
     init_database(url)
     print(f"{engine}: migrations on the copy (0018's backfill and indexes) took {time.perf_counter() - started:.0f} s")
@@ -80,9 +80,34 @@ def measure(engine: str, url: str, samples: int, preset: str) -> dict[str, tuple
             call()
             if attempt >= WARMUP:
                 times.append(time.perf_counter() - begun)
-        results[name] = percentiles(times)
+        results[name] = (*percentiles(times)[:2], *work(engine, call))
     close_database()
     return results
+
+
+def work(engine: str, call: Callable[[], object]) -> tuple[int, int]:
+    """Load-independent measures of one call: the statements sent, and on SQLite the VM instructions
+    executed (thousands, from a progress handler), which the machine's load does not change."""
+    database = Ticket._meta.database.obj
+    sent = [0]
+    execute = database.execute_sql
+
+    def counted(*args: object, **kwargs: object) -> object:
+        sent[0] += 1
+        return execute(*args, **kwargs)
+
+    steps = [0]
+    connection = database.connection()
+    if engine == "sqlite":
+        connection.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + 1) or 0, 1000)
+    database.execute_sql = counted
+    try:
+        call()
+    finally:
+        del database.execute_sql
+        if engine == "sqlite":
+            connection.set_progress_handler(None, 0)
+    return sent[0], steps[0]
 
 
 def main() -> None:
@@ -95,7 +120,7 @@ def main() -> None:
     parser.add_argument("--url", help="an existing working copy (never the shared cache itself)")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "helpdesk-bench-cache")
     args = parser.parse_args()
-    table: dict[str, dict[str, tuple[float, float]]] = {}
+    table: dict[str, dict[str, tuple[float, float, int, int]]] = {}
     if args.url:
         table[args.database] = measure(args.database, args.url, args.samples, args.period)
     for engine in ([] if args.url else args.database.split(",")):
@@ -105,10 +130,12 @@ def main() -> None:
         finally:
             data.cleanup()
     engines = list(table)
-    print(f"\n{args.size} requests, period {args.period}, admin, {args.samples} samples; ms (p50 / p95)")
-    print(f"{'report':30s}" + "".join(f"{e:>22s}" for e in engines))
+    print(f"\n{args.size} requests, period {args.period}, admin, {args.samples} samples; ms (p50 / p95), "
+          "statements, thousands of SQLite VM instructions (load-independent)")
+    print(f"{'report':30s}" + "".join(f"{e:>34s}" for e in engines))
     for name in next(iter(table.values())):
-        cells = "".join(f"{table[e][name][0] * 1000:>10.0f} /{table[e][name][1] * 1000:>9.0f}" for e in engines)
+        cells = "".join(f"{table[e][name][0] * 1000:>10.0f} /{table[e][name][1] * 1000:>7.0f}"
+                        f"{table[e][name][2]:>6d}{table[e][name][3]:>9d}" for e in engines)
         print(f"{name:30s}{cells}")
 
 

@@ -1,8 +1,9 @@
 """Reports: cartridges per branch and model, requests by type and status, lead times, SLA, backlog, trends.
 
-Every figure is one SQL aggregate over the actor's requests (`visibility.scope`), the same query on
-SQLite and PostgreSQL: sums and CASE counts, and percentiles (nearest rank) from per-minute counts,
-so both engines give the same numbers. A period
+Every figure is an SQL aggregate over the actor's requests (`visibility.scope`) on SQLite and
+PostgreSQL alike: sums and CASE counts, and percentiles (nearest rank) from the period's minutes sorted
+here, so both engines give the same numbers. Requests by type and status and the trend read the daily
+rollup (`core/rollup.py`) for whole UTC days. A period
 is a range of the organisation's days (its time zone), turned into UTC bounds once. Archived requests
 count: the archive hides old requests from lists, not from history.
 
@@ -19,7 +20,7 @@ from typing import Any
 
 import peewee as pw
 
-from helpdesk.core import fields
+from helpdesk.core import fields, rollup
 from helpdesk.core.actors import Actor
 from helpdesk.core.errors import N_, Forbidden, ValidationError
 from helpdesk.core.lifecycle import OPEN_STATUSES, STATUSES
@@ -140,10 +141,13 @@ def _where(query: pw.ModelSelect, actor: Actor, flt: ReportFilter, by: pw.Field 
     return query
 
 
-def _key(column: pw.Field) -> pw.Node:
+def group_key(column: pw.Field) -> pw.Node:
     """A column to group by, as an expression (unary plus): SQLite, without statistics, would otherwise
     walk a whole index that starts with the column (to skip a sort) instead of the period's stretch of
-    the time's index; sorting the period's few groups is cheap. PostgreSQL reads it the same."""
+    the time's index; sorting the period's few groups is cheap. PostgreSQL reads it the same. Text
+    columns get an empty string appended (PostgreSQL has no unary plus on text)."""
+    if isinstance(column, pw.CharField):
+        return pw.NodeList((column, pw.SQL("|| ''")))
     return pw.NodeList((pw.SQL("+"), column), glue="")
 
 
@@ -163,19 +167,25 @@ class CartridgeRow:
 
 
 def _line_sums(actor: Actor, flt: ReportFilter, group: pw.Field, by: pw.Field) -> dict[int, int]:
-    # The period's requests as a subquery: both engines then read the order lines of those requests only
-    # (joined plainly, SQLite read every order line of every year first: 2 s at a million).
-    requests = _where(Ticket.select(Ticket.id), actor, flt, by=by)
+    # The period's requests (a stretch of a time's covering index), each request's order lines found by
+    # the lines' (ticket, cartridge, quantity) index. SQLite walks a plain join so. PostgreSQL turns any
+    # join or IN (subquery) of the two tables into a hash join reading every order line of every year,
+    # so per branch it gets a subquery per request (1.6x faster at a million, measured interleaved);
+    # per model it still hashes (a request's lines per model need the join).
+    requests = _where(Ticket.select(), actor, flt, by=by)
     if by is Ticket.created_at:
         requests = requests.where(Ticket.status != "cancelled")
-    key = _key(group)
-    query = OrderLine.select(key, pw.fn.SUM(OrderLine.quantity))
-    if group.model is Ticket:
-        query = query.join(Ticket)
-    query = query.where(OrderLine.ticket.in_(requests))
-    if flt.cartridge_id is not None:
-        query = query.where(OrderLine.cartridge == fields.db_id(flt.cartridge_id))
-    return {k: int(total or 0) for k, total in query.group_by(key).tuples()}
+    key = group_key(group)
+    lines = OrderLine.cartridge == fields.db_id(flt.cartridge_id) if flt.cartridge_id is not None else None
+    if group.model is Ticket and not is_sqlite():
+        quantity = OrderLine.select(pw.fn.SUM(OrderLine.quantity)).where(OrderLine.ticket == Ticket.id)
+        query = requests.select(key, pw.fn.SUM(quantity.where(lines) if lines is not None else quantity))
+    else:
+        query = requests.select(key, pw.fn.SUM(OrderLine.quantity)).join(OrderLine, on=(OrderLine.ticket == Ticket.id))
+        if lines is not None:
+            query = query.where(lines)
+    # A request without lines adds NULL to its branch's sum: a branch with none is left out, as by the join.
+    return {k: int(total) for k, total in query.group_by(key).tuples() if total is not None}
 
 
 def _cartridges(actor: Actor, flt: ReportFilter, group: pw.Field) -> tuple[dict[int, int], dict[int, int]]:
@@ -214,12 +224,33 @@ class TypeStatusRow:
         return sum(self.by_status.values())
 
 
+def _rolled(actor: Actor, flt: ReportFilter, column: pw.Field, bounds: list[dt.datetime],
+            group: tuple[str, ...] = ()) -> list[Counter[rollup.Key]] | None:
+    """Counts per span from the daily rollup, or None where it cannot answer (see core/rollup.py)."""
+    return rollup.span_counts(actor, flt, column, bounds, group,
+                              lambda *columns: _where(Ticket.select(*columns), actor, flt, by=None))
+
+
 def requests_by_type_status(actor: Actor, flt: ReportFilter) -> list[TypeStatusRow]:
     """Requests created in the period, per type and status."""
-    query = _where(Ticket.select(Ticket.type, Ticket.status, pw.fn.COUNT(Ticket.id)), actor, flt)
+    rolled = _rolled(actor, flt, Ticket.created_at, list(flt.period.bounds()), ("type", "status"))
+    if rolled is not None:
+        counts: dict[int, dict[str, int]] = {}
+        for (type_id, status), n in rolled[0].items():
+            if n:
+                counts.setdefault(type_id, dict.fromkeys(STATUSES, 0))[status] = n
+        return _type_rows(counts)
+    # Grouped by expressions: by the bare columns SQLite skip-scanned the (type, created) index and read
+    # each request's row for its status, where the period's stretch of a covering index has both.
+    keys = (group_key(Ticket.type), group_key(Ticket.status))
+    query = _where(Ticket.select(*keys, pw.fn.COUNT(Ticket.id)), actor, flt)
     counts: dict[int, dict[str, int]] = {}
-    for type_id, status, n in query.group_by(Ticket.type, Ticket.status).tuples():
+    for type_id, status, n in query.group_by(*keys).tuples():
         counts.setdefault(type_id, dict.fromkeys(STATUSES, 0))[status] = n
+    return _type_rows(counts)
+
+
+def _type_rows(counts: dict[int, dict[str, int]]) -> list[TypeStatusRow]:
     types = TicketType.select().where(TicketType.id.in_(list(counts))).order_by(TicketType.sort, TicketType.id)
     return [TypeStatusRow(t, counts[t.id]) for t in types] if counts else []
 
@@ -241,37 +272,37 @@ class LeadTimeRow:
     resolve: LeadTime
 
 
-def _percentiles(actor: Actor, flt: ReportFilter, value: pw.Field, group: pw.Field | None) -> dict[Any, LeadTime]:
-    """Median and p90 (nearest rank: the value at position ceil(p * n) of the sorted values) per group.
+def _percentiles(actor: Actor, flt: ReportFilter, group: pw.Field | None) -> tuple[dict[Any, LeadTime],
+                                                                                    dict[Any, LeadTime]]:
+    """Median and p90 (nearest rank: the value at position ceil(p * n) of the sorted values) of the
+    accept and the resolve minutes, per group (overall: one group, keyed 0).
 
-    SQL counts the requests per group and minute (a histogram, read from an index) and the ranks are
-    found here by walking each group's counts: exact, the same on both engines, and a few thousand rows
-    to read where ranking every request with window functions took seconds at a million."""
-    keys = [_key(group)] if group is not None else []  # overall: one group, keyed 0
-    query = _where(Ticket.select(*keys, value, pw.fn.COUNT(Ticket.id)), actor, flt).where(value.is_null(False))
-    histograms: dict[Any, Counter[int]] = {}
-    for row in query.group_by(*keys, value).tuples():
-        histograms.setdefault(row[0] if group is not None else 0, Counter())[int(row[-2])] += int(row[-1])
-    return _ranks(histograms)
+    One pass over the period's requests reads both columns from the covering index of 0018/0022 and
+    sorts each group's values here: exact, the same on both engines. Grouping by (group, minutes) in SQL
+    gained nothing at this grain (a branch has a few requests per minute value, so the groups were
+    nearly the rows) and cost a sort per column; rows come as raw tuples, since peewee's per-row
+    conversion was most of the time at a million requests."""
+    keys = [group_key(group)] if group is not None else [pw.SQL("0")]
+    query = _where(Ticket.select(*keys, Ticket.accept_minutes, Ticket.resolve_minutes), actor, flt).where(
+        Ticket.accept_minutes.is_null(False) | Ticket.resolve_minutes.is_null(False))
+    accepts: dict[Any, list[int]] = {}
+    resolves: dict[Any, list[int]] = {}
+    for g, accept, resolve in Ticket._meta.database.execute_sql(*query.sql()).fetchall():
+        if accept is not None:
+            accepts.setdefault(g, []).append(accept)
+        if resolve is not None:
+            resolves.setdefault(g, []).append(resolve)
+    return _ranks(accepts), _ranks(resolves)
 
 
-def _ranks(histograms: dict[Any, Counter[int]]) -> dict[Any, LeadTime]:
+def _ranks(values: dict[Any, list[int]]) -> dict[Any, LeadTime]:
     result = {}
-    for g, counter in histograms.items():
-        counts = sorted(counter.items())
-        total = sum(counter.values())
-        result[g] = LeadTime(total, _nearest_rank(counts, (total * 50 + 99) // 100),
-                             _nearest_rank(counts, (total * 90 + 99) // 100))
+    for g, group_values in values.items():
+        group_values.sort()
+        total = len(group_values)
+        result[g] = LeadTime(total, int(group_values[(total * 50 + 99) // 100 - 1]),
+                             int(group_values[(total * 90 + 99) // 100 - 1]))
     return result
-
-
-def _nearest_rank(counts: list[tuple[int, int]], rank: int) -> int:
-    seen = 0
-    for v, n in counts:
-        seen += n
-        if seen >= rank:
-            return v
-    return counts[-1][0]
 
 
 def _int(value: Any) -> int | None:
@@ -282,8 +313,7 @@ def lead_times(actor: Actor, flt: ReportFilter, by: str = "branch") -> list[Lead
     """Created → accepted and created → resolved, median and p90 in business minutes, for requests
     created in the period: per branch (`by="branch"`), per type (`"type"`), or overall (`"all"`)."""
     group = {"branch": Ticket.branch, "type": Ticket.type, "all": None}[by]
-    accept = _percentiles(actor, flt, Ticket.accept_minutes, group)
-    resolve = _percentiles(actor, flt, Ticket.resolve_minutes, group)
+    accept, resolve = _percentiles(actor, flt, group)
     keys = set(accept) | set(resolve)
     if by == "all":
         return [LeadTimeRow(None, "", accept.get(0, LeadTime()), resolve.get(0, LeadTime()))] if keys else []
@@ -339,7 +369,7 @@ def _sla_conditions(now: dt.datetime) -> dict[str, pw.Expression]:
 def sla_compliance(actor: Actor, flt: ReportFilter, now: dt.datetime | None = None) -> list[SlaRow]:
     """SLA compliance per branch for requests created in the period; the first row is the whole."""
     cond = _sla_conditions(now or utcnow())
-    branch = _key(Ticket.branch)
+    branch = group_key(Ticket.branch)
     query = _where(Ticket.select(branch, *(_count_if(c) for c in cond.values())), actor, flt)
     counts = {row[0]: [int(x or 0) for x in row[1:]] for row in query.group_by(branch).tuples()}
     branches = {b.id: b for b in Branch.select().where(Branch.id.in_(list(counts)))} if counts else {}
@@ -399,7 +429,7 @@ class PrinterRow:
 def top_printers(actor: Actor, flt: ReportFilter, limit: int = 10) -> list[PrinterRow]:
     """The printers with most requests in the period (repairs, maintenance: whatever names a printer)."""
     count = pw.fn.COUNT(Ticket.id)
-    printer = _key(Ticket.printer)
+    printer = group_key(Ticket.printer)
     query = _where(Ticket.select(printer, count), actor, flt).where(Ticket.printer.is_null(False))
     rows = list(query.group_by(printer).order_by(count.desc(), printer).limit(limit).tuples())
     printers = {p.id: p for p in Printer.select(Printer, PrinterModel, Branch).join(PrinterModel).switch(Printer)
@@ -418,6 +448,10 @@ class Month:
 def trend(actor: Actor, flt: ReportFilter, months: int = TREND_MONTHS) -> list[Month]:
     """Created and resolved per month, the `months` months up to the period's last, oldest first."""
     starts = [month_start(flt.period.last, back) for back in range(months - 1, -1, -1)]
+    bounds = [local_midnight_utc(first) for first in [*starts, month_start(starts[-1], -1)]]
+    created, resolved = (_rolled(actor, flt, column, bounds) for column in (Ticket.created_at, Ticket.resolved_at))
+    if created is not None and resolved is not None:
+        return [Month(starts[i], created[i][()], resolved[i][()]) for i in range(months)]
     spans = [replace(flt, period=Period(first, month_start(first, -1) - dt.timedelta(days=1))) for first in starts]
 
     def per_month(column: pw.Field) -> list[int]:

@@ -14,7 +14,7 @@ import peewee as pw
 
 from helpdesk.core.actors import Actor
 from helpdesk.core.lifecycle import AWAITING_CONFIRMATION, OPEN_STATUSES
-from helpdesk.core.reports import parse_hour, utc_hour
+from helpdesk.core.reports import group_key, parse_hour, utc_hour
 from helpdesk.core.sla import sla_condition_parts
 from helpdesk.core.tickets import counts_by_status
 from helpdesk.core.visibility import scope
@@ -113,8 +113,11 @@ def per_day(actor: Actor, days: int = 30, now: dt.datetime | None = None) -> lis
 
 
 def open_by_type(actor: Actor) -> list[tuple[TicketType, int]]:
-    counts = dict(_visible(actor, Ticket.type, pw.fn.COUNT(Ticket.id))
-                  .where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.type).tuples())
+    # Grouped by an expression: by the bare column SQLite walked the whole (type, created) index to
+    # skip a sort (2 s at a million) instead of the open requests' stretch of (archived, status, type).
+    key = group_key(Ticket.type)
+    counts = dict(_visible(actor, key, pw.fn.COUNT(Ticket.id))
+                  .where(Ticket.status.in_(OPEN_STATUSES)).group_by(key).tuples())
     return [(t, counts[t.id]) for t in TicketType.select().order_by(TicketType.sort) if counts.get(t.id)]
 
 

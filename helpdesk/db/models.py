@@ -500,13 +500,29 @@ class ScheduledReport(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
 
 
+class ReportDay(BaseModel):
+    """Requests per UTC day (of creation, kind 0, or resolution, 1), warehouse (0: none), type and status.
+
+    Written by the database's triggers only (migration 0026), read by the reports (`core/rollup.py`)."""
+
+    kind = pw.SmallIntegerField()
+    day = pw.DateField()
+    warehouse_id = pw.IntegerField()
+    type_id = pw.IntegerField()
+    status = pw.CharField(max_length=16)
+    n = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("kind", "day", "warehouse_id", "type_id", "status")
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Warehouse, Branch, User, Invite, AccessRequest, ApiToken, Setting,
     CartridgeModel, PrinterModel, PrinterModelCartridge, Printer, Stock, OnecItem,
     TicketType, SlaPolicy, BusinessCalendar, Holiday, TicketCounter, Ticket, OrderLine, Comment,
     Attachment, StockMovement, AuditEvent, OutboxMessage, BotState, ProcessedUpdate, LoginCode, LoginThrottle,
     BackupRun,
-    NotificationPreference, ScheduledReport,
+    NotificationPreference, ScheduledReport, ReportDay,
 ]
 
 # Rows of these tables are history: the database itself refuses DELETE on them.
