@@ -315,8 +315,7 @@ def search(actor: Actor, flt: TicketFilter, count_up_to: int | None = None) -> P
                    .order_by(SORTS[flt.sort], Ticket.id.desc()).tuples()]
         return Page(_rows(ids[offset:offset + per_page]), len(ids), page, per_page)
     query = filtered(actor, flt)
-    counted = query.order_by()
-    total = (counted.limit(count_up_to + 1) if count_up_to is not None else counted).count()
+    total = count(actor, flt, up_to=count_up_to)
     capped = count_up_to is not None and total > count_up_to
     items: list[Ticket] = []
     if total > offset or capped:  # past the last page there is nothing to read
@@ -325,6 +324,19 @@ def search(actor: Actor, flt: TicketFilter, count_up_to: int | None = None) -> P
         # type and a month at a million requests: ~0.1 s).
         items = _rows([row[0] for row in query.select(Ticket.id).paginate(page, per_page).tuples()])
     return Page(items, min(total, count_up_to) if capped else total, page, per_page, capped)
+
+
+def count(actor: Actor, flt: TicketFilter, up_to: int | None = None) -> int:
+    """How many of the actor's requests match the filter (no text); past `up_to`, up_to + 1 or more."""
+    if flt.sla:
+        # One count per deadline (the halves never overlap, as on the dashboard): each reads its index
+        # range, where the two together (an OR) read every match's row (~0.1 s for an admin's "overdue"
+        # at a million requests).
+        within = filtered(actor, replace(flt, sla="")).order_by()
+        parts = [within.where(part) for part in sla.sla_condition_parts(flt.sla, utcnow())]
+    else:
+        parts = [filtered(actor, flt).order_by()]
+    return sum((part.limit(up_to + 1) if up_to is not None else part).count() for part in parts)
 
 
 def _rows(ids: list[int]) -> list[Ticket]:

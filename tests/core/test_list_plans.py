@@ -4,10 +4,12 @@ rows cost ~0.1-0.4 s at a million requests (bench/web_requests.py); here the pla
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import peewee as pw
+import pytest
 
-from helpdesk.core import tickets
+from helpdesk.core import sla, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.db.database import db
 from helpdesk.db.models import Ticket, utcnow
@@ -50,3 +52,20 @@ def test_mine_reads_the_persons_current_requests_not_their_history(sqlite_org: O
                            ("bob", "ticket_author_id_archived_status")):
         count, ids = _count_and_ids(sqlite_org.actor(persona), tickets.TicketFilter(mine=True, sla="ok"))
         assert f"INDEX {index} " in ids and f"INDEX {index} " in count, (persona, count, ids)
+
+
+def test_an_sla_count_reads_each_deadlines_index_alone(sqlite_org: Org, caplog: pytest.LogCaptureFixture) -> None:
+    _fill(sqlite_org)
+    past = utcnow() - dt.timedelta(hours=1)
+    Ticket.update(status="in_progress", resolve_due_at=past).where(Ticket.priority == "high").execute()
+    Ticket.update(accept_due_at=past).where(Ticket.priority == "urgent").execute()
+    for persona in ("alice", "sam", "bob"):
+        actor = sqlite_org.actor(persona)
+        overdue = tickets.TicketFilter(sla="overdue")
+        expected = sum(1 for t in tickets.filtered(actor, overdue) if sla.sla_state(t) == "overdue")
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="peewee"):
+            assert tickets.count(actor, overdue) == expected > 0
+        plans = [" | ".join(row[3] for row in db.execute_sql("EXPLAIN QUERY PLAN " + r.msg[0], r.msg[1]).fetchall())
+                 for r in caplog.records if isinstance(r.msg, tuple) and r.msg[0].startswith("SELECT COUNT")]
+        assert plans and all("COVERING INDEX" in p and "MULTI-INDEX OR" not in p for p in plans), (persona, plans)
