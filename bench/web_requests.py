@@ -97,7 +97,11 @@ def views(anchor: dt.date, busy_branch: int, fragment: str) -> list[tuple[str, s
         result += [(persona, "api default", "/api/v1/requests"),
                    (persona, "api status=new", "/api/v1/requests?status=new"),
                    (persona, f"api search {fragment!r}", f"/api/v1/requests?text={fragment}"),
-                   (persona, "api sla=overdue", "/api/v1/requests?sla=overdue")]
+                   (persona, "api sla=overdue", "/api/v1/requests?sla=overdue"),
+                   (persona, "api open statuses", f"/api/v1/requests?{OPEN}"),
+                   (persona, "api priority urgent+high", "/api/v1/requests?priority=urgent&priority=high"),
+                   (persona, "api type + last month", f"/api/v1/requests?{month}"),
+                   (persona, "api page 50", "/api/v1/requests?page=50&per_page=25")]
     return result
 
 

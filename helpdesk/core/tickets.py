@@ -18,6 +18,7 @@ from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
 from helpdesk.db import rows
+from helpdesk.db.database import is_sqlite
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -230,6 +231,14 @@ def _local_midnight_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), organisation_zone()).astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _one_persons(condition: pw.Expression) -> pw.Expression:
+    """One person's requests: few among a scope's, which SQLite's statistics cannot tell (most requests
+    have no assignee, so the average per value is ~50k). Told so, it reads the (person, archived, status)
+    index, where it walked a warehouse's current requests in id order: 0.12 s for a storekeeper's
+    "mine + SLA ok" at a million requests. PostgreSQL's statistics know the values apart."""
+    return pw.fn.likelihood(condition, pw.SQL("0.001")) if is_sqlite() else condition
+
+
 def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     """The actor's requests matching the filter, sorted, not paged (lists and exports share it)."""
     for status in flt.statuses:
@@ -255,11 +264,11 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     if flt.created_to:
         query = query.where(Ticket.created_at < _local_midnight_utc(flt.created_to + dt.timedelta(days=1)))
     if flt.assignee_id is not None:
-        query = query.where(Ticket.assignee == fields.db_id(flt.assignee_id))
+        query = query.where(_one_persons(Ticket.assignee == fields.db_id(flt.assignee_id)))
     if flt.author_id is not None:
-        query = query.where(Ticket.author == fields.db_id(flt.author_id))
+        query = query.where(_one_persons(Ticket.author == fields.db_id(flt.author_id)))
     if flt.mine:
-        query = query.where((Ticket.assignee if actor.is_staff else Ticket.author) == actor.user_id)
+        query = query.where(_one_persons((Ticket.assignee if actor.is_staff else Ticket.author) == actor.user_id))
     if flt.priorities:
         query = query.where(Ticket.priority.in_(flt.priorities))
     if flt.sla:
@@ -304,17 +313,36 @@ def search(actor: Actor, flt: TicketFilter, count_up_to: int | None = None) -> P
         if flt.sort != RELEVANCE and len(ids) > 1:
             ids = [row[0] for row in Ticket.select(Ticket.id).where(Ticket.id.in_(ids))
                    .order_by(SORTS[flt.sort], Ticket.id.desc()).tuples()]
-        chosen = ids[offset:offset + per_page]
-        rows = {t.id: t for t in Ticket.select().where(Ticket.id.in_(chosen)).with_related(*PAGE_RELATIONS)}
-        return Page([rows[i] for i in chosen], len(ids), page, per_page)
+        return Page(_rows(ids[offset:offset + per_page]), len(ids), page, per_page)
     query = filtered(actor, flt)
-    counted = query.order_by()
-    total = (counted.limit(count_up_to + 1) if count_up_to is not None else counted).count()
+    total = count(actor, flt, up_to=count_up_to)
     capped = count_up_to is not None and total > count_up_to
     items: list[Ticket] = []
     if total > offset or capped:  # past the last page there is nothing to read
-        items = list(query.paginate(page, per_page).with_related(*PAGE_RELATIONS))
+        # The page's ids first, then their rows: the filter and the order are then read from an index
+        # alone, where selecting whole rows read (and sorted) every match's row for a page of 25 (a
+        # type and a month at a million requests: ~0.1 s).
+        items = _rows([row[0] for row in query.select(Ticket.id).paginate(page, per_page).tuples()])
     return Page(items, min(total, count_up_to) if capped else total, page, per_page, capped)
+
+
+def count(actor: Actor, flt: TicketFilter, up_to: int | None = None) -> int:
+    """How many of the actor's requests match the filter (no text); past `up_to`, up_to + 1 or more."""
+    if flt.sla:
+        # One count per deadline (the halves never overlap, as on the dashboard): each reads its index
+        # range, where the two together (an OR) read every match's row (~0.1 s for an admin's "overdue"
+        # at a million requests).
+        within = filtered(actor, replace(flt, sla="")).order_by()
+        parts = [within.where(part) for part in sla.sla_condition_parts(flt.sla, utcnow())]
+    else:
+        parts = [filtered(actor, flt).order_by()]
+    return sum((part.limit(up_to + 1) if up_to is not None else part).count() for part in parts)
+
+
+def _rows(ids: list[int]) -> list[Ticket]:
+    """The requests with these ids, in this order, with what a list shows of each."""
+    rows = {t.id: t for t in Ticket.select().where(Ticket.id.in_(ids)).with_related(*PAGE_RELATIONS)}
+    return [rows[i] for i in ids]
 
 
 def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False,

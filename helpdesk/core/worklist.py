@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -54,9 +54,8 @@ def view(actor: Actor, key: str) -> SavedView:
 
 
 def counts(actor: Actor) -> dict[str, int]:
-    """How many requests each of the actor's views holds now (one COUNT each, on indexed columns)."""
-    return {v.key: tickets.filtered(actor, replace(v.filter, sort="-created")).order_by().count()
-            for v in views(actor)}
+    """How many requests each of the actor's views holds now (a COUNT or two each, on indexed columns)."""
+    return {v.key: tickets.count(actor, v.filter) for v in views(actor)}
 
 
 SUBJECT_LENGTH = 90

@@ -277,8 +277,9 @@ class Ticket(BaseModel):
     type = pw.ForeignKeyField(TicketType, backref="tickets", on_delete="RESTRICT")
     branch = pw.ForeignKeyField(Branch, backref="tickets", on_delete="RESTRICT")
     warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="tickets", on_delete="RESTRICT")
-    author = pw.ForeignKeyField(User, backref="authored", on_delete="RESTRICT")
-    assignee = pw.ForeignKeyField(User, null=True, backref="assigned", on_delete="RESTRICT")
+    # Indexed by (author, archived, status) and (assignee, archived, status) alone (migration 0024).
+    author = pw.ForeignKeyField(User, backref="authored", on_delete="RESTRICT", index=False)
+    assignee = pw.ForeignKeyField(User, null=True, backref="assigned", on_delete="RESTRICT", index=False)
     priority = pw.CharField(max_length=8, default="normal")
     description = pw.TextField(default="")
     printer = pw.ForeignKeyField(Printer, null=True, backref="tickets", on_delete="RESTRICT")
@@ -314,16 +315,19 @@ class Ticket(BaseModel):
         indexes = (
             (("author", "client_key"), True),
             (("branch", "archived", "id"), False), (("warehouse", "archived", "id"), False),
-            (("archived", "updated_at"), False), (("type", "created_at"), False),
-            # Reports and the dashboard: a period by creation or resolution, inside a scope (0018).
-            (("branch", "created_at"), False), (("warehouse", "created_at"), False),
+            (("archived", "updated_at"), False), (("type", "created_at", "archived"), False),
+            # Reports and the dashboard: a period by creation or resolution, inside a scope (0018); the
+            # list's type + period filter from the index alone (0024).
+            (("branch", "created_at", "type", "archived"), False),
+            (("warehouse", "created_at", "type", "archived"), False),
             (("created_at", "branch", "status"), False), (("resolved_at", "branch"), False),
             (("branch", "resolved_at"), False), (("warehouse", "resolved_at"), False),
             (("archived", "status", "type", "branch"), False),
-            # The views' counts (migration 0014): statuses and deadlines read from the index alone.
-            (("branch", "archived", "status", "accept_due_at", "resolve_due_at"), False),
-            (("warehouse", "archived", "status", "accept_due_at", "resolve_due_at"), False),
-            (("archived", "status", "accept_due_at", "resolve_due_at"), False),
+            # The views' counts (migration 0014): statuses and deadlines read from the index alone; the
+            # priority filter's too (0024).
+            (("branch", "archived", "status", "accept_due_at", "resolve_due_at", "priority"), False),
+            (("warehouse", "archived", "status", "accept_due_at", "resolve_due_at", "priority"), False),
+            (("archived", "status", "accept_due_at", "resolve_due_at", "priority"), False),
             (("assignee", "archived", "status"), False), (("author", "archived", "status"), False),
             (("branch", "archived", "updated_at"), False), (("warehouse", "archived", "updated_at"), False),
             # SLA watch, per-day counts and lead-time histograms from the index alone (0022).
