@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,15 @@ from _common import wait_up
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Free ports of this run: other benchmarks may be running on the same machine.
+HELPDESK_PORT, PLAIN_PORT = free_port(), free_port()
 
 LUA = """wrk.method = "POST"
 wrk.body = '%s'
@@ -95,10 +105,10 @@ def measure_helpdesk(engine: str, source: Path, seconds: float, connections: int
         server.drop_database(name)
         database_url = server.create_database(name)
     secret = prepare_helpdesk(data_dir, database_url)
-    proc = serve(source, data_dir, database_url, 18181)
+    proc = serve(source, data_dir, database_url, HELPDESK_PORT)
     try:
-        wait_up("http://127.0.0.1:18181/healthz")
-        return wrk("http://127.0.0.1:18181/api/v1/requests", body, {"Authorization": f"Bearer {secret}"},
+        wait_up(f"http://127.0.0.1:{HELPDESK_PORT}/healthz")
+        return wrk(f"http://127.0.0.1:{HELPDESK_PORT}/api/v1/requests", body, {"Authorization": f"Bearer {secret}"},
                    seconds, connections)
     finally:
         proc.terminate()
@@ -118,14 +128,14 @@ def main() -> None:
     body = {"type": "it_help", "description": "Mail client does not start"}
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     plain = subprocess.Popen([sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "plain_app:app",
-                              "--port", "18182", "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+                              "--port", str(PLAIN_PORT), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
     engines = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     rows = []
     try:
-        wait_up("http://127.0.0.1:18182/items")
+        wait_up(f"http://127.0.0.1:{PLAIN_PORT}/healthz")
         for engine in engines:
             # The anchor right before each product run: the machine is shared and its load drifts.
-            anchor = wrk("http://127.0.0.1:18182/items", body, {}, args.seconds, args.connections)
+            anchor = wrk(f"http://127.0.0.1:{PLAIN_PORT}/items", body, {}, args.seconds, args.connections)
             product = measure_helpdesk(engine, args.source.resolve(), args.seconds, args.connections, body)
             rows.append((engine, anchor, product))
     finally:
