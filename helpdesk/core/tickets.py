@@ -17,7 +17,7 @@ from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for, staf
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
 from helpdesk.core.visibility import can_see, may_be_assigned, require_active, scope
-from helpdesk.db import rows
+from helpdesk.db import group_commit, rows
 from helpdesk.db.models import (
     Branch,
     CartridgeModel,
@@ -173,7 +173,7 @@ def _insert(actor: Actor, draft: TicketDraft, ticket_type: TicketType, branch: B
     # serialise every create, so only the writes belong inside (see README, Performance).
     told = outbox.recipients(staff_of_warehouse(branch.warehouse_id), "ticket_created", exclude=author,
                              urgent=draft.priority == "urgent")
-    with outbox.changes():
+    def write() -> Ticket:
         ticket = rows.insert(
             Ticket, number=next_number(now.year), type=ticket_type, branch=branch, warehouse=branch.warehouse_id,
             author=author, priority=draft.priority, description=description, printer=printer,
@@ -186,7 +186,10 @@ def _insert(actor: Actor, draft: TicketDraft, ticket_type: TicketType, branch: B
             "type": ticket_type.code, "branch": branch.code,
             "lines": [[c.id, q] for c, q in lines]})
         outbox.send(told, "ticket_created", {"number": ticket.number}, ticket=ticket)
-    return ticket
+        return ticket
+
+    # Creates arriving together share one transaction, each in its own savepoint, and one commit.
+    return group_commit.tickets.run(write, outbox.changes)
 
 
 @dataclass(frozen=True)
