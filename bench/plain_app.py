@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Litestar, post
+from litestar import Litestar, get, post
 
 
 @dataclass
@@ -18,4 +18,9 @@ def create_item(data: Item) -> Item:
     return data
 
 
-app = Litestar([create_item], logging_config=None)
+@get("/healthz", sync_to_thread=False)
+def healthz() -> str:
+    return "ok"  # what the bench waits for before loading /items (which takes POST only)
+
+
+app = Litestar([create_item, healthz], logging_config=None)

@@ -159,7 +159,12 @@ def staff_for(ticket: Ticket) -> list[User]:
 
     Read every time, not cached: who is told (and on which channel: a Telegram id linked a second ago,
     on this instance or another) decides whether a request is noticed, which a stale cache would not."""
+    return staff_of_warehouse(ticket.warehouse_id)
+
+
+def staff_of_warehouse(warehouse_id: int | None) -> list[User]:
+    """`staff_for` a request of this warehouse, before the request exists (read outside its transaction)."""
     people = list(User.select().where(User.active & ((User.role == "admin") | (
-        (User.role == "storekeeper") & (User.warehouse == ticket.warehouse_id)))).order_by(User.id))
+        (User.role == "storekeeper") & (User.warehouse == warehouse_id)))).order_by(User.id))
     keepers = [u for u in people if u.role == "storekeeper"]
     return keepers or [u for u in people if u.role == "admin"]

@@ -88,19 +88,26 @@ def wake() -> None:
             log.exception("outbox listener failed")
 
 
-def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
-           exclude: User | None = None, telegram_only: bool = False, channel: str | None = None) -> int:
-    """Queue a notification for each user who can be reached, on the channels they chose.
+@dataclass(frozen=True)
+class Recipient:
+    """One notice to write: whom, on which channel and address, held until when (None: now)."""
 
-    Each person's choices (core/notify_prefs.py) decide the channels; the default is Telegram when they
-    have it, else email. A notice in their quiet hours waits for the next working morning. `channel`
-    forces one channel (a report goes by email); `telegram_only` keeps a notice off email.
-    Only inside `changes()`: its commit is what wakes the delivery; written anywhere else, a notice
-    would wait for the periodic sweep.
+    user: User
+    channel: str
+    address: str
+    held_until: dt.datetime | None
+
+
+def recipients(users: Sequence[User], kind: str, ticket: Ticket | None = None, exclude: User | None = None,
+               telegram_only: bool = False, channel: str | None = None,
+               urgent: bool | None = None) -> list[Recipient]:
+    """Who gets a notice of this kind, where, and when: the reads behind `notify()`.
+
+    Callable before the write transaction, so a writer holding the lock (SQLite's one writer, the
+    request counter's row on PostgreSQL) does not wait on them. `urgent` stands for the priority of a
+    request not yet written (an urgent request's notices are never held).
     """
-    if not getattr(_state, "depth", 0):
-        raise RuntimeError("outbox.notify() outside outbox.changes(): nothing would wake the delivery")
-    count = 0
+    planned: list[Recipient] = []
     seen: set[int] = set()
     now = utcnow()
     for user in users:
@@ -114,14 +121,42 @@ def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ti
             pairs = notify_prefs.addresses(user, kind, prefs)
         if telegram_only:
             pairs = [pair for pair in pairs if pair[0] == "telegram"]
-        held = notify_prefs.held_until(user, kind, ticket, now, prefs) if pairs else None
-        for name, address in pairs:
-            rows.insert(OutboxMessage, channel=name, kind=kind, user=user, ticket=ticket, address=address,
-                        payload=payload, created_at=now, due_at=held or now)
-            count += 1
-    if count:
+        held = None
+        if pairs and not urgent:
+            held = notify_prefs.held_until(user, kind, ticket, now, prefs)
+        planned.extend(Recipient(user, name, address, held) for name, address in pairs)
+    return planned
+
+
+def notify(users: Sequence[User], kind: str, payload: dict[str, Any], ticket: Ticket | None = None,
+           exclude: User | None = None, telegram_only: bool = False, channel: str | None = None) -> int:
+    """Queue a notification for each user who can be reached, on the channels they chose.
+
+    Each person's choices (core/notify_prefs.py) decide the channels; the default is Telegram when they
+    have it, else email. A notice in their quiet hours waits for the next working morning. `channel`
+    forces one channel (a report goes by email); `telegram_only` keeps a notice off email.
+    Only inside `changes()`: its commit is what wakes the delivery; written anywhere else, a notice
+    would wait for the periodic sweep.
+    """
+    _require_changes("notify")
+    return send(recipients(users, kind, ticket, exclude, telegram_only, channel), kind, payload, ticket)
+
+
+def send(planned: Sequence[Recipient], kind: str, payload: dict[str, Any], ticket: Ticket | None = None) -> int:
+    """Write the notices `recipients()` planned; only inside `changes()`, like `notify()`."""
+    _require_changes("send")
+    now = utcnow()
+    for r in planned:
+        rows.insert(OutboxMessage, channel=r.channel, kind=kind, user=r.user, ticket=ticket, address=r.address,
+                    payload=payload, created_at=now, due_at=r.held_until or now)
+    if planned:
         _state.wrote = True
-    return count
+    return len(planned)
+
+
+def _require_changes(name: str) -> None:
+    if not getattr(_state, "depth", 0):
+        raise RuntimeError(f"outbox.{name}() outside outbox.changes(): nothing would wake the delivery")
 
 
 def mark_written() -> None:
