@@ -28,27 +28,31 @@ from helpdesk.db.pg_copy import DERIVED
 from tests.support.postgres import PgServer, get_pg_server
 
 MOVE = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from helpdesk.db.pg_copy import copy_database
-phases = {}
+phases, peaks = {}, {}
 def seen(progress):
     phases.setdefault(progress.phase, time.monotonic())
+    peaks[progress.phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MB, peak so far
 report = copy_database(Path(sys.argv[1]), sys.argv[2], on_progress=seen)
 bad = [t.table for t in report.tables if not t.ok]
 print(json.dumps({"rows": report.rows, "seconds": report.seconds, "tables": len(report.tables), "bad": bad,
                   "schema": phases["copy"] - phases["schema"], "copy": phases["index"] - phases["copy"],
-                  "index": phases["verify"] - phases["index"], "verify": phases["done"] - phases["verify"]}))
+                  "index": phases["verify"] - phases["index"], "verify": phases["done"] - phases["verify"],
+                  "peaks": peaks}))
 """
 
 
-def run(command: list[str], log: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of a child process."""
+def run(command: list[str], log: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, peak RSS in MB, CPU seconds (user + system: what load does not change) and exit code
+    of a child process."""
     started = time.monotonic()
     with log.open("w") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
-    return time.monotonic() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (time.monotonic() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+            os.waitstatus_to_exitcode(status))
 
 
 def source_rows(path: Path) -> int:
@@ -94,7 +98,7 @@ def main() -> None:
             log = folder / f"{label.split()[0]}.log"
             command = ([sys.executable, "-c", MOVE, str(source), url] if label != "pgloader"
                        else pgloader_command(source, url, folder))
-            seconds, rss, code = run(command, log)
+            seconds, rss, cpu, code = run(command, log)
             if code != 0:
                 raise SystemExit(f"{label} failed ({code}):\n{log.read_text()[-3000:]}")
             results[label] = (seconds, rss)
@@ -104,8 +108,10 @@ def main() -> None:
                 assert not report["bad"] and report["rows"] == rows, report
                 extra = (f"; {report['tables']} tables verified, none differs\n    phases: schema "
                          f"{report['schema']:.1f} s, COPY {report['copy']:.1f} s, keys + indexes + search documents + "
-                         f"foreign keys + ANALYZE {report['index']:.1f} s, verification {report['verify']:.1f} s")
-            print(f"{label:16} {seconds:7.1f} s  {rows / seconds:9,.0f} rows/s  peak RSS {rss:6.0f} MB{extra}")
+                         f"foreign keys + ANALYZE {report['index']:.1f} s, verification {report['verify']:.1f} s\n"
+                         f"    peak RSS by the end of each phase (MB): {report['peaks']}")
+            print(f"{label:16} {seconds:7.1f} s  {rows / seconds:9,.0f} rows/s  peak RSS {rss:6.0f} MB  "
+                  f"CPU {cpu:6.1f} s (the process, not the server){extra}")
         ours, theirs = results["helpdesk migrate"], results["pgloader"]
         print(f"ratio (helpdesk / pgloader): {theirs[0] / ours[0]:.2f}x rows/s, {ours[1] / theirs[1]:.2f}x RSS "
               "(pgloader: no verification, no search documents)")

@@ -37,8 +37,9 @@ SELECT d.id, d.doc, d.doc || d.notes FROM (
     || setweight(to_tsvector('russian', {_text('c.public')}), 'C') AS doc,
     setweight(to_tsvector('russian', {_text('c.notes')}), 'D') AS notes
   FROM ticket t
+  -- coalesce, not IS NOT DISTINCT FROM: an equality the planner hashes and estimates (user ids start at 1)
   JOIN people p ON p.branch_id = t.branch_id AND p.author_id = t.author_id
-    AND p.assignee_id IS NOT DISTINCT FROM t.assignee_id
+    AND coalesce(p.assignee_id, 0) = coalesce(t.assignee_id, 0)
   LEFT JOIN comments c ON c.ticket_id = t.id
   OFFSET 0  -- kept a subquery: pulled up, `doc` would be computed twice (once for staff_doc)
 ) d

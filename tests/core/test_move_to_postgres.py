@@ -18,6 +18,7 @@ from helpdesk.core import db_move, people, search, tickets
 from helpdesk.core.actors import Actor
 from helpdesk.core.demo import load_demo
 from helpdesk.core.errors import DomainError, ValidationError
+from helpdesk.db import pg_copy
 from helpdesk.db.database import close_database, db, init_database
 from helpdesk.db.models import (
     Attachment,
@@ -174,6 +175,36 @@ def test_overwrite_replaces_what_the_target_holds(sqlite_file: Path, target: str
     assert all(check.ok for check in report.tables)
     with psycopg.connect(target) as conn:
         assert conn.execute("SELECT to_regclass('leftover')").fetchone()[0] is None
+
+
+CORRUPTIONS = {
+    # table: a change to one stored row (or two) after the copy, before the verification
+    "comment": "UPDATE comment SET body = body || ' ' WHERE id = (SELECT max(id) FROM comment)",
+    "audit_event": "UPDATE audit_event SET created_at = created_at + interval '1 microsecond' "
+                   "WHERE id = (SELECT min(id) + 7 FROM audit_event)",
+    "ticket": "UPDATE ticket SET description = CASE id WHEN (SELECT min(id) FROM ticket) THEN "
+              "(SELECT description FROM ticket ORDER BY id OFFSET 1 LIMIT 1) ELSE (SELECT description FROM ticket "
+              "ORDER BY id LIMIT 1) END WHERE id IN (SELECT id FROM ticket ORDER BY id LIMIT 2)",  # two swapped
+    "attachment": "DELETE FROM attachment WHERE id = (SELECT max(id) FROM attachment)",
+}
+
+
+@pytest.mark.parametrize("table", CORRUPTIONS)
+def test_the_verification_catches_a_changed_row(sqlite_file: Path, target: str, table: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    finish = pg_copy._finish
+
+    def finish_then_corrupt(database, *args):  # noqa: ANN001, ANN202 - pg_copy's own arguments
+        finish(database, *args)
+        database.execute_sql("SET LOCAL session_replication_role = replica")  # past the no-delete triggers
+        database.execute_sql(CORRUPTIONS[table])
+        database.execute_sql("SET LOCAL session_replication_role = origin")
+
+    monkeypatch.setattr(pg_copy, "_finish", finish_then_corrupt)
+    with pytest.raises(db_move.MoveFailed) as refused:
+        db_move.move(CLI, sqlite_file, target)
+    assert refused.value.text("en") == f"The copy differs from the original in: {table}. Nothing was switched."
+    assert _tables(target) == 0
 
 
 def test_a_bad_address_is_refused_in_plain_words(sqlite_file: Path) -> None:
