@@ -274,9 +274,10 @@ class TicketCounter(BaseModel):
 
 class Ticket(BaseModel):
     number = pw.CharField(max_length=16, unique=True)
-    type = pw.ForeignKeyField(TicketType, backref="tickets", on_delete="RESTRICT")
-    branch = pw.ForeignKeyField(Branch, backref="tickets", on_delete="RESTRICT")
-    warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="tickets", on_delete="RESTRICT")
+    # type, branch, warehouse, created_at and archived lead wider indexes below, which serve them (0030).
+    type = pw.ForeignKeyField(TicketType, backref="tickets", on_delete="RESTRICT", index=False)
+    branch = pw.ForeignKeyField(Branch, backref="tickets", on_delete="RESTRICT", index=False)
+    warehouse = pw.ForeignKeyField(Warehouse, null=True, backref="tickets", on_delete="RESTRICT", index=False)
     # Indexed by (author, archived, status) and (assignee, archived, status) alone (migration 0024).
     author = pw.ForeignKeyField(User, backref="authored", on_delete="RESTRICT", index=False)
     assignee = pw.ForeignKeyField(User, null=True, backref="assigned", on_delete="RESTRICT", index=False)
@@ -287,7 +288,7 @@ class Ticket(BaseModel):
     status = pw.CharField(max_length=16, default="new", index=True)
     channel = pw.CharField(max_length=16, default="web")
     reject_reason = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=utcnow, index=True)
+    created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
     accepted_at = pw.DateTimeField(null=True)
     started_at = pw.DateTimeField(null=True)
@@ -303,7 +304,7 @@ class Ticket(BaseModel):
     # stored when the request reaches that state, so reports aggregate numbers instead of calendars.
     accept_minutes = pw.IntegerField(null=True)
     resolve_minutes = pw.IntegerField(null=True)
-    archived = pw.BooleanField(default=False, index=True)
+    archived = pw.BooleanField(default=False)
     archived_at = pw.DateTimeField(null=True)
     unarchived_at = pw.DateTimeField(null=True)  # an admin took it out: automatic archiving waits again (0017)
     # Idempotency (migration 0009): "<channel>:<key>", unique per author; the digest of what came with it.

@@ -175,11 +175,11 @@ def test_a_copy_that_fails_its_check_is_no_backup(sqlite_org: Org, sqlite_db: st
     damaged.write_bytes(Path(sqlite_db[len("sqlite:///"):]).read_bytes())
     with sqlite3.connect(damaged) as conn:  # an index that no longer matches its table, as after a bad disk
         conn.execute("PRAGMA writable_schema = ON")
-        conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ticket_created_at ON ticket (description)' "
-                     "WHERE name = 'ticket_created_at'")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ticket_status ON ticket (description)' "
+                     "WHERE name = 'ticket_status'")
     settings = load_settings({"data_dir": str(damaged.parent), "database_url": f"sqlite:///{damaged}"}, environ={})
     row = runs.run(settings, trigger="cli")
-    assert row.status == "failed" and "failed its check" in row.error and "ticket_created_at" in row.error
+    assert row.status == "failed" and "failed its check" in row.error and "ticket_status" in row.error
     assert retention.backup_names(settings.backups_dir) == []
     assert not list(settings.backups_dir.iterdir()), "no half-written file is left behind"
 
