@@ -68,7 +68,11 @@ def one_run(command: list[str], emulator: BotApiEmulator, bot: bool = True) -> t
     time.sleep(5)  # idle: the poller waits on getUpdates, the queue polls its SQLite file
     rss = tree_rss_mib(proc.pid)
     proc.terminate()
-    proc.wait(15)
+    try:
+        proc.wait(60)  # under load the one-file executable also waits for the bot's import to end
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
     if first_page is None or ready is None:
         raise SystemExit("serve did not become ready")
     return first_page, ready, rss
