@@ -28,3 +28,18 @@ def test_invite_imports_no_web_queue_or_bot(tmp_path: Path) -> None:
     code, _, heavy = result.stdout.strip().splitlines()[-1].partition(" ")
     assert code in ("0", "None"), result.stdout
     assert heavy == "", f"helpdesk invite imported {heavy}"
+
+
+SERVE_PROBE = """
+import sys
+import helpdesk.runtime, helpdesk.web.app, helpdesk.bot
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & {"openpyxl"})))
+"""
+
+
+def test_serve_loads_openpyxl_only_on_demand() -> None:
+    # openpyxl is ~6 MiB resident (#17's idle RSS): the imports and reports load it when a file is read or made
+    result = subprocess.run([sys.executable, "-c", SERVE_PROBE], capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"serve's modules imported {result.stdout.strip()}"

@@ -8,8 +8,6 @@ and a required column left unchosen is an error on every row rather than a refus
 
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-
 from helpdesk.core.errors import N_, Label, ValidationError
 from helpdesk.core.imports.base import Kind, normalize
 
@@ -47,6 +45,8 @@ def choose(kind: Kind, header: list[str], choice: dict[str, int | None]) -> Mapp
 
 def describe(header: list[str], index: int) -> str:
     """A file column as the spreadsheet shows it: its letter, and its header when it has one."""
+    from openpyxl.utils import get_column_letter  # openpyxl loads whole: only when a preview is shown
+
     letter = get_column_letter(index + 1)
     return f"{letter} «{header[index]}»" if header[index] else letter
 
