@@ -50,8 +50,16 @@ def import_aiogram_types() -> ModuleType:
         finally:
             BaseModel.model_rebuild = original  # type: ignore[method-assign]
         namespace = types_namespace(types)
-        for name in leaves_first(namespace):
-            namespace[name].model_rebuild(_types_namespace=namespace)
+        order = leaves_first(namespace)
+        try:
+            for name in order:
+                namespace[name].model_rebuild(_types_namespace=namespace)
+        finally:
+            # Whatever this order missed (an aiogram that changed how it builds its types) is built the
+            # way aiogram itself would: a bot that starts with more memory, never one that fails.
+            for name in sorted(_models(namespace)):
+                if not getattr(namespace[name], "__pydantic_complete__", True):
+                    namespace[name].model_rebuild(force=True, _types_namespace=namespace)
         return types
 
 
@@ -65,8 +73,7 @@ def types_namespace(types: ModuleType) -> dict[str, Any]:
 
 def leaves_first(namespace: dict[str, Any]) -> list[str]:
     """Every model of the namespace, each after the models its fields name (but within a cycle)."""
-    models = {name for name, value in namespace.items() if isinstance(value, type) and hasattr(value, "model_rebuild")
-              and value.__module__.startswith(TYPES + ".")}
+    models = _models(namespace)
     order: list[str] = []
     seen: set[str] = set()
 
@@ -81,6 +88,11 @@ def leaves_first(namespace: dict[str, Any]) -> list[str]:
     for name in sorted(models):
         visit(name)
     return order
+
+
+def _models(namespace: dict[str, Any]) -> set[str]:
+    return {name for name, value in namespace.items() if isinstance(value, type) and hasattr(value, "model_rebuild")
+            and value.__module__.startswith(TYPES + ".")}
 
 
 def _named_models(model: type, models: set[str]) -> set[str]:
