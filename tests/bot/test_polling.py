@@ -1,9 +1,11 @@
-"""The poller's lanes: a batch's chats are handled side by side, each chat in order, the batch confirmed after."""
+"""The poller's lanes (a batch's chats side by side, each chat in order, the batch confirmed after) and
+the per-update cost: an update's database work in as few thread hops as its steps need."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiogram import Bot, Router
@@ -12,6 +14,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message, Update
 
 from helpdesk.bot.polling import LanePolling, lanes
+from tests.bot.harness import BotHarness
+from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
 
 ANN, BEN = 5001, 5002
@@ -66,3 +70,27 @@ def test_a_slow_chat_holds_neither_other_chats_nor_its_order_and_the_batch_is_co
             await polling
 
     asyncio.run(main())
+
+
+def test_a_members_update_visits_the_database_twice(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handled before? and who sent it: one hop; the record that it was handled: one more. /help, and a
+    member's /cancel with no form open (the IsMember filter; a state that does not change), need no other."""
+    hops: list[str] = []
+    to_thread = asyncio.to_thread
+
+    async def counted(func, /, *args, **kwargs):  # noqa: ANN001, ANN202 - asyncio.to_thread's signature
+        hops.append(func.__name__)
+        return await to_thread(func, *args, **kwargs)
+
+    bob = 1004  # a member (tests/conftest.py)
+    with BotHarness(emulator, tmp_path / "data"):
+        first = emulator.user_sends(bob, "/cancel")  # the chat's FSM row is read once, then known: not counted
+        emulator.wait_for_message(bob, contains="")
+        emulator.wait_confirmed(first["update_id"])
+        monkeypatch.setattr(asyncio, "to_thread", counted)
+        for text in ("/help", "/cancel"):
+            hops.clear()
+            update_id = emulator.user_sends(bob, text)["update_id"]
+            emulator.wait_confirmed(update_id)  # by the next getUpdates: the update's work is all done
+            assert hops == ["_seen_and_sender", "_remember"], (text, hops)
