@@ -3,6 +3,9 @@ means to the outbox (try again later, or never)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 from aiogram import Bot
 from aiogram.exceptions import (
     ClientDecodeError,
@@ -58,3 +61,23 @@ async def send(bot: Bot, chat: str, parts: list[str], buttons: InlineKeyboardMar
     except (TelegramAPIError, ClientDecodeError, TimeoutError, OSError) as exc:
         raise DeliveryError(f"Bot API unreachable: {type(exc).__name__}") from None
     return None if message_id is None else str(message_id)
+
+
+Notice = tuple[int, str, list[str], InlineKeyboardMarkup | None]  # index in the batch, chat, parts, buttons
+
+
+async def send_lanes(bot: Bot, notices: Sequence[Notice], outcomes: list[str | None | Exception]) -> None:
+    """Send a batch: each chat's notices in order, the chats side by side (the Bot's limits pace them:
+    30 a second overall, one a second per chat). Each outcome goes to `outcomes[index]` as it comes."""
+    lanes: dict[str, list[Notice]] = {}
+    for notice in notices:
+        lanes.setdefault(notice[1], []).append(notice)
+
+    async def lane(queued: list[Notice]) -> None:
+        for index, chat, parts, buttons in queued:
+            try:
+                outcomes[index] = await send(bot, chat, parts, buttons)
+            except Exception as exc:  # noqa: BLE001 - the outbox settles it (a DeliveryError or unknown)
+                outcomes[index] = exc
+
+    await asyncio.gather(*(lane(queued) for queued in lanes.values()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from helpdesk.bot import import_bot_module
@@ -72,6 +73,29 @@ class TelegramTransport:
             raise DeliveryError("the Bot API did not answer in time") from None
         except concurrent.futures.CancelledError:  # closed while sending
             raise DeliveryError("the Telegram transport was closed") from None
+
+    def send_many(self, messages: Sequence[OutboxMessage]) -> list[str | None | Exception]:
+        """Send a batch, chats side by side within the limits (notices.send_lanes); one outcome per message."""
+        notices, loop = self._started()
+        unanswered = DeliveryError("the Bot API did not answer in time")
+        outcomes: list[str | None | Exception] = [unanswered] * len(messages)
+        batch = []
+        for index, message in enumerate(messages):
+            try:
+                parts, buttons = notices.compose(message)  # database reads: here, in the worker's thread
+            except Exception as exc:  # noqa: BLE001 - this notice's own problem, settled by the outbox
+                outcomes[index] = exc
+                continue
+            batch.append((index, message.address, parts, buttons))
+        future = asyncio.run_coroutine_threadsafe(notices.send_lanes(self.bot, batch, outcomes), loop)
+        try:
+            future.result(SEND_DEADLINE)
+        except concurrent.futures.TimeoutError:
+            future.cancel()  # what went out meanwhile keeps its outcome; the rest is tried again later
+        except concurrent.futures.CancelledError:  # closed while sending
+            closed = DeliveryError("the Telegram transport was closed")
+            outcomes[:] = [closed if outcome is unanswered else outcome for outcome in outcomes]
+        return outcomes
 
     def close(self) -> None:
         """Let the sends in flight finish, then close the session and stop the loop (in the background)."""
