@@ -4,7 +4,8 @@ means to the outbox (try again later, or never)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import concurrent.futures
+import contextlib
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -63,21 +64,12 @@ async def send(bot: Bot, chat: str, parts: list[str], buttons: InlineKeyboardMar
     return None if message_id is None else str(message_id)
 
 
-Notice = tuple[int, str, list[str], InlineKeyboardMarkup | None]  # index in the batch, chat, parts, buttons
 
-
-async def send_lanes(bot: Bot, notices: Sequence[Notice], outcomes: list[str | None | Exception]) -> None:
-    """Send a batch: each chat's notices in order, the chats side by side (the Bot's limits pace them:
-    30 a second overall, one a second per chat). Each outcome goes to `outcomes[index]` as it comes."""
-    lanes: dict[str, list[Notice]] = {}
-    for notice in notices:
-        lanes.setdefault(notice[1], []).append(notice)
-
-    async def lane(queued: list[Notice]) -> None:
-        for index, chat, parts, buttons in queued:
-            try:
-                outcomes[index] = await send(bot, chat, parts, buttons)
-            except Exception as exc:  # noqa: BLE001 - the outbox settles it (a DeliveryError or unknown)
-                outcomes[index] = exc
-
-    await asyncio.gather(*(lane(queued) for queued in lanes.values()))
+async def send_after(before: concurrent.futures.Future[str | None] | None, bot: Bot, chat: str, parts: list[str],
+                     buttons: InlineKeyboardMarkup | None) -> str | None:
+    """`send`, once the chat's previous notice of the batch is done (sent or failed): each chat's notices
+    go in order while other chats' go side by side, paced by the Bot's limits."""
+    if before is not None:
+        with contextlib.suppress(Exception):  # its failure is its own outcome
+            await asyncio.wrap_future(before)
+    return await send(bot, chat, parts, buttons)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,26 +76,33 @@ class TelegramTransport:
             raise DeliveryError("the Telegram transport was closed") from None
 
     def send_many(self, messages: Sequence[OutboxMessage]) -> list[str | None | Exception]:
-        """Send a batch, chats side by side within the limits (notices.send_lanes); one outcome per message."""
+        """Send a batch: each notice is handed to the loop as soon as it is composed, after the previous
+        one to its chat (notices.send_after); chats go side by side within the limits. One outcome each."""
         notices, loop = self._started()
-        unanswered = DeliveryError("the Bot API did not answer in time")
-        outcomes: list[str | None | Exception] = [unanswered] * len(messages)
-        batch = []
+        outcomes: list[str | None | Exception] = [None] * len(messages)
+        sending: list[tuple[int, concurrent.futures.Future[str | None]]] = []
+        last_to: dict[str, concurrent.futures.Future[str | None]] = {}
         for index, message in enumerate(messages):
             try:
                 parts, buttons = notices.compose(message)  # database reads: here, in the worker's thread
             except Exception as exc:  # noqa: BLE001 - this notice's own problem, settled by the outbox
                 outcomes[index] = exc
                 continue
-            batch.append((index, message.address, parts, buttons))
-        future = asyncio.run_coroutine_threadsafe(notices.send_lanes(self.bot, batch, outcomes), loop)
-        try:
-            future.result(SEND_DEADLINE)
-        except concurrent.futures.TimeoutError:
-            future.cancel()  # what went out meanwhile keeps its outcome; the rest is tried again later
-        except concurrent.futures.CancelledError:  # closed while sending
-            closed = DeliveryError("the Telegram transport was closed")
-            outcomes[:] = [closed if outcome is unanswered else outcome for outcome in outcomes]
+            future = asyncio.run_coroutine_threadsafe(
+                notices.send_after(last_to.get(message.address), self.bot, message.address, parts, buttons), loop)
+            last_to[message.address] = future
+            sending.append((index, future))
+        deadline = time.monotonic() + SEND_DEADLINE
+        for index, future in sending:
+            try:
+                outcomes[index] = future.result(max(0.0, deadline - time.monotonic()))
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+                outcomes[index] = DeliveryError("the Bot API did not answer in time")
+            except concurrent.futures.CancelledError:  # closed while sending
+                outcomes[index] = DeliveryError("the Telegram transport was closed")
+            except Exception as exc:  # noqa: BLE001 - a DeliveryError, or unknown: the outbox settles it
+                outcomes[index] = exc
         return outcomes
 
     def close(self) -> None:
