@@ -43,8 +43,8 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
-    """Sends one notice. A transport may also have `send_many(messages) -> list[str | None | Exception]`,
-    one outcome per message in order (an id, or the error that stopped it), to send a batch at once."""
+    """Sends one notice. A transport may also have `send_many(messages)` to send a batch at once: it yields
+    (message, outcome) as each is done, in any order; the outcome is an id or the error that stopped it."""
 
     def send(self, message: OutboxMessage) -> str | None:
         """Deliver; may return the channel's id of what was sent (a Telegram message id)."""
@@ -193,8 +193,8 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
 
     Messages for a channel without a transport stay pending (held) until one is there. The due rows are
     claimed in one transaction; a transport that sends a batch (`send_many`: Telegram, chats side by side
-    within its limits) gets them all and their outcomes are written in one transaction more; any other
-    sends one by one, each outcome written as it comes.
+    within its limits) gets them all, any other is given them one by one; each outcome is written as it
+    comes.
     """
     now = utcnow()
     expire_old(now)
@@ -214,14 +214,11 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
     for channel, batch in by_channel.items():
         transport = transports.get(channel)
         send_many = getattr(transport, "send_many", None)
-        if send_many is not None:
-            outcomes = send_many(batch)
-            with write_transaction():
-                for message, outcome in zip(batch, outcomes, strict=True):
-                    _settle(message, outcome, tally)
-        else:
-            for message in batch:
-                _settle(message, _attempt(transport, message), tally)
+        # Each outcome is written as soon as it is known: a notice that went out is marked sent before the
+        # batch ends, so an instance killed mid-batch leaves none of those to be sent again after it.
+        outcomes = send_many(batch) if send_many is not None else ((m, _attempt(transport, m)) for m in batch)
+        for message, outcome in outcomes:
+            _settle(message, outcome, tally)
     return DeliveryReport(*tally)
 
 

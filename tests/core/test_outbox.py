@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from helpdesk.core import outbox, telegram_login, tickets
 from helpdesk.core.outbox import DeliveryError
@@ -97,7 +98,7 @@ def test_the_login_code_lives_as_long_as_its_notice() -> None:
 
 
 class BatchRecorder:
-    """A transport that sends a batch at once and reports one outcome per message."""
+    """A transport that sends a batch at once and reports each outcome as it comes."""
 
     def __init__(self, outcomes: list[str | None | Exception]) -> None:
         self.outcomes = outcomes
@@ -106,9 +107,11 @@ class BatchRecorder:
     def send(self, message: OutboxMessage) -> None:
         raise AssertionError("a batch transport is given the batch")
 
-    def send_many(self, messages: list[OutboxMessage]) -> list[str | None | Exception]:
+    def send_many(self, messages: list[OutboxMessage]) -> Iterator[tuple[OutboxMessage, str | None | Exception]]:
         self.batches.append([m.id for m in messages])
-        return self.outcomes[:len(messages)]
+        for message, outcome in zip(messages, self.outcomes, strict=False):
+            yield message, outcome
+            assert OutboxMessage.get_by_id(message.id).status != "sending", "written before the next is done"
 
 
 def test_a_batch_is_handed_over_whole_and_each_outcome_settled(org: Org) -> None:
