@@ -3,10 +3,6 @@ means to the outbox (try again later, or never)."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import contextlib
-
 from aiogram import Bot
 from aiogram.exceptions import (
     ClientDecodeError,
@@ -62,14 +58,3 @@ async def send(bot: Bot, chat: str, parts: list[str], buttons: InlineKeyboardMar
     except (TelegramAPIError, ClientDecodeError, TimeoutError, OSError) as exc:
         raise DeliveryError(f"Bot API unreachable: {type(exc).__name__}") from None
     return None if message_id is None else str(message_id)
-
-
-
-async def send_after(before: concurrent.futures.Future[str | None] | None, bot: Bot, chat: str, parts: list[str],
-                     buttons: InlineKeyboardMarkup | None) -> str | None:
-    """`send`, once the chat's previous notice of the batch is done (sent or failed): each chat's notices
-    go in order while other chats' go side by side, paced by the Bot's limits."""
-    if before is not None:
-        with contextlib.suppress(Exception):  # its failure is its own outcome
-            await asyncio.wrap_future(before)
-    return await send(bot, chat, parts, buttons)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from helpdesk.bot import import_bot_module
@@ -74,33 +73,6 @@ class TelegramTransport:
         except concurrent.futures.CancelledError:  # closed while sending
             raise DeliveryError("the Telegram transport was closed") from None
 
-    def send_many(self, messages: Sequence[OutboxMessage]) -> Iterator[tuple[OutboxMessage, str | None | Exception]]:
-        """Send a batch: each notice is handed to the loop as soon as it is composed, after the previous
-        one to its chat (notices.send_after); chats go side by side within the limits. Yields each notice
-        with its outcome (an id or the error) as soon as it is done, for the outbox to write at once."""
-        notices, loop = self._started()
-        unsent: list[tuple[OutboxMessage, Exception]] = []
-        sending: dict[concurrent.futures.Future[str | None], OutboxMessage] = {}
-        last_to: dict[str, concurrent.futures.Future[str | None]] = {}
-        for message in messages:
-            try:
-                parts, buttons = notices.compose(message)  # database reads: here, in the worker's thread
-            except Exception as exc:  # noqa: BLE001 - this notice's own problem, settled by the outbox
-                unsent.append((message, exc))
-                continue
-            future = asyncio.run_coroutine_threadsafe(
-                notices.send_after(last_to.get(message.address), self.bot, message.address, parts, buttons), loop)
-            last_to[message.address] = future
-            sending[future] = message
-        yield from unsent
-        try:
-            for future in concurrent.futures.as_completed(sending, timeout=SEND_DEADLINE):
-                yield sending.pop(future), _outcome(future)
-        except concurrent.futures.TimeoutError:
-            for future, message in sending.items():
-                future.cancel()
-                yield message, DeliveryError("the Bot API did not answer in time")
-
     def close(self) -> None:
         """Let the sends in flight finish, then close the session and stop the loop (in the background)."""
         with self._lock:
@@ -122,10 +94,3 @@ class TelegramTransport:
     def wait_closed(self, timeout: float = 10.0) -> bool:
         """True once the session is closed and the loop has stopped."""
         return self._stopped.wait(timeout)
-
-
-def _outcome(future: concurrent.futures.Future[str | None]) -> str | None | Exception:
-    if future.cancelled():  # the transport closed while sending
-        return DeliveryError("the Telegram transport was closed")
-    error = future.exception()
-    return error if isinstance(error, Exception) else future.result()

@@ -43,9 +43,6 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
-    """Sends one notice. A transport may also have `send_many(messages)` to send a batch at once: it yields
-    (message, outcome) as each is done, in any order; the outcome is an id or the error that stopped it."""
-
     def send(self, message: OutboxMessage) -> str | None:
         """Deliver; may return the channel's id of what was sent (a Telegram message id)."""
 
@@ -191,65 +188,44 @@ def expire_old(now: dt.datetime | None = None) -> int:
 def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryReport:
     """Deliver pending messages whose time has come; transient failures back off and retry.
 
-    Messages for a channel without a transport stay pending (held) until one is there. The due rows are
-    claimed in one transaction; a transport that sends a batch (`send_many`: Telegram, chats side by side
-    within its limits) gets them all, any other is given them one by one; each outcome is written as it
-    comes.
+    Messages for a channel without a transport stay pending (held) until one is there.
     """
     now = utcnow()
     expire_old(now)
-    due = [row.id for row in OutboxMessage.select(OutboxMessage.id)
-           .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)
-                  & OutboxMessage.channel.in_(list(transports)))
-           .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)]
-    if not due:
-        return DeliveryReport()
-    with write_transaction():
-        claimed = [message_id for message_id in due if _claim(message_id, now)]
-    by_channel: dict[str, list[OutboxMessage]] = {}
-    for message in (OutboxMessage.select().where(OutboxMessage.id.in_(claimed))
-                    .order_by(OutboxMessage.due_at, OutboxMessage.id)):
-        by_channel.setdefault(message.channel, []).append(message)
-    tally = [0, 0, 0]  # sent, retried, failed
-    for channel, batch in by_channel.items():
-        transport = transports.get(channel)
-        send_many = getattr(transport, "send_many", None)
-        # Each outcome is written as soon as it is known: a notice that went out is marked sent before the
-        # batch ends, so an instance killed mid-batch leaves none of those to be sent again after it.
-        outcomes = send_many(batch) if send_many is not None else ((m, _attempt(transport, m)) for m in batch)
-        for message, outcome in outcomes:
-            _settle(message, outcome, tally)
-    return DeliveryReport(*tally)
-
-
-def _attempt(transport: Transport | None, message: OutboxMessage) -> str | None | Exception:
-    try:
-        if transport is None:  # taken away since the select (a token removed): hold it again
-            raise DeliveryError(f"no transport for channel {message.channel!r}", retry_after=0)
-        return transport.send(message)
-    except Exception as exc:  # settled by _settle, as a send_many outcome would be
-        return exc
-
-
-def _settle(message: OutboxMessage, outcome: str | None | Exception, tally: list[int]) -> None:
-    """Write what became of one notice: sent, again later (with back-off), or given up."""
-    attempts = message.attempts + 1
-    if isinstance(outcome, DeliveryError):
-        if outcome.permanent or attempts >= MAX_ATTEMPTS:
-            _finish(message, "failed", attempts, str(outcome))
-            tally[2] += 1
+    due = list(OutboxMessage.select(OutboxMessage.id)
+               .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)
+                      & OutboxMessage.channel.in_(list(transports)))
+               .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
+    sent = retried = failed = 0
+    for row in due:
+        if not _claim(row.id, now):
+            continue
+        message = OutboxMessage.get_by_id(row.id)
+        transport = transports.get(message.channel)
+        try:
+            if transport is None:  # taken away since the select (a token removed): hold it again
+                raise DeliveryError(f"no transport for channel {message.channel!r}", retry_after=0)
+            external_id = transport.send(message)
+        except DeliveryError as exc:
+            attempts = message.attempts + 1
+            if exc.permanent or attempts >= MAX_ATTEMPTS:
+                _finish(message, "failed", attempts, str(exc))
+                failed += 1
+            else:
+                delay = exc.retry_after if exc.retry_after is not None else min(2 ** attempts * 5, 3600)
+                _finish(message, "pending", attempts, str(exc), due_at=utcnow() + dt.timedelta(seconds=delay))
+                retried += 1
+        except Exception as exc:  # an unknown error is treated as transient, but logged in full
+            log.exception("delivering outbox message %s failed", message.id)
+            attempts = message.attempts + 1
+            status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+            _finish(message, status, attempts, repr(exc), due_at=utcnow() + dt.timedelta(seconds=2 ** attempts * 5))
+            retried += status == "pending"
+            failed += status == "failed"
         else:
-            delay = outcome.retry_after if outcome.retry_after is not None else min(2 ** attempts * 5, 3600)
-            _finish(message, "pending", attempts, str(outcome), due_at=utcnow() + dt.timedelta(seconds=delay))
-            tally[1] += 1
-    elif isinstance(outcome, Exception):  # an unknown error is treated as transient, but logged in full
-        log.error("delivering outbox message %s failed", message.id, exc_info=outcome)
-        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-        _finish(message, status, attempts, repr(outcome), due_at=utcnow() + dt.timedelta(seconds=2 ** attempts * 5))
-        tally[1 if status == "pending" else 2] += 1
-    else:
-        _finish(message, "sent", attempts, "", sent_at=utcnow(), external_id=outcome)
-        tally[0] += 1
+            _finish(message, "sent", message.attempts + 1, "", sent_at=utcnow(), external_id=external_id)
+            sent += 1
+    return DeliveryReport(sent, retried, failed)
 
 
 def _finish(message: OutboxMessage, status: str, attempts: int, error: str, **fields: Any) -> None:

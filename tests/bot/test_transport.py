@@ -128,20 +128,3 @@ def test_notices_expire_after_their_age_limit(sqlite_org: Org, transport: Telegr
     row = OutboxMessage.get_by_id(message.id)
     assert row.status == "expired" and row.last_error == outbox.EXPIRED
     assert outbox.deliver_due({"telegram": transport}).sent == 0
-
-
-def test_a_batch_goes_chat_by_chat_side_by_side_each_chat_paced_and_in_order(
-        sqlite_org: Org, emulator: BotApiEmulator, transport: TelegramTransport) -> None:
-    """Three notices to Sam and then one to Sue: Sue's does not wait out Sam's one-a-second pacing."""
-    for user, number in ((sqlite_org.sam, 1), (sqlite_org.sam, 2), (sqlite_org.sam, 3), (sqlite_org.sue, 4)):
-        OutboxMessage.create(channel="telegram", kind="access_approved", user=user, address=str(user.telegram_id),
-                             payload={"n": number})
-    assert outbox.deliver_due({"telegram": transport}).sent == 4
-    sam = [c for c in emulator.sent(SAM, "sendMessage") if c["ok"]]
-    sue = [c for c in emulator.sent(1003, "sendMessage") if c["ok"]]
-    assert len(sam) == 3 and len(sue) == 1
-    assert sue[0]["at"] < sam[1]["at"], "the other chat went out before Sam's second notice"
-    assert all(sam[i + 1]["at"] - sam[i]["at"] >= 0.95 for i in range(2)), "one a second"
-    rows = OutboxMessage.select().order_by(OutboxMessage.id)
-    assert [r.status for r in rows] == ["sent"] * 4
-    assert [r.external_id for r in rows][:3] == [str(c["result"]["message_id"]) for c in sam], "Sam's in order"

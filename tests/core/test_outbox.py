@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from helpdesk.core import outbox, telegram_login, tickets
 from helpdesk.core.outbox import DeliveryError
@@ -95,34 +94,3 @@ def test_notices_past_their_age_expire(org: Org) -> None:
 
 def test_the_login_code_lives_as_long_as_its_notice() -> None:
     assert outbox.MAX_AGE_BY_KIND["login_code"] == telegram_login.CODE_TTL
-
-
-class BatchRecorder:
-    """A transport that sends a batch at once and reports each outcome as it comes."""
-
-    def __init__(self, outcomes: list[str | None | Exception]) -> None:
-        self.outcomes = outcomes
-        self.batches: list[list[int]] = []
-
-    def send(self, message: OutboxMessage) -> None:
-        raise AssertionError("a batch transport is given the batch")
-
-    def send_many(self, messages: list[OutboxMessage]) -> Iterator[tuple[OutboxMessage, str | None | Exception]]:
-        self.batches.append([m.id for m in messages])
-        for message, outcome in zip(messages, self.outcomes, strict=False):
-            yield message, outcome
-            assert OutboxMessage.get_by_id(message.id).status != "sending", "written before the next is done"
-
-
-def test_a_batch_is_handed_over_whole_and_each_outcome_settled(org: Org) -> None:
-    for _ in range(4):
-        OutboxMessage.create(channel="telegram", kind="access_approved", user=org.sam, address="1002", payload={})
-    transport = BatchRecorder(["77", DeliveryError("blocked", permanent=True), DeliveryError("429", retry_after=30),
-                               RuntimeError("unexpected")])
-    report = outbox.deliver_due({"telegram": transport})
-    rows = list(OutboxMessage.select().order_by(OutboxMessage.id))
-    assert transport.batches == [[r.id for r in rows]]
-    assert (report.sent, report.failed, report.retried) == (1, 1, 2)
-    assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("failed", 1), ("pending", 1), ("pending", 1)]
-    assert rows[0].external_id == "77" and "unexpected" in rows[3].last_error
-    assert all(r.due_at > utcnow() + dt.timedelta(seconds=5) for r in rows[2:]), "backed off"
