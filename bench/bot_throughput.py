@@ -5,6 +5,11 @@
 Both bots are real aiogram pollers talking HTTP to the emulator on loopback. helpdesk's bot answers
 /help for registered users (a database lookup, the once-per-update record, i18n); the echo bot answers
 with the text. The ratio of the two is the figure to watch.
+
+helpdesk's replies wait for Telegram's overall limit (30 messages a second, limits.py), which the echo bot
+and the emulator know nothing of: within it a burst of /help cannot go faster than 30 a second whatever
+the bot's own cost. So helpdesk runs twice: as shipped (the limit's figure) and with the limit lifted,
+which measures the bot's own per-update cost; the ratio is taken on the second.
 """
 
 from __future__ import annotations
@@ -81,7 +86,11 @@ def run_echo(updates: int, chats: list[int]) -> tuple[float, list[float]]:
         return result["r"], result["single"][1]
 
 
-def run_helpdesk(updates: int, chats: list[int]) -> tuple[float, list[float]]:
+def run_helpdesk(updates: int, chats: list[int], per_second: int) -> tuple[float, list[float]]:
+    from helpdesk.bot import limits
+
+    # The process's one budget, as every Bot of the process shares it: re-made with the run's rate.
+    limits.LIMITS.__init__(per_second=per_second)
     url, cleanup = fresh_database("sqlite")
     for chat in chats:
         User.create(display_name=f"User {chat}", role="admin", telegram_id=chat)
@@ -96,18 +105,23 @@ def run_helpdesk(updates: int, chats: list[int]) -> tuple[float, list[float]]:
 
 
 def main() -> None:
+    from helpdesk.bot import limits
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--updates", type=int, default=400)
     parser.add_argument("--chats", type=int, default=20)
     args = parser.parse_args()
     chats = [700_000 + i for i in range(args.chats)]
     (echo_rate, echo_lat), echo_single = run_echo(args.updates, chats)
-    (hd_rate, hd_lat), hd_single = run_helpdesk(args.updates, chats)
+    (hd_rate, hd_lat), hd_single = run_helpdesk(args.updates, chats, per_second=1_000_000)
+    (tg_rate, tg_lat), _ = run_helpdesk(args.updates, chats, per_second=limits.PER_SECOND)
     print(f"bot throughput and reply latency ({args.updates} updates from {args.chats} chats, Bot API emulator)")
-    for name, rate, lat in (("bare aiogram echo", echo_rate, echo_lat), ("helpdesk /help", hd_rate, hd_lat)):
+    for name, rate, lat in (("bare aiogram echo", echo_rate, echo_lat), ("helpdesk /help", hd_rate, hd_lat),
+                            (f"helpdesk, {limits.PER_SECOND}/s", tg_rate, tg_lat)):
         p50, p95 = percentiles(lat)
         print(f"  {name:18s} {rate:7.0f} updates/s   latency p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms")
-    print(f"  ratio helpdesk / echo: {hd_rate / echo_rate:.2f}   (latency above includes the burst's queue)")
+    print(f"  ratio helpdesk / echo: {hd_rate / echo_rate:.2f}   (helpdesk with Telegram's limit lifted; latency "
+          "includes the burst's queue)")
     for name, lat in (("bare aiogram echo", echo_single), ("helpdesk /help", hd_single)):
         p50, p95 = percentiles(lat)
         print(f"  one at a time, {name:18s} reply latency p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms")

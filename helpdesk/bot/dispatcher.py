@@ -19,6 +19,7 @@ from helpdesk.bot import client
 from helpdesk.bot.fsm_storage import DatabaseStorage
 from helpdesk.bot.keyboards import MENU
 from helpdesk.bot.middleware import IsMember, OncePerUpdate, PausedForMove
+from helpdesk.bot.polling import LanePolling
 from helpdesk.bot.routers import access, common, issues, notifications, orders, start, tickets
 from helpdesk.config import Settings
 from helpdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translate
@@ -50,7 +51,7 @@ async def on_error(event: ErrorEvent) -> bool:
 
 
 def build_dispatcher(settings: Settings) -> Dispatcher:
-    dispatcher = Dispatcher(storage=DatabaseStorage(), settings=settings)
+    dispatcher = LanePolling(storage=DatabaseStorage(), settings=settings)
     dispatcher.update.outer_middleware(PausedForMove())
     dispatcher.update.outer_middleware(OncePerUpdate())
     dispatcher.include_routers(start.build_router(), _members(), start.build_strangers_router())

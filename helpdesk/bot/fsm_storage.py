@@ -45,17 +45,23 @@ class DatabaseStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         name = _key(key)
+        known = await self._get(name)
+        if known[0] == value:  # /cancel with no form open, a step that keeps its state: nothing to write
+            return
         await asyncio.to_thread(_save, name, state=value)
-        self._known[name] = (value, (await self._get(name))[1])
+        self._known[name] = (value, known[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._get(_key(key)))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         name = _key(key)
-        await asyncio.to_thread(_save, name, data=dict(data))
         stored = BotState.data.python_value(BotState.data.db_value(dict(data)))  # as the table gives it back
-        self._known[name] = ((await self._get(name))[0], stored)
+        known = await self._get(name)
+        if known[1] == stored:
+            return
+        await asyncio.to_thread(_save, name, data=dict(data))
+        self._known[name] = (known[0], stored)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return copy.deepcopy((await self._get(_key(key)))[1])  # a handler's changes count once it sets them

@@ -1,7 +1,8 @@
 """Telegram's rate limits for the one bot, in one place: every Bot the process makes goes through them.
 
-About 30 messages a second overall, about one a second to the same chat for notices (replies to what a
-user just did go at once), and after a 429 nobody sends before its retry_after has passed.
+About 30 messages a second overall, about one a second to the same chat for notices and 20 a minute to a
+group (replies to what a user just did go at once), and after a 429 nobody sends before its retry_after
+has passed.
 """
 
 from __future__ import annotations
@@ -23,26 +24,29 @@ log = logging.getLogger(__name__)
 
 PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
+PER_GROUP_INTERVAL = 3.0  # 20 a minute; a group's (or channel's) chat id is negative
 MAX_RETRIES = 3
 
 
 class TelegramLimits:
     """Hands out send times. Thread-safe: the poller and the outbox's loop live in different threads."""
 
-    def __init__(self, per_second: int = PER_SECOND, per_chat: float = PER_CHAT_INTERVAL) -> None:
+    def __init__(self, per_second: int = PER_SECOND, per_chat: float = PER_CHAT_INTERVAL,
+                 per_group: float | None = None) -> None:
         self.per_second = per_second
         self.per_chat = per_chat
+        self.per_group = PER_GROUP_INTERVAL * per_chat / PER_CHAT_INTERVAL if per_group is None else per_group
         self._lock = threading.Lock()
         self._recent: collections.deque[float] = collections.deque(maxlen=per_second)
         self._chat_next: dict[str, float] = {}
         self._paused_until = 0.0
 
     def chat_slot(self, chat: str) -> float:
-        """Book the chat's next turn (one a second); returns the seconds to wait for it."""
+        """Book the chat's next turn (one a second, a group's one in three); returns the seconds to wait."""
         with self._lock:
             now = time.monotonic()
             at = max(now, self._chat_next.get(chat, 0.0))
-            self._chat_next[chat] = at + self.per_chat
+            self._chat_next[chat] = at + (self.per_group if chat.startswith("-") else self.per_chat)
             if len(self._chat_next) > 10_000:  # forget chats whose turn passed long ago
                 self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
             return at - now

@@ -1,4 +1,8 @@
-"""Who is writing (a filter that injects the user) and once-only updates (429s: see limits.py)."""
+"""Who is writing (a filter that injects the user) and once-only updates (429s: see limits.py).
+
+An update's first database visit is one thread hop: OncePerUpdate asks whether it was handled and who sent
+it together, and hands the sender (a User or None) to the filter and handlers as `sender`.
+"""
 
 from __future__ import annotations
 
@@ -12,31 +16,42 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from helpdesk.core import maintenance, people
+from helpdesk.db.database import write_transaction
 from helpdesk.db.models import ProcessedUpdate, User
 from helpdesk.i18n import translate
 
 log = logging.getLogger(__name__)
+UNKNOWN = object()  # no sender looked up (an update that did not come through OncePerUpdate)
 
 
 class IsMember(Filter):
     """Passes for an active registered user and hands the handler `user` and `lang`."""
 
-    async def __call__(self, event: Message | CallbackQuery) -> bool | dict[str, Any]:
-        sender = event.from_user
-        if sender is None:
+    async def __call__(self, event: Message | CallbackQuery, sender: User | None | object = UNKNOWN
+                       ) -> bool | dict[str, Any]:
+        if event.from_user is None:
             return False
-        user: User | None = await asyncio.to_thread(people.by_telegram_id, sender.id)
-        if user is None or not user.active:
+        user = sender if sender is not UNKNOWN else await asyncio.to_thread(people.by_telegram_id,
+                                                                              event.from_user.id)
+        if not isinstance(user, User) or not user.active:
             return False
         return {"user": user, "lang": user.language}
 
 
-def _seen(update_id: int) -> bool:
-    return ProcessedUpdate.select().where(ProcessedUpdate.update_id == update_id).exists()
+def _seen_and_sender(update_id: int, telegram_id: int | None) -> tuple[bool, User | None]:
+    if ProcessedUpdate.select().where(ProcessedUpdate.update_id == update_id).exists():
+        return True, None
+    return False, people.by_telegram_id(telegram_id) if telegram_id is not None else None
 
 
 def _remember(update_id: int) -> None:
-    ProcessedUpdate.insert(update_id=update_id).on_conflict_ignore().execute()
+    with write_transaction():  # queued with the process's other SQLite writers, not in the busy handler
+        ProcessedUpdate.insert(update_id=update_id).on_conflict_ignore().execute()
+
+
+def sender_id(update: Update) -> int | None:
+    event = update.message or update.edited_message or update.callback_query
+    return event.from_user.id if event is not None and event.from_user is not None else None
 
 
 class OncePerUpdate(BaseMiddleware):
@@ -45,7 +60,8 @@ class OncePerUpdate(BaseMiddleware):
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        if await asyncio.to_thread(_seen, event.update_id):
+        seen, data["sender"] = await asyncio.to_thread(_seen_and_sender, event.update_id, sender_id(event))
+        if seen:
             log.info("update %s was handled before: dropped", event.update_id)
             return None
         data["update_id"] = event.update_id

@@ -54,10 +54,11 @@ class BotRunner:
 
     async def _poll(self) -> None:
         try:
-            # One update at a time: aiogram confirms an update to Telegram (the next getUpdates' offset)
-            # only after its handler returned, so a process killed mid-update leaves it to be fetched again
-            # (by itself after a restart, or by the instance that takes over); OncePerUpdate drops it if
-            # it had been handled. With handling in tasks it would be confirmed before, and lost.
+            # A getUpdates batch is confirmed to Telegram (the next call's offset) only after all of it was
+            # handled, so a process killed mid-update leaves it to be fetched again (by itself after a
+            # restart, or by the instance that takes over); OncePerUpdate drops what had been handled.
+            # Chats are handled side by side, each in order (polling.py). aiogram's tasks would confirm
+            # an update before handling it, and lose it.
             await self._dispatcher.start_polling(self._bot, handle_signals=False, close_bot_session=False,
                                                  handle_as_tasks=False,
                                                  allowed_updates=["message", "edited_message", "callback_query"])

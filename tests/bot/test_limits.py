@@ -1,4 +1,4 @@
-"""Telegram's limits: callback data within 64 bytes, messages within 4096 characters."""
+"""Telegram's limits: callback data within 64 bytes, messages within 4096 characters, pacing per chat."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from helpdesk.bot.callbacks import (
     Step,
     TicketAction,
 )
+from helpdesk.bot.limits import TelegramLimits
 from helpdesk.bot.texts import fit, split_text
 
 
@@ -30,3 +31,11 @@ def test_long_texts_are_cut_or_split() -> None:
     parts = split_text(text)
     assert all(len(p) <= 4096 for p in parts) and "\n".join(parts) == text
     assert split_text("x" * 5000) == ["x" * 4096, "x" * 904]
+
+
+def test_a_group_is_paced_at_20_a_minute_a_private_chat_at_one_a_second() -> None:
+    limits = TelegramLimits()
+    assert limits.chat_slot("1002") == 0 and 0.9 < limits.chat_slot("1002") <= 1.0
+    assert limits.chat_slot("-1001234") == 0 and 2.9 < limits.chat_slot("-1001234") <= 3.0
+    unpaced = TelegramLimits(per_chat=0)  # tests' and benchmarks' budget: no pacing at all
+    assert unpaced.chat_slot("-1001234") == 0 and unpaced.chat_slot("-1001234") == 0

@@ -13,6 +13,7 @@ from helpdesk.bot.routers.common import menu_for
 from helpdesk.config import Settings
 from helpdesk.core import people
 from helpdesk.core.errors import DomainError
+from helpdesk.db.models import User
 from helpdesk.i18n import normalize_language, translate
 
 
@@ -48,9 +49,8 @@ async def on_start(message: Message, command: CommandObject, state: FSMContext, 
                          reply_markup=menu_for(settings, user.language))
 
 
-async def on_help(message: Message, settings: Settings) -> None:
-    tg = message.from_user
-    user = await asyncio.to_thread(people.by_telegram_id, tg.id) if tg else None
+async def on_help(message: Message, settings: Settings, sender: User | None) -> None:
+    tg, user = message.from_user, sender  # the sender as OncePerUpdate looked it up
     lang = user.language if user else normalize_language(tg.language_code if tg else None)
     markup = menu_for(settings, lang) if user is not None and user.active else None
     await message.answer(translate("This bot accepts requests: cartridges, repairs, maintenance and IT help. "
