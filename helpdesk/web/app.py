@@ -12,6 +12,8 @@ from litestar.datastructures import State
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins import PluginProtocol
+from litestar.plugins.core import MsgspecDIPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -42,6 +44,20 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     filters.install(env)
 
 
+class HelpdeskApp(Litestar):
+    """Litestar without the plugins it adds for pydantic and attrs models whenever those are installed.
+
+    No handler takes or returns such a model (msgspec structs and dataclasses only), yet loading the
+    pydantic plugins imports pydantic itself on every start: ~0.2 s before the first page, which the
+    panel with the bot off never needs (the bot's aiogram imports pydantic on its own, later).
+    """
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        plugins.append(MsgspecDIPlugin())
+        return plugins
+
+
 def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] = (), debug: bool = False) -> Litestar:
     """The assembly (helpdesk.runtime) hands in `services`: settings, bot and queue state, settings reload."""
     secret = services.settings.secret_key
@@ -59,7 +75,7 @@ def create_app(services: PanelServices, lifespan: Sequence[Callable[..., Any]] =
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}],
     )
-    return Litestar(
+    return HelpdeskApp(
         route_handlers=[
             healthz,
             # HTML pages are for browsers with a session: the OpenAPI schema documents the JSON API only.
