@@ -44,8 +44,8 @@ def tree_rss_mib(pid: int) -> float:
 
 
 def one_run(command: list[str], emulator: BotApiEmulator, bot: bool = True,
-            ready_timeout: float = 60) -> tuple[float, float, float]:
-    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-start-"))
+            ready_timeout: float = 60, data_dir: Path | None = None) -> tuple[float, float, float]:
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="helpdesk-bench-start-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELPDESK_")}
     if bot:
@@ -84,15 +84,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--command", default="")
     parser.add_argument("--no-bot", action="store_true", help="no bot token: idle RSS without the bot")
+    parser.add_argument("--restart", action="store_true",
+                        help="a server started before on the same data dir (no first-run schema and admin)")
     parser.add_argument("--ready-timeout", type=float, default=60, help="seconds to wait for ready (a loaded box)")
     args = parser.parse_args()
     command = shlex.split(args.command) or [sys.executable, "-m", "helpdesk"]
     results = []
+    data_dir = Path(tempfile.mkdtemp(prefix="helpdesk-bench-start-")) if args.restart else None
     with BotApiEmulator() as emulator:
+        if data_dir is not None:  # the first run creates the database and the first admin: not measured
+            one_run(command, emulator, bot=not args.no_bot, ready_timeout=args.ready_timeout, data_dir=data_dir)
         for _ in range(args.runs):
-            results.append(one_run(command, emulator, bot=not args.no_bot, ready_timeout=args.ready_timeout))
+            results.append(one_run(command, emulator, bot=not args.no_bot, ready_timeout=args.ready_timeout,
+                                   data_dir=data_dir))
     print(f"helpdesk serve startup ({' '.join(command)}), bot {'off' if args.no_bot else 'on'}, {args.runs} runs, "
-          "fresh data dir each")
+          + ("restarts on one data dir" if args.restart else "fresh data dir each"))
     first, ready, rss = zip(*results, strict=True)
     print(f"  first page (/login 200):  median {percentiles(list(first))[0]:.2f} s   max {max(first):.2f} s")
     print(f"  fully ready (bot+queue):  median {percentiles(list(ready))[0]:.2f} s   max {max(ready):.2f} s")
