@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.core import search, tickets
+from helpdesk.db.database import db
 from helpdesk.db.models import Ticket, User
 from tests.conftest import Org
 
@@ -114,3 +115,48 @@ def test_same_results_past_the_newest_window(org: Org, found: dict[str, Ticket],
     assert {case: _numbers(org, *case) for case in cases} == expected
     assert _names(found, _numbers(org, "alice", "принтер")) == ["hp", "jam", "scanner"]
     assert _names(found, _numbers(org, "sue", "код")) == ["toner"]  # a note: staff only, second rank
+
+
+def _statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL the database runs from now on (PostgreSQL's peewee database object, not the proxy)."""
+    real, seen = db.obj, []
+    run = real.execute_sql
+
+    def spy(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
+        seen.append(sql)
+        return run(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(real, "execute_sql", spy)
+    return seen
+
+
+@pytest.mark.parametrize("rare", [-1, 10**9], ids=["walk", "gin-index-only"])
+def test_same_results_whichever_way_postgres_reads(org: Org, found: dict[str, Ticket], rare: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query the planner expects to be rare is read from the GIN index alone; the results are the same."""
+    cases = [(p, t) for p in ("alice", "bob", "sam", "sue") for t in ("принтер", "код", "mail", "скан", "факс",
+                                                                      found["hp"].number[5:], "b1")]
+    expected = {case: _numbers(org, *case) for case in cases}
+    monkeypatch.setattr(search, "RARE", rare)
+    for window in (1, 5000):
+        monkeypatch.setattr(search, "WINDOW", window)
+        assert {case: _numbers(org, *case) for case in cases} == expected
+    assert _names(found, _numbers(org, "alice", found["hp"].number[5:])) == ["hp"]
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # PostgreSQL's plan
+def test_postgres_walks_the_newest_requests_once_for_both_ranks(org: Org, found: dict[str, Ticket],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RARE", -1)  # as for a common word: the newest requests are walked
+    statements = _statements(monkeypatch)
+    assert _names(found, _numbers(org, "alice", "шумит")) == ["scanner"]  # a comment's word: the second rank
+    assert sum("recent AS MATERIALIZED" in sql for sql in statements) == 1
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)  # PostgreSQL's plan
+def test_postgres_reads_a_rare_word_from_the_index_alone(org: Org, found: dict[str, Ticket],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    statements = _statements(monkeypatch)
+    assert _names(found, _numbers(org, "bob", "факс")) == []
+    assert _names(found, _numbers(org, "bob", found["jam"].number[5:])) == ["jam"]
+    assert statements and not any("recent AS MATERIALIZED" in sql for sql in statements)
