@@ -6,6 +6,8 @@ index look-ups and a million tsvectors of the same few names; here the comments 
 request and the names' tsvector is made once per (branch, author, assignee). The text of every part and its
 weight are those of the function, so a document equals the function's (tests/core/test_move_to_postgres.py
 compares them); comments are joined in id order, which the function's index scan gives too.
+`main_doc` (migration 0023, the A and B part) is written here too, as its trigger would: callers that
+switch the table's triggers off for the load (the move) skip a PL/pgSQL call per row.
 """
 
 from __future__ import annotations
