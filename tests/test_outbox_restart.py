@@ -47,4 +47,6 @@ def test_start_delivers_what_a_crash_left_sending(sqlite_org: Org, sqlite_db: st
         while OutboxMessage.get_by_id(message.id).status != "sent" and time.monotonic() < deadline:
             time.sleep(0.05)
     assert OutboxMessage.get_by_id(message.id).status == "sent"
-    assert recorder.sent == [message.id]
+    # Sent once. Other notices may go out beside it: from 09:00 on a working day the start's first pass
+    # also queues the storekeepers' daily digest (this failed in a run at 06:16 UTC).
+    assert recorder.sent.count(message.id) == 1
