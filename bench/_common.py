@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,35 @@ def fresh_database(engine: str):  # noqa: ANN201 - (url, cleanup)
     init_database(url)
     make_org()
     return url, lambda: (close_database(), server.drop_database(name))
+
+
+def create_from_threads(threads: int, per_thread: int) -> tuple[float, float]:
+    """The personas' branch users create `per_thread` IT-help requests each, from `threads` threads at once.
+
+    Returns (wall seconds, process CPU seconds) of the creates alone: the authors are read before.
+    """
+    from helpdesk.core import tickets
+    from helpdesk.core.actors import Actor
+    from helpdesk.db.database import db
+    from helpdesk.db.models import User
+
+    authors = [User.get(User.username == name) for name in ("bob", "bea", "carl", "dan")]
+    db.close()
+
+    def work(index: int) -> None:
+        actor = Actor(authors[index % len(authors)], "api")
+        draft = tickets.TicketDraft("it_help", description="Mail client does not start")
+        for _ in range(per_thread):
+            tickets.create(actor, draft)
+        db.close()
+
+    cpu, started = time.process_time(), time.perf_counter()
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

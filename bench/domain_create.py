@@ -6,39 +6,16 @@
 from __future__ import annotations
 
 import argparse
-import threading
-import time
 
-from _common import fresh_database
+from _common import create_from_threads, fresh_database
 
-from helpdesk.core import tickets
-from helpdesk.db.database import db
 from helpdesk.db.models import Ticket
 
 
 def run(engine: str, threads: int, count: int) -> float:
     _, cleanup = fresh_database(engine)
-
-    from helpdesk.core.actors import Actor
-    from helpdesk.db.models import User
-
-    authors = [User.get(User.username == name) for name in ("bob", "bea", "carl", "dan")]
     per_thread = count // threads
-
-    def work(index: int) -> None:
-        actor = Actor(authors[index % len(authors)], "api")
-        draft = tickets.TicketDraft("it_help", description="Mail client does not start")
-        for _ in range(per_thread):
-            tickets.create(actor, draft)
-        db.close()
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - started
+    elapsed, _ = create_from_threads(threads, per_thread)
     made = Ticket.select().count()
     assert made == per_thread * threads, made
     cleanup()

@@ -11,17 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import threading
-import time
 from collections.abc import Iterator
 
-from _common import fresh_database
+from _common import create_from_threads, fresh_database
 
-from helpdesk.core import outbox, tickets
-from helpdesk.core.actors import Actor
+from helpdesk.core import outbox
 from helpdesk.db import group_commit
-from helpdesk.db.database import db
-from helpdesk.db.models import Ticket, User
+from helpdesk.db.models import Ticket
 
 
 class OneByOne(group_commit.GroupCommit):
@@ -45,23 +41,7 @@ def measure(engine: str, batched: bool, threads: int, per_thread: int) -> str:
         transactions[0] += 1
 
     outbox.changes = counted
-    authors = [User.get(User.username == name) for name in ("bob", "bea", "carl", "dan")]
-    db.close()
-
-    def work(index: int) -> None:
-        actor = Actor(authors[index % len(authors)], "api")
-        draft = tickets.TicketDraft("it_help", description="Mail client does not start")
-        for _ in range(per_thread):
-            tickets.create(actor, draft)
-        db.close()
-
-    cpu, started = time.process_time(), time.perf_counter()
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    elapsed, cpu = create_from_threads(threads, per_thread)
     outbox.changes = real_changes
     made = Ticket.select().count()
     assert made == threads * per_thread, made
