@@ -11,7 +11,6 @@ from litestar.testing import TestClient
 from helpdesk import runtime
 from helpdesk.config import load_settings
 from helpdesk.core import tickets
-from helpdesk.web.api import requests as api_requests
 from tests.conftest import Org
 from tests.web.conftest import api_token
 
@@ -36,7 +35,7 @@ def test_the_total_is_exact_up_to_the_cap_then_a_lower_bound(any_client: TestCli
         tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {n} jams"))
     alice = api_token(org, "alice")
     assert _listed(any_client, alice) == (7, False, 7)
-    monkeypatch.setattr(api_requests, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(tickets, "COUNT_LIMIT", 3)
     assert _listed(any_client, alice, per_page=2) == (3, True, 2)  # at least 3
     assert _listed(any_client, alice) == (7, False, 7)  # a page of 50 is counted to its end
     # Paging deeper counts to the end of the page asked for: capped means more pages follow it.

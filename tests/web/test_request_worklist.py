@@ -130,10 +130,8 @@ def test_the_change_stamp_moves_when_a_visible_request_changes(client: TestClien
 
 def test_a_long_list_says_how_many_up_to_a_cap(client: TestClient, sqlite_org: Org,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpdesk.web.panel import requests as request_pages
-
     _make(sqlite_org)
-    monkeypatch.setattr(request_pages, "LIST_COUNT_LIMIT", 2)
+    monkeypatch.setattr(tickets, "COUNT_LIMIT", 2)
     login(client, sqlite_org.alice)
     page = client.get("/requests").text
     assert re.search(r'<h1>[^<]*<span class="muted">2\+</span>', page), "the capped count says 2+"

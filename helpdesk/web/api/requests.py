@@ -116,11 +116,8 @@ class TicketPage:
     total_capped: bool = False  # more than `total` match, and more pages follow this one
 
 
-# Counting stops past this many matches (or past the asked page, if deeper): an exact count of a
-# million-request archive reads the whole index (~0.2 s) for a number no client pages through.
-COUNT_LIMIT = 10_000
-
-LIST_DESCRIPTION = f"""`total` is exact up to {COUNT_LIMIT:,} matches (or up to the end of the asked page, if that is
+# Counting stops past tickets.COUNT_LIMIT matches, or past the asked page if that is deeper.
+LIST_DESCRIPTION = f"""`total` is exact up to {tickets.COUNT_LIMIT:,} matches (or up to the end of the asked page, if that is
 deeper). Past that `total_capped` is true and `total` is a lower bound: at least that many match, and more
 pages follow this one; page on until a page says `total_capped: false` or comes back short."""
 
@@ -199,7 +196,7 @@ class RequestsController(ApiController):
                                    mine=mine, priorities=tuple(priority or ()), sla=sla_state or "", text=text,
                                    archived=archived, page=page, per_page=per_page,
                                    sort=sort or (tickets.RELEVANCE if text.strip() else "-created"))
-        result = tickets.search(actor, flt, count_up_to=max(COUNT_LIMIT, page * per_page))
+        result = tickets.search(actor, flt, count_up_to=max(tickets.COUNT_LIMIT, page * per_page))
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page,
                           result.capped)
 
