@@ -95,7 +95,7 @@ class Services:
 
         db_move.start(actor, sqlite_path, url, overwrite, self.settings.uploads_dir,
                       pause=lambda: on_loop(self._pause()), switch=self._switch_database,
-                      resume=lambda switched: on_loop(self._resume()))
+                      resume=lambda switched: on_loop(self._resume(switched)))
 
     async def _pause(self) -> None:
         """The poller stops taking updates (they wait in Telegram) and the queue stops, for the copy."""
@@ -118,7 +118,16 @@ class Services:
             db_move.make_read_only(sqlite_path)
         log.info("switched to PostgreSQL; the URL is recorded in %s, the SQLite file is kept read-only", path)
 
-    async def _resume(self) -> None:
+    async def _resume(self, switched: bool) -> None:
+        if switched:
+            # Now on PostgreSQL other instances may join: lead by the advisory lock as they do, or a second
+            # instance started on this database would lead too (two pollers, every job twice). Nobody else
+            # can hold the lock yet (the target was empty), so this instance takes it at once and `_lead`
+            # starts the queue and the poller.
+            if self.leadership is not None:
+                self.leadership.is_leader = False  # the SQLite one: nothing to free, its work is paused already
+            await _elect(self)
+            return
         if self.queue is not None:
             await asyncio.to_thread(self.queue.start)
         self.bot_task = asyncio.create_task(self.bot.restart(self.settings))
@@ -173,12 +182,11 @@ def build_app(services: Services) -> Litestar:
     @contextlib.asynccontextmanager
     async def background(app: Litestar) -> AsyncIterator[None]:
         await _start(services)
-        follow = asyncio.create_task(_follow_settings(services, app)) if services.leadership.shared else None
+        follow = asyncio.create_task(_follow_settings(services, app))
         try:
             yield
         finally:
-            if follow is not None:
-                follow.cancel()
+            follow.cancel()
             await _stop(services)
 
     return create_app(panel, lifespan=[background])
@@ -218,6 +226,8 @@ async def _follow_settings(services: Services, app: Litestar) -> None:
     """Instances sharing a database: what an admin saved on another instance applies here within seconds."""
     while True:
         await asyncio.sleep(SETTINGS_FOLLOW_SECONDS)
+        if services.leadership is None or not services.leadership.shared:
+            continue  # alone on SQLite (until a move to PostgreSQL): the panel's saves apply here directly
         try:
             await reload_panel_settings(services)
             app.state.settings = services.settings
@@ -231,12 +241,17 @@ async def _start(services: Services) -> None:
         # queue carries the wake to it; otherwise the leader's minute sweep delivers).
         outbox.add_listener(services.jobs.wake_delivery)
     settings = services.settings
-    shared = None if settings.is_sqlite else settings.database_url
-    services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
-    if shared:
+    if not settings.is_sqlite:
         _stand_by_states(services)
         if settings.bot_token:  # aiogram is slow to import: a standby has it ready when it must take over
             services.bot_task = asyncio.create_task(asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher"))
+    await _elect(services)
+
+
+async def _elect(services: Services) -> None:
+    """Lead at once on SQLite; on PostgreSQL when the advisory lock is ours (see helpdesk/leadership.py)."""
+    shared = None if services.settings.is_sqlite else services.settings.database_url
+    services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
     await services.leadership.start()
 
 

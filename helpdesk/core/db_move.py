@@ -173,6 +173,7 @@ def start(actor: Actor, sqlite_path: Path, url: str, overwrite: bool, uploads_di
         switched = False
         maintenance.begin()
         try:
+            current.progress = Progress("pause")  # the poller ends its long poll, the queue its job: seconds
             pause()
             current.missing = missing_attachments(uploads_dir)
             current.report = move(actor, sqlite_path, url, overwrite,

@@ -51,7 +51,10 @@ def test_the_move_from_the_panel(page: Page, moving_server: LiveServer, target: 
     page.reload()  # the state is the server's: a reload shows the finished move
     expect(page.locator("#move-text")).to_contain_text("PostgreSQL")
 
-    assert httpx.get(f"{server.url}/healthz").json()["database"]["engine"] == "postgresql"
+    health = httpx.get(f"{server.url}/healthz").json()
+    assert health["database"]["engine"] == "postgresql"
+    # It leads by PostgreSQL's advisory lock now, as a second instance on this database will ask for it.
+    assert health["instance"]["shared"] is True and health["instance"]["leader"] is True
     stored = json.loads((server.data_dir / "settings.json").read_text())
     assert stored["database_url"]["url"] == target
     assert (server.data_dir / "helpdesk.db").stat().st_mode & 0o222 == 0  # kept read-only as the fallback

@@ -22,7 +22,7 @@ from helpdesk.web.panel.session import Form
 from helpdesk.web.services import services_of
 
 PAGE = "/settings/database"
-PHASES = {"schema": N_("Creating the tables"), "copy": N_("Copying"), "index": N_("Building indexes and search"),
+PHASES = {"pause": N_("Pausing the bot, the queue and writes"), "schema": N_("Creating the tables"), "copy": N_("Copying"), "index": N_("Building indexes and search"),
           "verify": N_("Verifying every table"), "done": N_("Done")}
 
 
