@@ -37,6 +37,7 @@ from helpdesk.tasks.queue import QueueRunner, create_huey, prepare_queue
 from helpdesk.web.services import PanelServices, TokenCheck
 
 log = logging.getLogger("helpdesk")
+MOVE_JOB_WAIT = 120.0  # seconds the move's pause waits for a running job (a backup of a big database)
 
 
 @dataclass
@@ -101,7 +102,11 @@ class Services:
         """The poller stops taking updates (they wait in Telegram) and the queue stops, for the copy."""
         await self.bot.stop()
         if self.queue is not None:
-            await asyncio.to_thread(self.queue.stop)
+            # A job running now (the minute's sweep, a backup) must end before the copy's snapshot, or its
+            # writes would fail on the held database or be left behind in the SQLite file.
+            running = await asyncio.to_thread(self.queue.stop, MOVE_JOB_WAIT)
+            if running:
+                raise db_move.job_still_running(", ".join(running), MOVE_JOB_WAIT)
 
     def _switch_database(self, url: str) -> None:
         """Re-point the running process at PostgreSQL and record the URL for the next start."""

@@ -44,6 +44,8 @@ FAILURES = {
     "refused": N_("PostgreSQL refused the copy: %(detail)s. Nothing was switched."),
     "mismatch": N_("The copy differs from the original in: %(detail)s. Nothing was switched."),
     "source": N_("Cannot read the SQLite database: %(detail)s"),
+    "busy": N_("A background job (%(detail)s) was still running after %(seconds)s s. Start the move again when "
+               "it has finished. Nothing was switched."),
 }
 
 
@@ -53,6 +55,11 @@ class MoveFailed(Conflict):
 
 def already_moved() -> Conflict:
     return Conflict(N_("The data is already on PostgreSQL."))
+
+
+def job_still_running(jobs: str, seconds: float) -> DomainError:
+    """The pause waited for the queue's running job in vain: copying now would leave its writes behind."""
+    return MoveFailed(FAILURES["busy"], detail=jobs, seconds=round(seconds))
 
 
 def failure(exc: CopyError) -> DomainError:

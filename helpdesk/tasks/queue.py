@@ -77,6 +77,10 @@ class QueueRunner:
         self.workers = workers
         self.consumer: EmbeddedConsumer | None = None
         self.state = "stopped"
+        self.running: dict[str, str] = {}  # task id -> name, while a worker runs it
+        # Hooks are kept by name: these must not replace each other (or _give_connection_back).
+        huey.pre_execute("running_began")(lambda task: self.running.__setitem__(task.id, task.name))
+        huey.post_execute("running_ended")(lambda task, value, exc: self.running.pop(task.id, None))
 
     def start(self) -> None:
         # Short polling back-off keeps shutdown quick: an idle worker sleeps at most max_delay.
@@ -86,13 +90,20 @@ class QueueRunner:
         self.consumer.start()
         self.state = "running"
 
-    def stop(self) -> None:
+    def stop(self, wait: float | None = None) -> list[str]:
+        """Stop taking jobs and wait for the running ones: `wait` seconds (else the shutdown's few seconds).
+        Returns the names of the jobs still running when the wait ran out (their threads cannot be killed)."""
+        running: list[str] = []
         if self.consumer is not None:
             self.state = "stopping"
+            if wait is not None:
+                self.consumer.shutdown_timeout = wait
             self.consumer.stop(graceful=True)
+            running = sorted(set(self.running.values()))
             self.huey.notify_interrupted_tasks()
             self.consumer = None
         self.state = "stopped"
+        return running
 
     def health(self) -> dict[str, Any]:
         try:

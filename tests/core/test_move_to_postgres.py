@@ -297,3 +297,23 @@ def test_the_cli_moves_and_never_prints_the_password(sqlite_file: Path, target: 
     assert sqlite_file.stat().st_mode & 0o222 == 0
     assert cli.main(["migrate", "--data-dir", str(data_dir), url]) == 2  # the settings file says PostgreSQL now
     assert "already on PostgreSQL" in capsys.readouterr().err
+
+
+def test_a_job_still_running_stops_the_move_before_the_copy(sqlite_file: Path, target: str, tmp_path: Path) -> None:
+    """The pause could not end a running job: nothing is copied or switched, and the channels come back."""
+    resumed: list[bool] = []
+
+    def pause() -> None:
+        raise db_move.job_still_running("backup_now", 120)
+
+    db_move.start(CLI, sqlite_file, target, False, tmp_path, pause=pause, switch=lambda url: None,
+                  resume=resumed.append)
+    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+    while db_move.status().state == "running" and dt.datetime.now() < deadline:
+        threading.Event().wait(0.05)
+    status = db_move.status()
+    assert status.state == "failed" and resumed == [False]
+    assert status.error.text("en") == ("A background job (backup_now) was still running after 120 s. Start the move "
+                                       "again when it has finished. Nothing was switched.")
+    assert _tables(target) == 0
+    db_move._status = db_move.MoveStatus()  # the process-wide state, for the tests after this one
