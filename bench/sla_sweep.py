@@ -2,7 +2,7 @@
 
     python bench/sla_sweep.py [--database sqlite|postgres|both] [--size 100k] [--overdue 1000]
 
-Works on a private copy of the shared 100k dataset (see /work/tr/DATASETS.md; bench/_dataset.py finds
+Works on a private copy of the 100k benchmark dataset (bench/_dataset.py builds it once and finds
 it): every request is made open (new or in work) with its deadlines in the future, then
   - quiet: a sweep where nothing is due (what runs every minute almost always);
   - overdue: `--overdue` requests pass their accept or resolve deadline: one sweep reminds each once;
