@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 
 from helpdesk.core import outbox, telegram_login, tickets
@@ -94,3 +95,51 @@ def test_notices_past_their_age_expire(org: Org) -> None:
 
 def test_the_login_code_lives_as_long_as_its_notice() -> None:
     assert outbox.MAX_AGE_BY_KIND["login_code"] == telegram_login.CODE_TTL
+
+
+class SideBySide:
+    """A transport that sends to chats side by side (prepare/submit); `fits` notices make one message.
+    It notes which rows are 'sending' whenever a message is handed over."""
+
+    def __init__(self, fits: int) -> None:
+        self.fits = fits
+        self.messages: list[list[int]] = []
+        self.sending: list[list[int]] = []
+
+    def send(self, message: OutboxMessage) -> None:
+        raise AssertionError("a side-by-side transport is given the chat's notices")
+
+    def prepare(self, messages: list[OutboxMessage]) -> tuple[int, list[int]]:
+        return min(self.fits, len(messages)), [m.id for m in messages[:self.fits]]
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        self.sending.append([m.id for m in OutboxMessage.select().where(OutboxMessage.status == "sending")])
+        self.messages.append(prepared)
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+        future.set_result(f"m{len(self.messages)}")
+        return future
+
+
+def test_only_the_notices_of_the_message_in_flight_are_sending(org: Org) -> None:
+    """A kill -9 then leaves to the next leader's reclaim only what may have gone out: never a claimed batch."""
+    for i in range(5):
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    ids = [m.id for m in OutboxMessage.select().order_by(OutboxMessage.id)]
+    transport = SideBySide(fits=2)
+    assert outbox.deliver_due({"telegram": transport}).sent == 5
+    assert transport.messages == [ids[0:2], ids[2:4], ids[4:5]]
+    assert transport.sending == transport.messages, "the rest stays pending until its own message"
+    rows = OutboxMessage.select().order_by(OutboxMessage.id)
+    assert [(r.status, r.external_id) for r in rows] == [("sent", "m1")] * 2 + [("sent", "m2")] * 2 + [("sent", "m3")]
+
+
+def test_a_login_code_is_never_combined(org: Org) -> None:
+    for i in range(2):
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    telegram_login.send_code(str(org.sam.telegram_id), "http://panel", "browser-key")
+    code = OutboxMessage.get(OutboxMessage.kind == "login_code")
+    transport = SideBySide(fits=30)
+    outbox.deliver_due({"telegram": transport})
+    assert transport.messages[0] == [code.id], "alone, and first"
+    assert sorted(transport.messages[1]) == sorted(m.id for m in OutboxMessage.select()
+                                                   .where(OutboxMessage.kind == "ticket_created"))
