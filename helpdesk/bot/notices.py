@@ -46,8 +46,9 @@ def compose(message: OutboxMessage) -> tuple[list[str], InlineKeyboardMarkup | N
 
 def compose_many(messages: list[OutboxMessage]) -> tuple[int, tuple[list[str], InlineKeyboardMarkup | None]]:
     """One message from the first of one chat's notices (core/outbox_lanes.py decides which may go
-    together): a heading "N notices", each notice's lines, within Telegram's 4096 characters, and a button
-    per request that opens its card. Returns how many notices it holds and (parts, buttons) for `send`."""
+    together): a heading "N notices", each notice's lines, within Telegram's 4096 characters, and the
+    buttons: a single request's own, or for several a button per request that opens its card. Returns
+    how many notices it holds and (parts, buttons) for `send`."""
     blocks: list[str] = []
     used = HEADING_ROOM
     for message in messages:
@@ -62,8 +63,12 @@ def compose_many(messages: list[OutboxMessage]) -> tuple[int, tuple[list[str], I
     lang = held[0].user.language if held[0].user_id else "ru"
     with use_language(lang):
         heading = ngettext("%(num)d notice", "%(num)d notices", len(blocks), num=len(blocks))
-    return len(blocks), (["\n\n".join([heading, *blocks])], keyboards.open_tickets(
-        [m.ticket.number for m in held if m.ticket_id is not None]))
+    about = {m.ticket_id for m in held}
+    # About one request (its status changed twice): that request's own buttons, as on a single notice;
+    # about several: a button per request that opens its card, where its buttons are.
+    buttons = markup(held[-1]) if len(about) == 1 else keyboards.open_tickets(
+        [m.ticket.number for m in held if m.ticket_id is not None])
+    return len(blocks), (["\n\n".join([heading, *blocks])], buttons)
 
 
 async def send(bot: Bot, chat: str, parts: list[str], buttons: InlineKeyboardMarkup | None) -> str | None:
