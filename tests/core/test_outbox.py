@@ -5,9 +5,11 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 
+import pytest
+
 from helpdesk.core import outbox, telegram_login, tickets
 from helpdesk.core.outbox import DeliveryError
-from helpdesk.db.models import OutboxMessage, utcnow
+from helpdesk.db.models import OutboxMessage, User, utcnow
 from tests.conftest import Org
 
 
@@ -143,3 +145,42 @@ def test_a_login_code_is_never_combined(org: Org) -> None:
     assert transport.messages[0] == [code.id], "alone, and first"
     assert sorted(transport.messages[1]) == sorted(m.id for m in OutboxMessage.select()
                                                    .where(OutboxMessage.kind == "ticket_created"))
+
+
+class Killed(BaseException):
+    """Stands for a kill -9: nothing after it runs, no except clause of the outbox catches it."""
+
+
+class KilledAtMessage(SideBySide):
+    """Hands over messages until the `at`-th, where the process 'dies' (that one may have gone out)."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(fits=30)
+        self.at = at
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        future = super().submit(address, prepared)
+        if len(self.messages) == self.at:
+            raise Killed
+        return future
+
+
+def test_a_kill_mid_delivery_leaves_sending_only_what_may_have_gone_out(org: Org) -> None:
+    for i in range(3):  # three notices for sam (one message), then one each for five more chats
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    others = [User.create(display_name=f"K{i}", role="storekeeper", telegram_id=5000 + i) for i in range(5)]
+    with outbox.changes():
+        outbox.notify(others, "digest", {"open": 1, "overdue": 0})
+    dying = KilledAtMessage(at=4)
+    with pytest.raises(Killed):
+        outbox.deliver_due({"telegram": dying})
+    went_out = [i for message in dying.messages for i in message]
+    sending = [m.id for m in OutboxMessage.select().where(OutboxMessage.status == "sending")]
+    assert sorted(sending) == sorted(went_out), "handed over, not yet answered: nothing claimed ahead of its turn"
+    assert OutboxMessage.select().where(OutboxMessage.status == "pending").count() == 8 - len(went_out)
+    assert outbox.reclaim_at_start() == len(sending)  # the next leader
+    again = SideBySide(fits=30)
+    assert outbox.deliver_due({"telegram": again}).sent == 8
+    delivered = went_out + [i for message in again.messages for i in message]
+    assert sorted(set(delivered)) == sorted(m.id for m in OutboxMessage.select()), "none lost"
+    assert len(delivered) - len(set(delivered)) == len(sending), "twice only what was in flight at the kill"
