@@ -43,6 +43,9 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
+    """Sends one notice. One that also has `prepare`/`submit` (core/outbox_lanes.py: Telegram) is given a
+    lane per chat instead, the chats side by side."""
+
     def send(self, message: OutboxMessage) -> str | None:
         """Deliver; may return the channel's id of what was sent (a Telegram message id)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import threading
 
 import pytest
 
@@ -184,3 +185,49 @@ def test_a_kill_mid_delivery_leaves_sending_only_what_may_have_gone_out(org: Org
     delivered = went_out + [i for message in again.messages for i in message]
     assert sorted(set(delivered)) == sorted(m.id for m in OutboxMessage.select()), "none lost"
     assert len(delivered) - len(set(delivered)) == len(sending), "twice only what was in flight at the kill"
+
+
+class OneInFlightPerChat(SideBySide):
+    """Answers each message after a moment, from another thread; notes any chat with two messages in flight."""
+
+    def __init__(self) -> None:
+        super().__init__(fits=1)
+        self.lock = threading.Lock()
+        self.in_flight: set[str] = set()
+        self.overlaps: list[str] = []
+        self.order: dict[str, list[int]] = {}
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+        with self.lock:
+            if address in self.in_flight:
+                self.overlaps.append(address)
+            self.in_flight.add(address)
+            self.order.setdefault(address, []).extend(prepared)
+
+        def answer() -> None:
+            with self.lock:
+                self.in_flight.discard(address)
+            future.set_result(f"m{prepared[0]}")
+
+        threading.Timer(0.02, answer).start()
+        return future
+
+
+def test_two_deliveries_at_once_never_send_to_one_chat_side_by_side(org: Org) -> None:
+    keepers = [User.create(display_name=f"K{i}", role="storekeeper", telegram_id=5000 + i) for i in range(3)]
+    with outbox.changes():
+        for day in range(6):  # digests go one a message
+            outbox.notify(keepers, "digest", {"open": day, "overdue": 0})
+    transport = OneInFlightPerChat()
+    reports: list[outbox.DeliveryReport] = []
+    workers = [threading.Thread(target=lambda: reports.append(outbox.deliver_due({"telegram": transport})))
+               for _ in range(2)]  # the queue's two workers
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert sum(report.sent for report in reports) == 18
+    assert transport.overlaps == [], "a chat's next message waits for its previous one"
+    for address, ids in transport.order.items():
+        assert ids == sorted(ids), f"chat {address} in order"
