@@ -1,6 +1,13 @@
 """Outbox delivery: notices per second to the Bot API emulator and to a real SMTP server (aiosmtpd).
 
     python bench/outbox_delivery.py [--messages 500] [--chats 50] [--emails 200]
+    python bench/outbox_delivery.py --busy-chat [--keeper 200 --others 50]
+
+`--busy-chat`: one storekeeper with `--keeper` request notices due at once (a bulk import, an SLA sweep)
+and one notice for each of `--others` other chats, through the Telegram transport under Telegram's limits
+to the emulator: seconds until the last of the other chats has its notice and until all are delivered,
+messages sent, CPU seconds of the process. Run it on main and on a branch to compare (it measures
+whatever `deliver_due` the imported helpdesk has).
 
 `loop thread` is the transport helpdesk uses (one event loop and one kept-alive session in a thread of
 its own, fed by the synchronous queue worker); `asyncio.run per notice` is the alternative it was chosen
@@ -148,12 +155,51 @@ def bare_smtp(count: int, secure: bool) -> float:
             server.stop()
 
 
+def busy_chat(keeper: int, others: int) -> None:
+    """One storekeeper's `keeper` notices first in the outbox, then one for each of `others` chats."""
+    _, cleanup = fresh_database("sqlite")
+    sam = User.get(User.username == "sam")
+    author = User.get(User.username == "bob")
+    made = [tickets.create(Actor(author, "web"), tickets.TicketDraft("repair", description=f"Принтер {i} не печатает"))
+            for i in range(keeper)]
+    OutboxMessage.delete().execute()
+    for ticket in made:
+        OutboxMessage.create(channel="telegram", kind="ticket_created", user=sam, ticket=ticket,
+                             address=str(sam.telegram_id), payload={"number": ticket.number})
+    chats = [User.create(display_name=f"K{c}", role="admin", telegram_id=900_000 + c) for c in range(others)]
+    for user, ticket in zip(chats, made, strict=False):
+        OutboxMessage.create(channel="telegram", kind="status_changed", user=user, ticket=ticket,
+                             address=str(user.telegram_id), payload={"number": ticket.number, "status": "in_work"})
+    with BotApiEmulator() as emulator:
+        transport = TelegramTransport(emulator.token, emulator.base_url, limits=TelegramLimits())
+        transport.send(OutboxMessage.get(OutboxMessage.user == chats[0].id))  # warm-up, not counted
+        emulator.calls.clear()
+        cpu, started = time.process_time(), time.monotonic()  # the emulator notes calls by this clock
+        while OutboxMessage.select().where(OutboxMessage.status != "sent").exists():
+            outbox.deliver_due({"telegram": transport})
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
+        sent = [call for call in emulator.sent(method="sendMessage") if call["ok"]]
+        last_other = max(call["at"] for call in sent if int(call["chat_id"]) != sam.telegram_id) - started
+        to_keeper = sum(int(call["chat_id"]) == sam.telegram_id for call in sent)
+        transport.close()
+    cleanup()
+    print(f"busy chat: {keeper} notices for one storekeeper + 1 for each of {others} other chats, Telegram's limits")
+    print(f"  last of the other chats {last_other:6.1f} s   all delivered {elapsed:6.1f} s   "
+          f"messages {len(sent)} ({to_keeper} to the storekeeper)   CPU {cpu:.2f} s   load {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--emails", type=int, default=200)
+    parser.add_argument("--busy-chat", action="store_true", help="only the one-busy-storekeeper scenario")
+    parser.add_argument("--keeper", type=int, default=200)
+    parser.add_argument("--others", type=int, default=50)
     args = parser.parse_args()
+    if args.busy_chat:
+        busy_chat(args.keeper, args.others)
+        return
     print(f"outbox delivery to the Bot API emulator ({args.messages} notices to {args.chats} chats)")
     anchor = bare_http(args.messages, args.chats)
     print(f"  anchor: bare httpx sendMessage     {anchor:7.1f} messages/s")

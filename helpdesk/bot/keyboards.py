@@ -119,6 +119,14 @@ def access_decision(request_id: int, lang: str) -> InlineKeyboardMarkup:
         _button(translate("⛔ Reject", lang), AccessDecision(request_id=request_id, action="reject"))]])
 
 
+def open_tickets(numbers: list[str], per_row: int = 3) -> InlineKeyboardMarkup | None:
+    """Under a message of several notices: a button per request (its number) that opens its card."""
+    unique = list(dict.fromkeys(numbers))
+    buttons = [_button(number, OpenTicket(number=number)) for number in unique]
+    rows = [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
 def my_list(items: list[Ticket], page: int, pages: int, lang: str, label: callable) -> InlineKeyboardMarkup:  # type: ignore[valid-type]
     rows = [[_button(label(t), OpenTicket(number=t.number))] for t in items]
     nav = []

@@ -16,11 +16,15 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from helpdesk.bot import keyboards
-from helpdesk.bot.texts import split_text
+from helpdesk.bot.texts import MAX_MESSAGE, fit, split_text
 from helpdesk.core.actors import Actor
 from helpdesk.core.outbox import DeliveryError
 from helpdesk.db.models import OutboxMessage
+from helpdesk.i18n import ngettext, use_language
 from helpdesk.notify.messages import render
+
+HEADING_ROOM = 40  # "30 уведомлений" and the blank line under it, with room to spare
+MAX_BLOCK = 1000  # one notice's share of a combined message: a long comment is cut, the request opens in full
 
 
 def markup(message: OutboxMessage) -> InlineKeyboardMarkup | None:
@@ -38,6 +42,33 @@ def compose(message: OutboxMessage) -> tuple[list[str], InlineKeyboardMarkup | N
     """The parts to send and the buttons for the last one (reads the database: call it in a worker)."""
     _, body = render(message)
     return split_text(body), markup(message)
+
+
+def compose_many(messages: list[OutboxMessage]) -> tuple[int, tuple[list[str], InlineKeyboardMarkup | None]]:
+    """One message from the first of one chat's notices (core/outbox_lanes.py decides which may go
+    together): a heading "N notices", each notice's lines, within Telegram's 4096 characters, and the
+    buttons: a single request's own, or for several a button per request that opens its card. Returns
+    how many notices it holds and (parts, buttons) for `send`."""
+    blocks: list[str] = []
+    used = HEADING_ROOM
+    for message in messages:
+        block = fit(render(message)[1], MAX_BLOCK)
+        if blocks and used + 2 + len(block) > MAX_MESSAGE:
+            break
+        blocks.append(block)
+        used += 2 + len(block)
+    if len(blocks) < 2:
+        return 1, compose(messages[0])
+    held = messages[:len(blocks)]
+    lang = held[0].user.language if held[0].user_id else "ru"
+    with use_language(lang):
+        heading = ngettext("%(num)d notice", "%(num)d notices", len(blocks), num=len(blocks))
+    about = {m.ticket_id for m in held}
+    # About one request (its status changed twice): that request's own buttons, as on a single notice;
+    # about several: a button per request that opens its card, where its buttons are.
+    buttons = markup(held[-1]) if len(about) == 1 else keyboards.open_tickets(
+        [m.ticket.number for m in held if m.ticket_id is not None])
+    return len(blocks), (["\n\n".join([heading, *blocks])], buttons)
 
 
 async def send(bot: Bot, chat: str, parts: list[str], buttons: InlineKeyboardMarkup | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from helpdesk.bot import import_bot_module
@@ -72,6 +73,19 @@ class TelegramTransport:
             raise DeliveryError("the Bot API did not answer in time") from None
         except concurrent.futures.CancelledError:  # closed while sending
             raise DeliveryError("the Telegram transport was closed") from None
+
+    def prepare(self, messages: Sequence[OutboxMessage]) -> tuple[int, Any]:
+        """One message from the first of one chat's notices, as many as fit (notices.compose_many); call
+        in the worker's thread (database reads). Returns how many it holds and what `submit` sends."""
+        notices, _ = self._started()
+        return notices.compose_many(list(messages))
+
+    def submit(self, address: str, prepared: Any) -> concurrent.futures.Future[str | None]:
+        """Start sending on the loop; chats go side by side there, paced by the limits (30 a second overall,
+        one a second per chat). The future gives the message id or raises DeliveryError."""
+        notices, loop = self._started()
+        parts, buttons = prepared
+        return asyncio.run_coroutine_threadsafe(notices.send(self.bot, address, parts, buttons), loop)
 
     def close(self) -> None:
         """Let the sends in flight finish, then close the session and stop the loop (in the background)."""

@@ -43,6 +43,9 @@ class DeliveryError(Exception):
 
 
 class Transport(Protocol):
+    """Sends one notice. One that also has `prepare`/`submit` (core/outbox_lanes.py: Telegram) is given a
+    lane per chat instead, the chats side by side."""
+
     def send(self, message: OutboxMessage) -> str | None:
         """Deliver; may return the channel's id of what was sent (a Telegram message id)."""
 
@@ -190,6 +193,7 @@ def reclaim_at_start() -> int:
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
+    # `now` is the claim's own time, never a delivery's start: release_stuck() counts STUCK_AFTER from it.
     # Compare-and-set: only the worker that flips pending -> sending delivers the row.
     claimed = (OutboxMessage.update(status="sending", due_at=now)
                .where((OutboxMessage.id == message_id) & (OutboxMessage.status == "pending"))
@@ -223,44 +227,65 @@ def expire_old(now: dt.datetime | None = None) -> int:
 def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryReport:
     """Deliver pending messages whose time has come; transient failures back off and retry.
 
-    Messages for a channel without a transport stay pending (held) until one is there.
+    Messages for a channel without a transport stay pending (held) until one is there. A transport that
+    sends to many chats side by side (Telegram: `prepare`/`submit`, see core/outbox_lanes.py) is given
+    one lane per chat, every chat's oldest notices first; any other sends one notice at a time.
     """
+    from helpdesk.core import outbox_lanes  # it builds on this module
+
     now = utcnow()
     expire_old(now)
-    due = list(OutboxMessage.select(OutboxMessage.id)
-               .where((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)
-                      & OutboxMessage.channel.in_(list(transports)))
-               .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
-    sent = retried = failed = 0
+    tally = Tally()
+    due = outbox_lanes.due_rows(list(transports), now, limit)
+    side_by_side = [c for c in transports if isinstance(transports[c], outbox_lanes.LaneTransport)]
+    for channel in side_by_side:  # first: they are quick, and login codes go this way
+        rows = [row for row in due if row.channel == channel]
+        if rows:
+            outbox_lanes.deliver(transports[channel], channel, rows, tally)
     for row in due:
-        if not _claim(row.id, now):
+        if row.channel in side_by_side or not _claim(row.id, utcnow()):
             continue
         message = OutboxMessage.get_by_id(row.id)
-        transport = transports.get(message.channel)
-        try:
-            if transport is None:  # taken away since the select (a token removed): hold it again
-                raise DeliveryError(f"no transport for channel {message.channel!r}", retry_after=0)
-            external_id = transport.send(message)
-        except DeliveryError as exc:
-            attempts = message.attempts + 1
-            if exc.permanent or attempts >= MAX_ATTEMPTS:
-                _finish(message, "failed", attempts, str(exc))
-                failed += 1
-            else:
-                delay = exc.retry_after if exc.retry_after is not None else min(2 ** attempts * 5, 3600)
-                _finish(message, "pending", attempts, str(exc), due_at=utcnow() + dt.timedelta(seconds=delay))
-                retried += 1
-        except Exception as exc:  # an unknown error is treated as transient, but logged in full
-            log.exception("delivering outbox message %s failed", message.id)
-            attempts = message.attempts + 1
-            status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-            _finish(message, status, attempts, repr(exc), due_at=utcnow() + dt.timedelta(seconds=2 ** attempts * 5))
-            retried += status == "pending"
-            failed += status == "failed"
+        settle(message, _attempt(transports.get(message.channel), message), tally)
+    return DeliveryReport(tally.sent, tally.retried, tally.failed)
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _attempt(transport: Transport | None, message: OutboxMessage) -> str | None | Exception:
+    try:
+        if transport is None:  # taken away since the select (a token removed): hold it again
+            raise DeliveryError(f"no transport for channel {message.channel!r}", retry_after=0)
+        return transport.send(message)
+    except Exception as exc:  # settled below like any other outcome
+        return exc
+
+
+def settle(message: OutboxMessage, outcome: str | None | Exception, tally: Tally) -> None:
+    """Write what became of one notice at once: sent (with the channel's id), again later, or given up."""
+    attempts = message.attempts + 1
+    if isinstance(outcome, DeliveryError):
+        if outcome.permanent or attempts >= MAX_ATTEMPTS:
+            _finish(message, "failed", attempts, str(outcome))
+            tally.failed += 1
         else:
-            _finish(message, "sent", message.attempts + 1, "", sent_at=utcnow(), external_id=external_id)
-            sent += 1
-    return DeliveryReport(sent, retried, failed)
+            delay = outcome.retry_after if outcome.retry_after is not None else min(2 ** attempts * 5, 3600)
+            _finish(message, "pending", attempts, str(outcome), due_at=utcnow() + dt.timedelta(seconds=delay))
+            tally.retried += 1
+    elif isinstance(outcome, Exception):  # an unknown error is treated as transient, but logged in full
+        log.error("delivering outbox message %s failed", message.id, exc_info=outcome)
+        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        _finish(message, status, attempts, repr(outcome), due_at=utcnow() + dt.timedelta(seconds=2 ** attempts * 5))
+        tally.retried += status == "pending"
+        tally.failed += status == "failed"
+    else:
+        _finish(message, "sent", attempts, "", sent_at=utcnow(), external_id=outcome)
+        tally.sent += 1
 
 
 def _finish(message: OutboxMessage, status: str, attempts: int, error: str, **fields: Any) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import threading
+
+import pytest
 
 from helpdesk.core import outbox, telegram_login, tickets
 from helpdesk.core.outbox import DeliveryError
-from helpdesk.db.models import OutboxMessage, utcnow
+from helpdesk.db.models import OutboxMessage, User, utcnow
 from tests.conftest import Org
 
 
@@ -94,3 +98,136 @@ def test_notices_past_their_age_expire(org: Org) -> None:
 
 def test_the_login_code_lives_as_long_as_its_notice() -> None:
     assert outbox.MAX_AGE_BY_KIND["login_code"] == telegram_login.CODE_TTL
+
+
+class SideBySide:
+    """A transport that sends to chats side by side (prepare/submit); `fits` notices make one message.
+    It notes which rows are 'sending' whenever a message is handed over."""
+
+    def __init__(self, fits: int) -> None:
+        self.fits = fits
+        self.messages: list[list[int]] = []
+        self.sending: list[list[int]] = []
+
+    def send(self, message: OutboxMessage) -> None:
+        raise AssertionError("a side-by-side transport is given the chat's notices")
+
+    def prepare(self, messages: list[OutboxMessage]) -> tuple[int, list[int]]:
+        return min(self.fits, len(messages)), [m.id for m in messages[:self.fits]]
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        self.sending.append([m.id for m in OutboxMessage.select().where(OutboxMessage.status == "sending")])
+        self.messages.append(prepared)
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+        future.set_result(f"m{len(self.messages)}")
+        return future
+
+
+def test_only_the_notices_of_the_message_in_flight_are_sending(org: Org) -> None:
+    """A kill -9 then leaves to the next leader's reclaim only what may have gone out: never a claimed batch."""
+    for i in range(5):
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    ids = [m.id for m in OutboxMessage.select().order_by(OutboxMessage.id)]
+    transport = SideBySide(fits=2)
+    assert outbox.deliver_due({"telegram": transport}).sent == 5
+    assert transport.messages == [ids[0:2], ids[2:4], ids[4:5]]
+    assert transport.sending == transport.messages, "the rest stays pending until its own message"
+    rows = OutboxMessage.select().order_by(OutboxMessage.id)
+    assert [(r.status, r.external_id) for r in rows] == [("sent", "m1")] * 2 + [("sent", "m2")] * 2 + [("sent", "m3")]
+
+
+def test_a_login_code_is_never_combined(org: Org) -> None:
+    for i in range(2):
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    telegram_login.send_code(str(org.sam.telegram_id), "http://panel", "browser-key")
+    code = OutboxMessage.get(OutboxMessage.kind == "login_code")
+    transport = SideBySide(fits=30)
+    outbox.deliver_due({"telegram": transport})
+    assert transport.messages[0] == [code.id], "alone, and first"
+    assert sorted(transport.messages[1]) == sorted(m.id for m in OutboxMessage.select()
+                                                   .where(OutboxMessage.kind == "ticket_created"))
+
+
+class Killed(BaseException):
+    """Stands for a kill -9: nothing after it runs, no except clause of the outbox catches it."""
+
+
+class KilledAtMessage(SideBySide):
+    """Hands over messages until the `at`-th, where the process 'dies' (that one may have gone out)."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(fits=30)
+        self.at = at
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        future = super().submit(address, prepared)
+        if len(self.messages) == self.at:
+            raise Killed
+        return future
+
+
+def test_a_kill_mid_delivery_leaves_sending_only_what_may_have_gone_out(org: Org) -> None:
+    for i in range(3):  # three notices for sam (one message), then one each for five more chats
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    others = [User.create(display_name=f"K{i}", role="storekeeper", telegram_id=5000 + i) for i in range(5)]
+    with outbox.changes():
+        outbox.notify(others, "digest", {"open": 1, "overdue": 0})
+    dying = KilledAtMessage(at=4)
+    with pytest.raises(Killed):
+        outbox.deliver_due({"telegram": dying})
+    went_out = [i for message in dying.messages for i in message]
+    sending = [m.id for m in OutboxMessage.select().where(OutboxMessage.status == "sending")]
+    assert sorted(sending) == sorted(went_out), "handed over, not yet answered: nothing claimed ahead of its turn"
+    assert OutboxMessage.select().where(OutboxMessage.status == "pending").count() == 8 - len(went_out)
+    assert outbox.reclaim_at_start() == len(sending)  # the next leader
+    again = SideBySide(fits=30)
+    assert outbox.deliver_due({"telegram": again}).sent == 8
+    delivered = went_out + [i for message in again.messages for i in message]
+    assert sorted(set(delivered)) == sorted(m.id for m in OutboxMessage.select()), "none lost"
+    assert len(delivered) - len(set(delivered)) == len(sending), "twice only what was in flight at the kill"
+
+
+class OneInFlightPerChat(SideBySide):
+    """Answers each message after a moment, from another thread; notes any chat with two messages in flight."""
+
+    def __init__(self) -> None:
+        super().__init__(fits=1)
+        self.lock = threading.Lock()
+        self.in_flight: set[str] = set()
+        self.overlaps: list[str] = []
+        self.order: dict[str, list[int]] = {}
+
+    def submit(self, address: str, prepared: list[int]) -> concurrent.futures.Future[str]:
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+        with self.lock:
+            if address in self.in_flight:
+                self.overlaps.append(address)
+            self.in_flight.add(address)
+            self.order.setdefault(address, []).extend(prepared)
+
+        def answer() -> None:
+            with self.lock:
+                self.in_flight.discard(address)
+            future.set_result(f"m{prepared[0]}")
+
+        threading.Timer(0.02, answer).start()
+        return future
+
+
+def test_two_deliveries_at_once_never_send_to_one_chat_side_by_side(org: Org) -> None:
+    keepers = [User.create(display_name=f"K{i}", role="storekeeper", telegram_id=5000 + i) for i in range(3)]
+    with outbox.changes():
+        for day in range(6):  # digests go one a message
+            outbox.notify(keepers, "digest", {"open": day, "overdue": 0})
+    transport = OneInFlightPerChat()
+    reports: list[outbox.DeliveryReport] = []
+    workers = [threading.Thread(target=lambda: reports.append(outbox.deliver_due({"telegram": transport})))
+               for _ in range(2)]  # the queue's two workers
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert sum(report.sent for report in reports) == 18
+    assert transport.overlaps == [], "a chat's next message waits for its previous one"
+    for address, ids in transport.order.items():
+        assert ids == sorted(ids), f"chat {address} in order"
