@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from helpdesk.core import notify_prefs
+from helpdesk.core import maintenance, notify_prefs
 from helpdesk.db import rows
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import OutboxMessage, Ticket, User, utcnow
@@ -243,6 +243,8 @@ def deliver_due(transports: dict[str, Transport], limit: int = 100) -> DeliveryR
         if rows:
             outbox_lanes.deliver(transports[channel], channel, rows, tally)
     for row in due:
+        if maintenance.active():  # the move waits for this job: the rest stays pending for after it
+            break
         if row.channel in side_by_side or not _claim(row.id, utcnow()):
             continue
         message = OutboxMessage.get_by_id(row.id)

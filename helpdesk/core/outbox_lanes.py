@@ -30,6 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from peewee import fn
 
+from helpdesk.core import maintenance
 from helpdesk.core.outbox import DeliveryError, Tally, _claim, settle
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import OutboxMessage, utcnow
@@ -193,6 +194,8 @@ def _start_next(transport: LaneTransport, lane: _Lane,
                 tally: Tally) -> tuple[concurrent.futures.Future[str | None], list[OutboxMessage]] | None:
     """Claim the lane's next group, compose its message, put back what did not fit, and send it."""
     while True:
+        if maintenance.active():  # the move waits for this job: what is in flight ends, the rest stays pending
+            return None
         ids = lane.take()
         if not ids:
             if lane.refill():

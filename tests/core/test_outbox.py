@@ -231,3 +231,20 @@ def test_two_deliveries_at_once_never_send_to_one_chat_side_by_side(org: Org) ->
     assert transport.overlaps == [], "a chat's next message waits for its previous one"
     for address, ids in transport.order.items():
         assert ids == sorted(ids), f"chat {address} in order"
+
+
+def test_delivery_stops_between_messages_while_the_database_moves(org: Org) -> None:
+    """The move's pause waits for the minute's job: it ends after what is in flight, the rest stays pending."""
+    from helpdesk.core import maintenance
+
+    for i in range(3):
+        tickets.create(org.actor("bob"), tickets.TicketDraft("repair", description=f"Printer {i}"))
+    lanes, plain = SideBySide(fits=1), Recorder()
+    maintenance.begin()
+    try:
+        assert outbox.deliver_due({"telegram": lanes, "email": plain}).sent == 0
+        assert lanes.messages == [] and plain.sent == []
+        assert {m.status for m in OutboxMessage.select()} == {"pending"}
+    finally:
+        maintenance.end()
+    assert outbox.deliver_due({"telegram": lanes}).sent == 3
