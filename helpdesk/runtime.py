@@ -51,6 +51,8 @@ class Services:
     ready_at: float | None = None
     bot_task: asyncio.Task[None] | None = None
     leadership: Leadership | None = None
+    # Set once the server listens (serve() below); None where no server runs (tests' in-process clients).
+    listening: asyncio.Event | None = None
 
     # What the web app may ask of the process (helpdesk.web.services.PanelServices).
 
@@ -249,7 +251,7 @@ async def _start(services: Services) -> None:
     if not settings.is_sqlite:
         _stand_by_states(services)
         if settings.bot_token:  # aiogram is slow to import: a standby has it ready when it must take over
-            services.bot_task = asyncio.create_task(asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher"))
+            services.bot_task = asyncio.create_task(_import_bot_when_listening(services))
     await _elect(services)
 
 
@@ -258,6 +260,17 @@ async def _elect(services: Services) -> None:
     shared = None if services.settings.is_sqlite else services.settings.database_url
     services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
     await services.leadership.start()
+
+
+async def _when_listening(services: Services) -> None:
+    """aiogram's import holds the GIL for seconds: begun before the socket listens, it delays the first page."""
+    if services.listening is not None:
+        await services.listening.wait()
+
+
+async def _import_bot_when_listening(services: Services) -> None:
+    await _when_listening(services)
+    await asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher")
 
 
 def _stand_by_states(services: Services) -> None:
@@ -296,6 +309,7 @@ async def _follow(services: Services) -> None:
 
 
 async def _start_bot(services: Services) -> None:
+    await _when_listening(services)
     await services.bot.restart(services.settings)
     services.ready_at = time.monotonic()
     log.info("ready in %.2fs (bot: %s)", services.ready_at - services.started_at, services.bot.state)
@@ -322,10 +336,15 @@ async def _stop(services: Services) -> None:
     log.info("stopped cleanly")
 
 
-def _server_class() -> type:
+def _server_class(services: Services | None) -> type:
     import uvicorn
 
     class Server(uvicorn.Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets)
+            if services is not None and services.listening is not None and self.started:
+                services.listening.set()  # the bot's import may begin now (_when_listening)
+
         def handle_exit(self, sig: int, frame: object) -> None:
             super().handle_exit(sig, frame)  # type: ignore[arg-type]
             # uvicorn re-raises the signal after shutting down; a clean stop must exit 0 instead.
@@ -338,7 +357,10 @@ def serve(settings: Settings, app: Litestar) -> None:
     """Run until SIGINT/SIGTERM; uvicorn owns the signals and runs the lifespan shutdown."""
     import uvicorn
 
-    _Server = _server_class()
+    services = app.state.get("services")
+    if isinstance(services, Services):
+        services.listening = asyncio.Event()
+    _Server = _server_class(services if isinstance(services, Services) else None)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info", lifespan="on",
                             timeout_graceful_shutdown=3, server_header=False, access_log=False,
                             log_config=None,
