@@ -175,6 +175,11 @@ class BotApiEmulator(TelegramMethods):
         thread.join(10)
         self._thread = self._loop = None
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's thread so far (a benchmark subtracts it from its process's)."""
+        assert self._thread is not None and self._thread.ident is not None
+        return time.clock_gettime(time.pthread_getcpuclockid(self._thread.ident))
+
     def __enter__(self) -> BotApiEmulator:
         return self.start()
 
@@ -349,9 +354,12 @@ class BotApiEmulator(TelegramMethods):
     def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0, count: int = 1) -> list[Call]:
         """Block until at least `count` calls match; returns all matching calls (the latest last)."""
         deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        seen = 0  # calls are only appended: each wake-up looks at the new ones alone
         with self._lock:
             while True:
-                found = [call for call in self.calls if predicate(call)]
+                found += [call for call in self.calls[seen:] if predicate(call)]
+                seen = len(self.calls)
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
