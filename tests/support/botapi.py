@@ -18,6 +18,7 @@ parsing (Markdown texts are kept verbatim), webhooks beyond their effect on getU
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import copy
 import itertools
@@ -264,10 +265,13 @@ class BotApiEmulator(TelegramMethods):
             if "update_id" not in update:
                 update = {"update_id": self._next_update_id, **update}
             self._next_update_id = max(self._next_update_id, update["update_id"]) + 1
-            self._pending.append({"update": update, "redelivered": False, "handed": False})
-            self._pending.sort(key=lambda entry: entry["update"]["update_id"])
+            self._queue({"update": update, "redelivered": False, "handed": False})
         self._wake()
         return copy.deepcopy(update)
+
+    def _queue(self, entry: dict[str, Any]) -> None:
+        """Into the pending updates, kept in update_id order (in place: a burst must not re-sort them all)."""
+        bisect.insort(self._pending, entry, key=lambda e: e["update"]["update_id"])
 
     def redeliver(self, update_id: int) -> None:
         """Hand a confirmed update to the poller once more, with its update_id (as after a crash before the
@@ -279,8 +283,7 @@ class BotApiEmulator(TelegramMethods):
                 update = entry["update"]
             else:
                 update = self._confirmed.pop(update_id)
-                self._pending.append({"update": update, "redelivered": True, "handed": False})
-                self._pending.sort(key=lambda e: e["update"]["update_id"])
+                self._queue({"update": update, "redelivered": True, "handed": False})
             if "callback_query" in update and update["callback_query"]["id"] in self._queries:
                 self._queries[update["callback_query"]["id"]]["answered"] = None
         self._wake()
