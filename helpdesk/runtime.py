@@ -28,6 +28,7 @@ from helpdesk.db.database import (
     refresh_statistics,
     tables_without_statistics,
 )
+from helpdesk.db.reference_events import ReferenceListener
 from helpdesk.db.scope import scoped
 from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
@@ -50,6 +51,7 @@ class Services:
     ready_at: float | None = None
     bot_task: asyncio.Task[None] | None = None
     leadership: Leadership | None = None
+    reference_events: ReferenceListener | None = None  # instances sharing PostgreSQL: caches forget at once
 
     # What the web app may ask of the process (helpdesk.web.services.PanelServices).
 
@@ -234,6 +236,8 @@ async def _start(services: Services) -> None:
     shared = None if settings.is_sqlite else settings.database_url
     services.leadership = Leadership(shared, on_gain=lambda: _lead(services), on_loss=lambda: _follow(services))
     if shared:
+        services.reference_events = ReferenceListener(shared)
+        services.reference_events.start()
         _stand_by_states(services)
         if settings.bot_token:  # aiogram is slow to import: a standby has it ready when it must take over
             services.bot_task = asyncio.create_task(asyncio.to_thread(import_bot_module, "helpdesk.bot.dispatcher"))
@@ -298,6 +302,8 @@ async def _stop(services: Services) -> None:
         await asyncio.to_thread(services.queue.stop)
     if services.jobs is not None:
         close_transports(services.jobs.transports)
+    if services.reference_events is not None:
+        await asyncio.to_thread(services.reference_events.stop)
     close_database()
     log.info("stopped cleanly")
 

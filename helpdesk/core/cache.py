@@ -1,8 +1,9 @@
 """A short-lived cache for reference data read on every new request (types, SLA, calendar, branches, staff).
 
 Such rows change rarely. Every write to a reference table (`db.models.ReferenceModel`: branches, users,
-types, SLA, the calendar, settings) empties the cache of this process at once; other instances see a
-change within CACHE_SECONDS (or the entry's own, shorter, lifetime).
+types, SLA, the calendar, settings) empties the cache of this process at once; instances sharing a
+PostgreSQL database empty theirs when it commits (db/reference_events.py). The lifetime, CACHE_SECONDS
+or an entry's own, shorter one, covers a notice lost while that listener reconnects.
 
 The emptying comes when the writer builds its statement, before it commits: a read in between still sees
 the old row. So nothing read within SETTLE_SECONDS of an emptying is kept (it is used once, not stored).

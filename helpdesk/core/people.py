@@ -208,8 +208,9 @@ def by_telegram_id(telegram_id: int) -> User | None:
     return User.get_or_none(User.telegram_id == telegram_id)
 
 
-# The bot asks who wrote on every update. A change of any user or branch in this process forgets every
-# answer at once (cache.py); one made by another instance on the same database counts within this.
+# The bot asks who wrote on every update. A change of any user or branch forgets every answer at once:
+# this process's when its statement is built (cache.py), another instance's when it commits
+# (db/reference_events.py). The lifetime only bounds a notice lost while that listener reconnects.
 SENDER_SECONDS = 5.0
 
 

@@ -46,9 +46,25 @@ def on_reference_change(callback: Callable[[], None]) -> None:
         _reference_listeners.append(callback)
 
 
+_announcer: list[Callable[[], None]] = []  # tells other instances (reference_events.py), when one listens
+
+
 def reference_changed() -> None:
+    reference_changed_elsewhere()
+    for announce in _announcer:
+        announce()
+
+
+def reference_changed_elsewhere() -> None:
+    """Another instance changed a reference row (or this one's change committed): this process's
+    listeners forget, nothing is announced again."""
     for callback in _reference_listeners:
         callback()
+
+
+def announce_reference_changes(announce: Callable[[], None] | None) -> None:
+    """Also call `announce` on every reference change (None: no longer)."""
+    _announcer[:] = [announce] if announce is not None else []
 
 
 class ReferenceModel(BaseModel):
