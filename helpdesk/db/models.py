@@ -13,7 +13,7 @@ from typing import Any
 
 import peewee as pw
 
-from helpdesk.db.database import db
+from helpdesk.db.database import db, is_sqlite
 
 
 def utcnow() -> dt.datetime:
@@ -46,13 +46,13 @@ def on_reference_change(callback: Callable[[], None]) -> None:
         _reference_listeners.append(callback)
 
 
-_announcer: list[Callable[[], None]] = []  # tells other instances (reference_events.py), when one listens
+REFERENCE_CHANNEL = "helpdesk_reference"  # PostgreSQL: other instances listen (reference_events.py)
 
 
 def reference_changed() -> None:
     reference_changed_elsewhere()
-    for announce in _announcer:
-        announce()
+    if db.obj is not None and not is_sqlite():  # delivered when (and if) the writer's transaction commits
+        db.execute_sql(f"NOTIFY {REFERENCE_CHANNEL}")
 
 
 def reference_changed_elsewhere() -> None:
@@ -60,11 +60,6 @@ def reference_changed_elsewhere() -> None:
     listeners forget, nothing is announced again."""
     for callback in _reference_listeners:
         callback()
-
-
-def announce_reference_changes(announce: Callable[[], None] | None) -> None:
-    """Also call `announce` on every reference change (None: no longer)."""
-    _announcer[:] = [announce] if announce is not None else []
 
 
 class ReferenceModel(BaseModel):

@@ -1,11 +1,12 @@
 """Instances sharing a PostgreSQL database hear of each other's reference changes at once.
 
-Every peewee write to a reference table (models.ReferenceModel: users, branches, types, settings...) also
-sends a NOTIFY in the writer's transaction, which PostgreSQL delivers to every listening session when, and
-only if, that transaction commits. Each instance listens on a connection of its own, in a thread, and on
-each notice its caches forget (models.reference_changed_elsewhere): a user blocked on one instance is
-refused by the other's bot on the next update, not after a cache's lifetime. An instance hears its own
-notices too: a second emptying after the commit, where the first came with the statement, before it.
+On PostgreSQL every peewee write to a reference table (models.ReferenceModel: users, branches, types,
+settings...) also sends a NOTIFY in the writer's transaction, the CLI's too; PostgreSQL delivers it to
+every listening session when, and only if, that transaction commits. Each instance listens on a
+connection of its own, in a thread, and on each notice its caches forget (reference_changed_elsewhere):
+a user blocked on one instance is refused by the other's bot on the next update, not after a cache's
+lifetime. An instance hears its own notices too: a second emptying after the commit, where the first came
+with the statement, before it.
 """
 
 from __future__ import annotations
@@ -13,24 +14,18 @@ from __future__ import annotations
 import logging
 import threading
 
-from helpdesk.db.database import db, is_sqlite
-from helpdesk.db.models import announce_reference_changes, reference_changed_elsewhere
+from helpdesk.db.models import REFERENCE_CHANNEL as CHANNEL
+from helpdesk.db.models import reference_changed_elsewhere
 
 log = logging.getLogger(__name__)
-CHANNEL = "helpdesk_reference"
 CONNECT_OPTIONS = {"autocommit": True, "connect_timeout": 5, "application_name": "helpdesk-reference-events",
                    "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2}
 WAKE_SECONDS = 1.0  # how often the listening thread looks whether it should stop
 RETRY_SECONDS = 2.0
 
 
-def _announce() -> None:
-    if db.obj is not None and not is_sqlite():
-        db.execute_sql(f"NOTIFY {CHANNEL}")
-
-
 class ReferenceListener:
-    """Listens for other instances' reference changes (PostgreSQL); `start` also announces this one's."""
+    """Listens for reference changes committed by any process on the database (PostgreSQL)."""
 
     def __init__(self, database_url: str) -> None:
         self.url = database_url
@@ -39,12 +34,10 @@ class ReferenceListener:
         self.listening = threading.Event()  # set while a LISTEN session is up (tests wait for it)
 
     def start(self) -> None:
-        announce_reference_changes(_announce)
         self._thread = threading.Thread(target=self._run, name="reference-events", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        announce_reference_changes(None)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(WAKE_SECONDS + 6)
