@@ -28,6 +28,7 @@ from helpdesk.db.database import (
     refresh_statistics,
     tables_without_statistics,
 )
+from helpdesk.db.reference_events import ReferenceListener
 from helpdesk.db.scope import scoped
 from helpdesk.leadership import Leadership, one_at_a_time
 from helpdesk.logs import protect
@@ -53,6 +54,7 @@ class Services:
     leadership: Leadership | None = None
     # Set once the server listens (serve() below); None where no server runs (tests' in-process clients).
     listening: asyncio.Event | None = None
+    reference_events: ReferenceListener | None = None  # instances sharing PostgreSQL: caches forget at once
 
     # What the web app may ask of the process (helpdesk.web.services.PanelServices).
 
@@ -133,6 +135,7 @@ class Services:
             # starts the queue and the poller.
             if self.leadership is not None:
                 self.leadership.is_leader = False  # the SQLite one: nothing to free, its work is paused already
+            _listen_to_reference_changes(self)
             await _elect(self)
             return
         if self.queue is not None:
@@ -249,10 +252,17 @@ async def _start(services: Services) -> None:
         outbox.add_listener(services.jobs.wake_delivery)
     settings = services.settings
     if not settings.is_sqlite:
+        _listen_to_reference_changes(services)
         _stand_by_states(services)
         if settings.bot_token:  # aiogram is slow to import: a standby has it ready when it must take over
             services.bot_task = asyncio.create_task(_import_bot_when_listening(services))
     await _elect(services)
+
+
+def _listen_to_reference_changes(services: Services) -> None:
+    """Instances sharing PostgreSQL: another's change of a user or a branch empties this one's caches."""
+    services.reference_events = ReferenceListener(services.settings.database_url)
+    services.reference_events.start()
 
 
 async def _elect(services: Services) -> None:
@@ -332,6 +342,8 @@ async def _stop(services: Services) -> None:
         await asyncio.to_thread(services.queue.stop)
     if services.jobs is not None:
         close_transports(services.jobs.transports)
+    if services.reference_events is not None:
+        await asyncio.to_thread(services.reference_events.stop)
     close_database()
     log.info("stopped cleanly")
 

@@ -53,7 +53,9 @@ async def on_error(event: ErrorEvent) -> bool:
 def build_dispatcher(settings: Settings) -> Dispatcher:
     dispatcher = LanePolling(storage=DatabaseStorage(), settings=settings)
     dispatcher.update.outer_middleware(PausedForMove())
-    dispatcher.update.outer_middleware(OncePerUpdate())
+    once = OncePerUpdate()
+    dispatcher.update.outer_middleware(once)
+    dispatcher.startup.register(once.handled.forget)  # each start of polling reads the newest record anew
     dispatcher.include_routers(start.build_router(), _members(), start.build_strangers_router())
     dispatcher.errors.register(on_error)
     return dispatcher

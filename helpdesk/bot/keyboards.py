@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -48,6 +50,7 @@ def all_menu_texts() -> set[str]:
     return set().union(*(menu_texts(key) for key in MENU))
 
 
+@functools.cache  # one per language and app address, shared: no handler changes a keyboard it sends
 def main_menu(lang: str, miniapp_url: str | None = None) -> ReplyKeyboardMarkup:
     t = lambda key: KeyboardButton(text=translate(MENU[key], lang))  # noqa: E731
     rows = [[t("order")], [t("repair"), t("maintenance")], [t("it_help"), t("my")]]

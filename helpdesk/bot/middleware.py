@@ -1,7 +1,8 @@
 """Who is writing (a filter that injects the user) and once-only updates (429s: see limits.py).
 
-An update's first database visit is one thread hop: OncePerUpdate asks whether it was handled and who sent
-it together, and hands the sender (a User or None) to the filter and handlers as `sender`.
+OncePerUpdate hands the sender (a User or None) to the filter and handlers as `sender`. A new update (see
+handled.py) needs no thread hop before its handler when its sender is remembered (people.sender), one when
+not; a redelivered one asks whether it was handled and who sent it in one hop.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
+from helpdesk.bot import handled
 from helpdesk.core import maintenance, people
-from helpdesk.db.database import write_transaction
-from helpdesk.db.models import ProcessedUpdate, User
+from helpdesk.core.cache import MISSING
+from helpdesk.db.models import User
 from helpdesk.i18n import translate
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,9 @@ class IsMember(Filter):
 
 
 def _seen_and_sender(update_id: int, telegram_id: int | None) -> tuple[bool, User | None]:
-    if ProcessedUpdate.select().where(ProcessedUpdate.update_id == update_id).exists():
+    if handled.was_handled(update_id):
         return True, None
-    return False, people.by_telegram_id(telegram_id) if telegram_id is not None else None
-
-
-def _remember(update_id: int) -> None:
-    with write_transaction():  # queued with the process's other SQLite writers, not in the busy handler
-        ProcessedUpdate.insert(update_id=update_id).on_conflict_ignore().execute()
+    return False, people.sender(telegram_id) if telegram_id is not None else None
 
 
 def sender_id(update: Update) -> int | None:
@@ -57,18 +54,28 @@ def sender_id(update: Update) -> int | None:
 class OncePerUpdate(BaseMiddleware):
     """An update handled before (redelivered after a crash, say) is dropped, not handled twice."""
 
+    def __init__(self) -> None:
+        self.handled = handled.HandledUpdates()
+
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        seen, data["sender"] = await asyncio.to_thread(_seen_and_sender, event.update_id, sender_id(event))
-        if seen:
-            log.info("update %s was handled before: dropped", event.update_id)
-            return None
+        telegram_id = sender_id(event)
+        if await self.handled.maybe_handled(event.update_id):
+            seen, sender = await asyncio.to_thread(_seen_and_sender, event.update_id, telegram_id)
+            if seen:
+                log.info("update %s was handled before: dropped", event.update_id)
+                return None
+        else:  # surely new: the sender as remembered, else one hop to look it up
+            sender = people.known_sender(telegram_id) if telegram_id is not None else None
+            if sender is MISSING:
+                sender = await asyncio.to_thread(people.sender, telegram_id)
+        data["sender"] = sender
         data["update_id"] = event.update_id
         try:
             return await handler(event, data)
         finally:
-            await asyncio.to_thread(_remember, event.update_id)
+            await self.handled.record(event.update_id)
 
 
 class PausedForMove(BaseMiddleware):

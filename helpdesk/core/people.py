@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpdesk.core import audit, fields, outbox, throttle
 from helpdesk.core.actors import ROLE_LABELS, ROLES, Actor, require_admin
+from helpdesk.core.cache import cached, peek
 from helpdesk.core.common_passwords import is_common
 from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.db.database import write_transaction
@@ -205,6 +206,22 @@ def set_active(actor: Actor, user: User, active: bool) -> User:
 
 def by_telegram_id(telegram_id: int) -> User | None:
     return User.get_or_none(User.telegram_id == telegram_id)
+
+
+# The bot asks who wrote on every update. A change of any user or branch forgets every answer at once:
+# this process's when its statement is built (cache.py), another instance's when it commits
+# (db/reference_events.py). The lifetime only bounds a notice lost while that listener reconnects.
+SENDER_SECONDS = 5.0
+
+
+def sender(telegram_id: int) -> User | None:
+    """`by_telegram_id`, remembered for SENDER_SECONDS (the bot's handlers do not change the row)."""
+    return cached(f"sender:{telegram_id}", lambda: by_telegram_id(telegram_id), seconds=SENDER_SECONDS)
+
+
+def known_sender(telegram_id: int) -> User | None | object:
+    """`sender` if remembered, else cache.MISSING; no database (the bot's event loop asks it directly)."""
+    return peek(f"sender:{telegram_id}")
 
 
 # --- invites ----------------------------------------------------------------------------------

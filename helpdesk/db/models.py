@@ -13,7 +13,7 @@ from typing import Any
 
 import peewee as pw
 
-from helpdesk.db.database import db
+from helpdesk.db.database import db, is_sqlite
 
 
 def utcnow() -> dt.datetime:
@@ -46,7 +46,18 @@ def on_reference_change(callback: Callable[[], None]) -> None:
         _reference_listeners.append(callback)
 
 
+REFERENCE_CHANNEL = "helpdesk_reference"  # PostgreSQL: other instances listen (reference_events.py)
+
+
 def reference_changed() -> None:
+    reference_changed_elsewhere()
+    if db.obj is not None and not is_sqlite():  # delivered when (and if) the writer's transaction commits
+        db.execute_sql(f"NOTIFY {REFERENCE_CHANNEL}")
+
+
+def reference_changed_elsewhere() -> None:
+    """Another instance changed a reference row (or this one's change committed): this process's
+    listeners forget, nothing is announced again."""
     for callback in _reference_listeners:
         callback()
 

@@ -14,6 +14,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message, Update
 
 from helpdesk.bot.polling import LanePolling, lanes
+from helpdesk.core import cache, people
 from tests.bot.harness import BotHarness
 from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
@@ -72,10 +73,12 @@ def test_a_slow_chat_holds_neither_other_chats_nor_its_order_and_the_batch_is_co
     asyncio.run(main())
 
 
-def test_a_members_update_visits_the_database_twice(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """Handled before? and who sent it: one hop; the record that it was handled: one more. /help, and a
-    member's /cancel with no form open (the IsMember filter; a state that does not change), need no other."""
+def test_a_new_update_from_a_remembered_member_visits_the_database_once(
+        sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new update needs no hop before its handler when its sender is remembered, and one for the record
+    that it was handled. A change to the user is seen at once (here: deactivated, then refused); a
+    redelivered update is looked up (handled before? and who sent it: one hop) and dropped."""
+    monkeypatch.setattr(cache, "SETTLE_SECONDS", 0.0)  # the personas were written just now
     hops: list[str] = []
     to_thread = asyncio.to_thread
 
@@ -83,14 +86,31 @@ def test_a_members_update_visits_the_database_twice(sqlite_org: Org, emulator: B
         hops.append(func.__name__)
         return await to_thread(func, *args, **kwargs)
 
+    def send(text: str) -> str:
+        """The bot's answer, once the update's work is all done (confirmed by the next getUpdates)."""
+        hops.clear()
+        before = len(emulator.texts_for(bob))
+        update_id = emulator.user_sends(bob, text)["update_id"]
+        emulator.wait_for(lambda c: c["method"] == "sendMessage" and c["ok"] and c["chat_id"] == bob,
+                          count=before + 1)
+        emulator.wait_confirmed(update_id)
+        return emulator.texts_for(bob)[-1]
+
     bob = 1004  # a member (tests/conftest.py)
     with BotHarness(emulator, tmp_path / "data"):
-        first = emulator.user_sends(bob, "/cancel")  # the chat's FSM row is read once, then known: not counted
-        emulator.wait_for_message(bob, contains="")
-        emulator.wait_confirmed(first["update_id"])
+        send("/cancel")  # the chat's FSM row is read once, then known; the sender is remembered from now
         monkeypatch.setattr(asyncio, "to_thread", counted)
         for text in ("/help", "/cancel"):
-            hops.clear()
-            update_id = emulator.user_sends(bob, text)["update_id"]
-            emulator.wait_confirmed(update_id)  # by the next getUpdates: the update's work is all done
-            assert hops == ["_seen_and_sender", "_remember"], (text, hops)
+            send(text)
+            assert hops == ["remember"], (text, hops)
+        people.set_active(sqlite_org.actor("alice"), sqlite_org.bob, False)
+        assert "нет доступа" in send("/my"), "a deactivated member is refused at once"
+        assert hops == ["sender", "remember"], hops
+        send("/help")
+        handled = max(emulator._confirmed)
+        hops.clear()
+        emulator.redeliver(handled)
+        send_after = emulator.user_sends(bob, "/help")  # after it, to know the redelivery was consumed
+        emulator.wait_confirmed(send_after["update_id"])
+        assert hops == ["_seen_and_sender", "remember"], "looked up, dropped; the next one is new"
+        assert len([t for t in emulator.texts_for(bob) if "/cancel" in t]) == 3, "no second answer to /help"

@@ -18,6 +18,7 @@ parsing (Markdown texts are kept verbatim), webhooks beyond their effect on getU
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import copy
 import itertools
@@ -175,6 +176,11 @@ class BotApiEmulator(TelegramMethods):
         thread.join(10)
         self._thread = self._loop = None
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's thread so far (a benchmark subtracts it from its process's)."""
+        assert self._thread is not None and self._thread.ident is not None
+        return time.clock_gettime(time.pthread_getcpuclockid(self._thread.ident))
+
     def __enter__(self) -> BotApiEmulator:
         return self.start()
 
@@ -259,10 +265,13 @@ class BotApiEmulator(TelegramMethods):
             if "update_id" not in update:
                 update = {"update_id": self._next_update_id, **update}
             self._next_update_id = max(self._next_update_id, update["update_id"]) + 1
-            self._pending.append({"update": update, "redelivered": False, "handed": False})
-            self._pending.sort(key=lambda entry: entry["update"]["update_id"])
+            self._queue({"update": update, "redelivered": False, "handed": False})
         self._wake()
         return copy.deepcopy(update)
+
+    def _queue(self, entry: dict[str, Any]) -> None:
+        """Into the pending updates, kept in update_id order (in place: a burst must not re-sort them all)."""
+        bisect.insort(self._pending, entry, key=lambda e: e["update"]["update_id"])
 
     def redeliver(self, update_id: int) -> None:
         """Hand a confirmed update to the poller once more, with its update_id (as after a crash before the
@@ -274,8 +283,7 @@ class BotApiEmulator(TelegramMethods):
                 update = entry["update"]
             else:
                 update = self._confirmed.pop(update_id)
-                self._pending.append({"update": update, "redelivered": True, "handed": False})
-                self._pending.sort(key=lambda e: e["update"]["update_id"])
+                self._queue({"update": update, "redelivered": True, "handed": False})
             if "callback_query" in update and update["callback_query"]["id"] in self._queries:
                 self._queries[update["callback_query"]["id"]]["answered"] = None
         self._wake()
@@ -349,9 +357,12 @@ class BotApiEmulator(TelegramMethods):
     def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0, count: int = 1) -> list[Call]:
         """Block until at least `count` calls match; returns all matching calls (the latest last)."""
         deadline = time.monotonic() + timeout
+        found: list[Call] = []
+        seen = 0  # calls are only appended: each wake-up looks at the new ones alone
         with self._lock:
             while True:
-                found = [call for call in self.calls if predicate(call)]
+                found += [call for call in self.calls[seen:] if predicate(call)]
+                seen = len(self.calls)
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
