@@ -47,6 +47,7 @@ WARMUP = 2
 ROLES = ("admin", "storekeeper", "branch")
 USERNAMES = dict(zip(ROLES, _dataset.PERSONAS, strict=True))
 ANCHOR = "anchor: /healthz"
+DEEP = "deep: "
 OPEN = "status=new&status=accepted&status=in_progress&status=resolved"
 
 
@@ -84,7 +85,7 @@ class ServerClock:
         app.asgi_handler = timed
 
 
-def views(anchor: dt.date, busy_branch: int, fragment: str) -> list[tuple[str, str, str]]:
+def views(anchor: dt.date, busy_branch: int, fragment: str, deep: tuple[int, str]) -> list[tuple[str, str, str]]:
     """(persona, view, path) for the HTML list and the JSON list."""
     month = f"type=cartridges&from={anchor - dt.timedelta(days=30)}&to={anchor}"
     html = [("default", ""), ("status=new", "status=new"), ("open statuses", OPEN),
@@ -112,6 +113,11 @@ def views(anchor: dt.date, busy_branch: int, fragment: str) -> list[tuple[str, s
                    (persona, "api priority urgent+high", "/api/v1/requests?priority=urgent&priority=high"),
                    (persona, "api type + last month", f"/api/v1/requests?{month}"),
                    (persona, "api page 50", "/api/v1/requests?page=50&per_page=25")]
+    # Deep in an admin's current requests: by page number, and by the keyset cursor at the same place.
+    page, before = deep
+    # Kept out of the overall figures, which stay comparable with earlier runs.
+    result += [("admin", f"{DEEP}api page {page} x 50", f"/api/v1/requests?page={page}&per_page=50"),
+               ("admin", f"{DEEP}api before, same page", f"/api/v1/requests?before={before}&per_page=50")]
     return result
 
 
@@ -153,7 +159,11 @@ def _measure_list(data_dir: Path, url: str, options: Options) -> tuple[list[View
     facts = Setting.get_by_id("bench_dataset").value
     anchor, busy = facts["now"][:10], facts["busy_branch"]
     newest = Ticket.select(Ticket.number).where(Ticket.branch == busy).order_by(Ticket.id.desc()).offset(500).get()
-    plan = [View(p, n, path, []) for p, n, path in views(dt.date.fromisoformat(anchor), busy, newest.number[-5:])
+    deep = Ticket.select().where(~Ticket.archived).count() * 3 // 4 // 50  # a page 3/4 down the current ones
+    current = Ticket.select(Ticket.number).where(Ticket.archived == False).order_by(Ticket.id.desc())  # noqa: E712
+    cursor = current.offset((deep - 1) * 50 - 1).get().number  # the last request of the page before it
+    plan = [View(p, n, path, []) for p, n, path in views(dt.date.fromisoformat(anchor), busy, newest.number[-5:],
+                                                          (deep, cursor))
             if options.only in n or n == ANCHOR]
     app = runtime.build_app(runtime.build_services(settings, with_queue=False))
     clock = ServerClock(app)
@@ -218,7 +228,7 @@ def report(plan: list[View]) -> None:
         print(f"  {view.persona:12s}{view.name:28s}{view.matches:10,d}{p50 * 1000:9.1f}{p95 * 1000:9.1f}"
               f"{percentiles(view.cpu)[0] * 1000:9.1f}")
     anchor = percentiles([s for v in plan if v.name == ANCHOR for s in v.samples])[0]
-    plan = [v for v in plan if v.name != ANCHOR]
+    plan = [v for v in plan if v.name != ANCHOR and not v.name.startswith(DEEP)]
     print(f"  anchor: GET /healthz p50 {anchor * 1000:.1f} ms (ratios below: p50 / anchor p50)")
     groups = [("HTML list, all personas", [v for v in plan if not v.path.startswith("/api/")]),
               ("JSON list, all personas", [v for v in plan if v.path.startswith("/api/")])]

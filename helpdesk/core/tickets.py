@@ -210,6 +210,9 @@ class TicketFilter:
     sort: str = "-created"
     page: int = 1
     per_page: int = 50
+    # Keyset paging (newest first only): the requests created before this one, by number. Deep pages by
+    # `page` read and skip every row before them; this starts at the cursor.
+    before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,16 @@ def _one_persons(condition: pw.Expression) -> pw.Expression:
     return pw.fn.likelihood(condition, pw.SQL("0.001")) if is_sqlite() else condition
 
 
+def _cursor_id(flt: TicketFilter) -> int:
+    """The id under a keyset cursor: a request's number, in the order of creation (newest first)."""
+    if flt.sort != "-created":
+        raise ValidationError(N_("Paging by request number needs the newest-first order."), field="before")
+    found = Ticket.select(Ticket.id).where(Ticket.number == fields.clean_text(flt.before)).tuples().first()
+    if found is None:
+        raise ValidationError(N_("Request %(number)s was not found."), field="before", number=flt.before)
+    return found[0]
+
+
 def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     """The actor's requests matching the filter, sorted, not paged (lists and exports share it)."""
     for status in flt.statuses:
@@ -258,6 +271,8 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     if flt.sla and flt.sla not in sla.SLA_STATES:
         raise ValidationError(N_("Unknown SLA state."), field="sla")
     query = scope(Ticket.select(), actor)
+    if flt.before is not None:
+        query = query.where(Ticket.id < _cursor_id(flt))
     if flt.branch_id is not None:
         query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
     if flt.type_code:
