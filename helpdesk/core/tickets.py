@@ -12,7 +12,7 @@ from helpdesk.core import search as text_search
 from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.cache import cached
 from helpdesk.core.catalog import active_types_by_code, types_by_id
-from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for, staff_of_warehouse
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
@@ -210,8 +210,8 @@ class TicketFilter:
     sort: str = "-created"
     page: int = 1
     per_page: int = 50
-    # Keyset paging (newest first only): the requests created before this one, by number. Deep pages by
-    # `page` read and skip every row before them; this starts at the cursor.
+    # Only the requests created before this one (a number). Newest first it is a keyset cursor: a deep
+    # `page` reads and skips every row before it, this starts where the last page ended.
     before: str | None = None
 
 
@@ -248,13 +248,11 @@ def _one_persons(condition: pw.Expression) -> pw.Expression:
     return pw.fn.likelihood(condition, pw.SQL("0.001")) if is_sqlite() else condition
 
 
-def _cursor_id(flt: TicketFilter) -> int:
-    """The id under a keyset cursor: a request's number, in the order of creation (newest first)."""
-    if flt.sort != "-created":
-        raise ValidationError(N_("Paging by request number needs the newest-first order."), field="before")
-    found = Ticket.select(Ticket.id).where(Ticket.number == fields.clean_text(flt.before)).tuples().first()
+def _cursor_id(number: str) -> int:
+    """The id of the request with this number: those created before it have smaller ones."""
+    found = Ticket.select(Ticket.id).where(Ticket.number == fields.clean_text(number)).tuples().first()
     if found is None:
-        raise ValidationError(N_("Request %(number)s was not found."), field="before", number=flt.before)
+        raise NotFound(N_("Request %(number)s was not found."), number=number)
     return found[0]
 
 
@@ -272,7 +270,7 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         raise ValidationError(N_("Unknown SLA state."), field="sla")
     query = scope(Ticket.select(), actor)
     if flt.before is not None:
-        query = query.where(Ticket.id < _cursor_id(flt))
+        query = query.where(Ticket.id < _cursor_id(flt.before))
     if flt.branch_id is not None:
         query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
     if flt.type_code:

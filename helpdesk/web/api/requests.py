@@ -122,10 +122,10 @@ LIST_DESCRIPTION = f"""`total` is exact up to {tickets.COUNT_LIMIT:,} matches (o
 deeper). Past that `total_capped` is true and `total` is a lower bound: at least that many match, and more
 pages follow this one; page on until a page says `total_capped: false` or comes back short.
 
-To walk far (a sync, an export), page by `before` instead of `page`: each answer's `next_before` is the
-request number to pass for the next one (newest first only). A deep `page` reads and skips every request
-before it; `before` starts where the last page ended, at the same cost at any depth. With `before`,
-`total` counts the matches from there on."""
+`before` keeps the requests created before that one (a number). To walk far (a sync, an export), page
+by it instead of `page`: newest first, each answer's `next_before` is the number to pass for the next
+page. A deep `page` reads and skips every request before it; `before` starts where the last page ended,
+at the same cost at any depth. With `before`, `total` counts the matches from there on."""
 
 
 def comment_out(comment: Comment) -> CommentOut:
@@ -193,8 +193,8 @@ class RequestsController(ApiController):
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         before: Annotated[str | None, QueryParameter(
-            min_length=1, max_length=16, description="a request number: the requests created before it "
-            "(newest first; the previous page's `next_before`)")] = None,
+            min_length=1, max_length=16, description="a request number: only the requests created before it "
+            "(newest first, the previous page's `next_before`)")] = None,
     ) -> TicketPage:
         actor = api_actor(request)
         if type_code is not None and type_code not in catalog.active_types_by_code():
