@@ -356,8 +356,8 @@ def _rows(ids: list[int]) -> list[Ticket]:
     """The requests with these ids, in this order, with what a list shows of each.
 
     Three statements for a page: the requests, their people, their order lines with the cartridges.
-    Types and branches come from the short cache (shared rows: read only). A prefetch of each relation
-    took seven, and building them was a third of the API's time for a page.
+    Types and branches come from the short cache (shared rows: read only). A prefetch per relation took
+    seven (the API's page at a million requests: 10 statements and 10.0 ms CPU before, 6 and 8.6 after).
     """
     if not ids:
         return []

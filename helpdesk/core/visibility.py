@@ -67,7 +67,7 @@ def visible_branches(actor: Actor) -> list[Branch]:
     """Branches the actor works with: all (admin), the warehouse's (storekeeper), their own (branch).
 
     Read from the short cache (cache.py; the rows are shared: read them, never change them): every page
-    of the requests list offers them, and building 300 branches took a third of an admin's page.
+    of the requests list offers them, and building 300 branches took a third of an admin's list handler.
     """
     active = cached("active_branches", lambda: list(Branch.select().where(Branch.active).order_by(Branch.code)))
     if actor.role == "storekeeper":
