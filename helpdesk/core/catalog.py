@@ -65,6 +65,11 @@ def active_types_by_code() -> dict[str, TicketType]:
     return cached("ticket_types", lambda: {t.code: t for t in active_types()})
 
 
+def types_by_id() -> dict[int, TicketType]:
+    """Every type, retired ones too (old requests keep theirs), from the short cache."""
+    return cached("ticket_types_by_id", lambda: {t.id: t for t in TicketType.select()})
+
+
 def type_name(ticket_type: TicketType, lang: str) -> str:
     return ticket_type.name_en if lang == "en" else ticket_type.name_ru
 

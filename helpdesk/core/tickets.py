@@ -11,8 +11,8 @@ from helpdesk.core import audit, client_keys, fields, outbox, sla
 from helpdesk.core import search as text_search
 from helpdesk.core.actors import ROLES, Actor, require_admin
 from helpdesk.core.cache import cached
-from helpdesk.core.catalog import active_types_by_code
-from helpdesk.core.errors import N_, Conflict, Forbidden, ValidationError
+from helpdesk.core.catalog import active_types_by_code, types_by_id
+from helpdesk.core.errors import N_, Conflict, Forbidden, NotFound, ValidationError
 from helpdesk.core.lifecycle import STATUSES, TERMINAL_STATUSES, staff_for, staff_of_warehouse
 from helpdesk.core.numbering import next_number
 from helpdesk.core.snapshots import ticket_state
@@ -210,6 +210,9 @@ class TicketFilter:
     sort: str = "-created"
     page: int = 1
     per_page: int = 50
+    # Only the requests created before this one (a number). Newest first it is a keyset cursor: a deep
+    # `page` reads and skips every row before it, this starts where the last page ended.
+    before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,14 @@ def _one_persons(condition: pw.Expression) -> pw.Expression:
     return pw.fn.likelihood(condition, pw.SQL("0.001")) if is_sqlite() else condition
 
 
+def _cursor_id(number: str) -> int:
+    """The id of the request with this number: those created before it have smaller ones."""
+    found = Ticket.select(Ticket.id).where(Ticket.number == fields.clean_text(number)).tuples().first()
+    if found is None:
+        raise NotFound(N_("Request %(number)s was not found."), number=number)
+    return found[0]
+
+
 def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     """The actor's requests matching the filter, sorted, not paged (lists and exports share it)."""
     for status in flt.statuses:
@@ -258,6 +269,8 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
     if flt.sla and flt.sla not in sla.SLA_STATES:
         raise ValidationError(N_("Unknown SLA state."), field="sla")
     query = scope(Ticket.select(), actor)
+    if flt.before is not None:
+        query = query.where(Ticket.id < _cursor_id(flt.before))
     if flt.branch_id is not None:
         query = query.where(Ticket.branch == fields.db_id(flt.branch_id))
     if flt.type_code:
@@ -279,27 +292,15 @@ def filtered(actor: Actor, flt: TicketFilter) -> pw.ModelSelect:
         query = query.where(Ticket.priority.in_(flt.priorities))
     if flt.sla:
         query = query.where(sla.sla_condition(flt.sla, utcnow()))
-    if flt.archived is not None:
+    # The SLA condition holds current requests only and says so: PostgreSQL would count a second
+    # `archived = false` twice in its estimate (see sla.sla_condition).
+    if flt.archived is True or (flt.archived is False and not flt.sla):
         query = query.where(Ticket.archived == flt.archived)
     text = fields.clean_text(flt.text).strip()
     if text:
         query = query.where(Ticket.id.in_(text_search.ranked(actor, text, query, branch_id=flt.branch_id,
                                                              archived=flt.archived)))
     return query.order_by(SORTS.get(flt.sort, Ticket.id.desc()), Ticket.id.desc())
-
-
-def _by_page_keys(relation: pw.Field | pw.BackrefAccessor) -> pw.Load:
-    # MATERIALIZE: look up by the keys of the rows in hand; the default re-runs the whole filtered,
-    # offset page query as a subquery for every relation.
-    return pw.Load(relation, strategy=pw.PREFETCH_TYPE.MATERIALIZE)
-
-
-# What list pages and the API show of each request, loaded for a whole page at once: one query per
-# relation instead of one per row and relation (a page of 50 took ~260 queries).
-PAGE_RELATIONS = (
-    _by_page_keys(Ticket.type), _by_page_keys(Ticket.branch), _by_page_keys(Ticket.author),
-    _by_page_keys(Ticket.assignee), _by_page_keys(Ticket.lines).then(_by_page_keys(OrderLine.cartridge)),
-)
 
 
 # The lists' count stops past this many matches (the panel says "10000+", the API `total_capped`): an
@@ -352,9 +353,31 @@ def count(actor: Actor, flt: TicketFilter, up_to: int | None = None) -> int:
 
 
 def _rows(ids: list[int]) -> list[Ticket]:
-    """The requests with these ids, in this order, with what a list shows of each."""
-    rows = {t.id: t for t in Ticket.select().where(Ticket.id.in_(ids)).with_related(*PAGE_RELATIONS)}
-    return [rows[i] for i in ids]
+    """The requests with these ids, in this order, with what a list shows of each.
+
+    Three statements for a page: the requests, their people, their order lines with the cartridges.
+    Types and branches come from the short cache (shared rows: read only). A prefetch per relation took
+    seven (the API's page at a million requests: 10 statements and 10.0 ms CPU before, 6 and 8.6 after).
+    """
+    if not ids:
+        return []
+    found = {t.id: t for t in Ticket.select().where(Ticket.id.in_(ids))}
+    people_ids = {t.author_id for t in found.values()} | {t.assignee_id for t in found.values() if t.assignee_id}
+    people = {u.id: u for u in User.select().where(User.id.in_(list(people_ids)))}
+    lines: dict[int, list[OrderLine]] = {}
+    for line in (OrderLine.select(OrderLine, CartridgeModel).join(CartridgeModel)
+                 .where(OrderLine.ticket.in_(ids)).order_by(OrderLine.id)):
+        lines.setdefault(line.ticket_id, []).append(line)
+    types, branches = types_by_id(), _branches()
+    for ticket in found.values():
+        # A type or branch added in another process within the cache's 30 s: read it.
+        ticket.type = types.get(ticket.type_id) or TicketType.get_by_id(ticket.type_id)
+        ticket.branch = branches.get(ticket.branch_id) or Branch.get_by_id(ticket.branch_id)
+        ticket.author = people[ticket.author_id]
+        if ticket.assignee_id:
+            ticket.assignee = people[ticket.assignee_id]
+        ticket.lines = lines.get(ticket.id, [])
+    return [found[i] for i in ids]
 
 
 def add_comment(actor: Actor, ticket: Ticket, body: str, internal: bool = False,

@@ -6,6 +6,7 @@ import peewee as pw
 
 from helpdesk.core import fields
 from helpdesk.core.actors import STAFF_ROLES, Actor
+from helpdesk.core.cache import cached
 from helpdesk.core.errors import N_, Forbidden, NotFound
 from helpdesk.db.models import Branch, Ticket, User
 
@@ -63,23 +64,28 @@ def get_visible(actor: Actor, number: str) -> Ticket:
 
 
 def visible_branches(actor: Actor) -> list[Branch]:
-    """Branches the actor works with: all (admin), the warehouse's (storekeeper), their own (branch)."""
-    query = Branch.select().where(Branch.active).order_by(Branch.code)
+    """Branches the actor works with: all (admin), the warehouse's (storekeeper), their own (branch).
+
+    Read from the short cache (cache.py; the rows are shared: read them, never change them): every page
+    of the requests list offers them, and building 300 branches took a third of an admin's list handler.
+    """
+    active = cached("active_branches", lambda: list(Branch.select().where(Branch.active).order_by(Branch.code)))
     if actor.role == "storekeeper":
-        query = query.where(Branch.warehouse == actor.user.warehouse_id)
-    elif actor.role == "branch":
-        query = query.where(Branch.id == actor.user.branch_id)
-    elif not actor.is_admin:
-        return []
-    return list(query)
+        return [b for b in active if b.warehouse_id == actor.user.warehouse_id]
+    if actor.role == "branch":
+        return [b for b in active if b.id == actor.user.branch_id]
+    return list(active) if actor.is_admin else []
 
 
 def staff_members(actor: Actor) -> list[User]:
-    """People a request can be assigned to, as the actor sees them."""
-    query = User.select().where(User.active & User.role.in_(STAFF_ROLES)).order_by(User.display_name)
+    """People a request can be assigned to, as the actor sees them (shared cached rows, as above)."""
+    if not actor.is_staff:
+        return []
+    staff = cached("active_staff", lambda: list(User.select().where(User.active & User.role.in_(STAFF_ROLES))
+                                                .order_by(User.display_name)))
     if actor.role == "storekeeper":
-        query = query.where((User.role == "admin") | (User.warehouse == actor.user.warehouse_id))
-    return list(query) if actor.is_staff else []
+        return [u for u in staff if u.role == "admin" or u.warehouse_id == actor.user.warehouse_id]
+    return list(staff)
 
 
 def may_be_assigned(user: User, ticket: Ticket) -> bool:

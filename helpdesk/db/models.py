@@ -353,6 +353,8 @@ class Ticket(BaseModel):
 
 # The list "by status": status, then newest first (Meta.indexes cannot say DESC).
 Ticket.add_index(Ticket.archived, Ticket.status, Ticket.id.desc(), name="ticket_archived_status_id")
+# Migration 0032 adds "ticket_archived_id", a partial index (archived, id) WHERE archived for the archive newest
+# first: inserts (always current) never write it. Its condition is spelled per engine, so it lives there.
 
 
 def not_archived() -> pw.Expression:

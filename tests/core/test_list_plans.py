@@ -69,3 +69,14 @@ def test_an_sla_count_reads_each_deadlines_index_alone(sqlite_org: Org, caplog: 
         plans = [" | ".join(row[3] for row in db.execute_sql("EXPLAIN QUERY PLAN " + r.msg[0], r.msg[1]).fetchall())
                  for r in caplog.records if isinstance(r.msg, tuple) and r.msg[0].startswith("SELECT COUNT")]
         assert plans and all("COVERING INDEX" in p and "MULTI-INDEX OR" not in p for p in plans), (persona, plans)
+
+
+def test_the_archive_newest_first_reads_the_archived_index(sqlite_org: Org) -> None:
+    _fill(sqlite_org)
+    Ticket.update(archived=True).where(Ticket.priority.in_(("normal", "low"))).execute()
+    db.execute_sql("ANALYZE")  # with statistics SQLite scanned the table for a partial index of ids alone
+    for persona in ("alice", "sam", "bob"):
+        _, ids = _count_and_ids(sqlite_org.actor(persona), tickets.TicketFilter(archived=True))
+        assert "COVERING INDEX" in ids and "TEMP B-TREE" not in ids, (persona, ids)
+    _, ids = _count_and_ids(sqlite_org.actor("alice"), tickets.TicketFilter(archived=True))
+    assert "INDEX ticket_archived_id " in ids, ids

@@ -29,6 +29,7 @@ def _shown(page: tickets.Page) -> list[tuple]:
 def test_a_long_page_costs_no_more_queries_than_a_short_one(org: Org) -> None:
     _fill(org, 12)
     admin = org.actor("alice")
+    tickets.search(admin, tickets.TicketFilter(per_page=1))  # the first fills the types' cache
     costs = []
     for per_page in (2, 12):
         with count_queries() as counter:

@@ -114,12 +114,18 @@ class TicketPage:
     page: int
     per_page: int
     total_capped: bool = False  # more than `total` match, and more pages follow this one
+    next_before: str | None = None  # newest first: pass as `before` for the next page (None: the last page)
 
 
 # Counting stops past tickets.COUNT_LIMIT matches, or past the asked page if that is deeper.
 LIST_DESCRIPTION = f"""`total` is exact up to {tickets.COUNT_LIMIT:,} matches (or up to the end of the asked page, if that is
 deeper). Past that `total_capped` is true and `total` is a lower bound: at least that many match, and more
-pages follow this one; page on until a page says `total_capped: false` or comes back short."""
+pages follow this one; page on until a page says `total_capped: false` or comes back short.
+
+`before` keeps the requests created before that one (a number). To walk far (a sync, an export), page
+by it instead of `page`: newest first, each answer's `next_before` is the number to pass for the next
+page. A deep `page` reads and skips every request before it; `before` starts where the last page ended,
+at the same cost at any depth. With `before`, `total` counts the matches from there on."""
 
 
 def comment_out(comment: Comment) -> CommentOut:
@@ -186,6 +192,9 @@ class RequestsController(ApiController):
             description="default: relevance with text (best match first), else -created")] = None,
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before: Annotated[str | None, QueryParameter(
+            min_length=1, max_length=16, description="a request number: only the requests created before it "
+            "(newest first, the previous page's `next_before`)")] = None,
     ) -> TicketPage:
         actor = api_actor(request)
         if type_code is not None and type_code not in catalog.active_types_by_code():
@@ -194,11 +203,13 @@ class RequestsController(ApiController):
         flt = tickets.TicketFilter(branch_id=_branch_id(branch), type_code=type_code, statuses=tuple(status or ()),
                                    created_from=created_from, created_to=created_to, assignee_id=assignee_id,
                                    mine=mine, priorities=tuple(priority or ()), sla=sla_state or "", text=text,
-                                   archived=archived, page=page, per_page=per_page,
+                                   archived=archived, page=page, per_page=per_page, before=before,
                                    sort=sort or (tickets.RELEVANCE if text.strip() else "-created"))
         result = tickets.search(actor, flt, count_up_to=max(tickets.COUNT_LIMIT, page * per_page))
+        more = result.capped or result.total > result.page * result.per_page
+        last = result.items[-1].number if more and result.items and flt.sort == "-created" else None
         return TicketPage([ticket_out(t) for t in result.items], result.total, result.page, result.per_page,
-                          result.capped)
+                          result.capped, last)
 
     @post("/", sync_to_thread=True, responses=ERRORS, summary="Create a request", description=IDEMPOTENCY)
     def create_request(self, request: Request, data: JSONBody[TicketIn],

@@ -99,7 +99,8 @@ def request_list(request: Request) -> Template:
     return Template("requests/list.html", context={
         "page": page, "form": form, "query": lambda **kw: _query(form, **kw),
         "filters_active": any(form[f] for f in FILTER_FIELDS),
-        "branches": visible_branches(actor), "types": catalog.active_types(), "statuses": lifecycle.STATUSES,
+        "branches": visible_branches(actor), "types": list(catalog.active_types_by_code().values()),
+        "statuses": lifecycle.STATUSES,
         "assignees": staff_members(actor), "sorts": list(tickets.SORTS), "priorities": tickets.PRIORITIES,
         "sla_states": sla.SLA_STATES, "sla_labels": sla.SLA_LABELS, "mine_label": worklist.mine_label(actor),
         "views": worklist.views(actor), "view_counts": worklist.counts(actor),
