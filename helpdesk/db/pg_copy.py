@@ -43,7 +43,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from hashlib import md5
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import peewee
 import psycopg
@@ -54,6 +53,14 @@ from helpdesk.db import pg_rebuild, pg_search_documents
 from helpdesk.db.database import MOVE_MARKER, apply_migrations
 from helpdesk.db.pg_canonical import pg_value, sqlite_line
 from helpdesk.db.pg_rebuild import DERIVED
+from helpdesk.db.pg_target import (
+    CopyError,
+    connect_kwargs,
+    first_line,
+    inspect_target,
+    open_target,
+    worker_connection,
+)
 from helpdesk.db.task_graph import Task, TaskGraph
 
 SKIPPED = {"schema_migration", MOVE_MARKER, *DERIVED}
@@ -61,30 +68,6 @@ BATCH_BYTES = 1 << 20  # what goes to COPY at a time: memory stays bounded whate
 REPORT_EVERY = 0.25  # seconds between progress reports
 WORKERS = 2  # pool connections building and verifying beside the copy: the small server's two cores
 COPY_SHARE = 0.4  # of the progress bar: the copy; the rest counts the pool's tasks
-
-
-class CopyError(Exception):
-    """A failure of the move, as `kind` (what the operator is told) and a detail for the log/report."""
-
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-        self.kind = kind
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class Target:
-    server_version: str
-    database: str
-    user: str
-    can_create: bool
-    tables: int  # tables already in the target's schema: 0 = empty
-    utf8: bool
-    unfinished: bool = False  # it holds a move that did not finish: it may be overwritten without asking
-
-    @property
-    def empty(self) -> bool:
-        return self.tables == 0
 
 
 @dataclass(frozen=True)
@@ -136,69 +119,6 @@ class CopyReport:
 OnProgress = Callable[[Progress], None]
 
 
-# --- connecting -----------------------------------------------------------------------------------
-
-def connect_kwargs(url: str) -> dict[str, object]:
-    """psycopg connection arguments from a postgresql:// URL (its query options included)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
-        raise CopyError("bad_dsn", "use postgresql://user:password@host:port/database")
-    kwargs: dict[str, object] = {"dbname": unquote(parts.path.lstrip("/")), "connect_timeout": 10}
-    try:
-        port = parts.port
-    except ValueError:
-        raise CopyError("bad_dsn", "the port is not a number") from None
-    for key, value in (("user", parts.username), ("password", parts.password), ("host", parts.hostname),
-                       ("port", port)):
-        if value:
-            kwargs[key] = unquote(value) if isinstance(value, str) else value
-    for pair in filter(None, parts.query.split("&")):
-        key, _, value = pair.partition("=")
-        kwargs[unquote(key)] = unquote(value)
-    return kwargs
-
-
-def _open_target(url: str) -> peewee.PostgresqlDatabase:
-    kwargs = connect_kwargs(url)
-    database = peewee.PostgresqlDatabase(kwargs.pop("dbname"), prefer_psycopg3=True, autoconnect=False,
-                                         prepare_threshold=None, **kwargs)
-    try:
-        database.connect()
-    except peewee.OperationalError as exc:
-        raise CopyError("unreachable", _first_line(exc, url)) from None
-    return database
-
-
-def inspect_target(url: str) -> Target:
-    """Server version, rights and emptiness of the target, without changing anything."""
-    database = _open_target(url)
-    try:
-        row = database.execute_sql(
-            "SELECT current_setting('server_version'), current_database(), current_user, "
-            "coalesce(has_schema_privilege(current_schema(), 'CREATE'), false), "
-            "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()), "
-            "current_setting('server_encoding') = 'UTF8', to_regclass(%s::text) IS NOT NULL", (MOVE_MARKER,)).fetchone()
-    except peewee.DatabaseError as exc:
-        raise CopyError("unreachable", _first_line(exc, url)) from None
-    finally:
-        database.close()
-    return Target(row[0], row[1], row[2], bool(row[3]), int(row[4]), bool(row[5]), bool(row[6]))
-
-
-def _first_line(exc: BaseException, url: str) -> str:
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    password = urlsplit(url).password
-    return text.replace(unquote(password), "***") if password else text
-
-
-def _worker_connection(url: str) -> psycopg.Connection:
-    conn = psycopg.connect(**connect_kwargs(url), autocommit=True, prepare_threshold=None)  # type: ignore[arg-type]
-    conn.execute("SET maintenance_work_mem = '256MB'")  # the server's memory: faster GIN builds
-    # The pool is the parallelism: a build's own parallel workers would only contend for the same cores.
-    conn.execute("SET max_parallel_maintenance_workers = 0")
-    return conn
-
-
 # --- the copy ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -245,15 +165,15 @@ def _copy_error(exc: BaseException, url: str) -> BaseException:
     if isinstance(exc, CopyError):
         return exc
     if isinstance(exc, pg_errors.InsufficientPrivilege):
-        return CopyError("no_rights", _first_line(exc, url))
+        return CopyError("no_rights", first_line(exc, url))
     if isinstance(exc, pg_errors.QueryCanceled):
-        return CopyError("cancelled", _first_line(exc, url))
+        return CopyError("cancelled", first_line(exc, url))
     if isinstance(exc, (pg_errors.DiskFull, pg_errors.OutOfMemory, pg_errors.ProgramLimitExceeded)):
-        return CopyError("no_space", _first_line(exc, url))
+        return CopyError("no_space", first_line(exc, url))
     if isinstance(exc, (psycopg.OperationalError, peewee.OperationalError, peewee.InterfaceError)):
-        return CopyError("connection_lost", _first_line(exc, url))
+        return CopyError("connection_lost", first_line(exc, url))
     if isinstance(exc, (psycopg.Error, peewee.DatabaseError)):
-        return CopyError("refused", _first_line(exc, url))
+        return CopyError("refused", first_line(exc, url))
     if isinstance(exc, sqlite3.Error):
         return CopyError("source", str(exc))
     return exc
@@ -279,7 +199,7 @@ class _Move:
         self.source = sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True, isolation_level=None,
                                       check_same_thread=False)  # one reader thread at a time (_read_ahead)
         self.source.execute("BEGIN")  # one snapshot of the source for the whole copy
-        database = self.database = _open_target(self.url)
+        database = self.database = open_target(self.url)
         conn = database.connection()
         with database.atomic():
             if replace:
@@ -293,7 +213,7 @@ class _Move:
                 conn.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(sql.Identifier(name)))
             conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, DERIVED))))
         self.created = True
-        graph = self.graph = TaskGraph(lambda: _worker_connection(self.url), WORKERS)
+        graph = self.graph = TaskGraph(lambda: worker_connection(self.url), WORKERS)
         copied = {t.name for t in tables}
         first_id, last_id = self.source.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM ticket").fetchone()
         for task in pg_rebuild.tasks(dropped, {t.name: t.rows for t in tables},
