@@ -84,6 +84,8 @@ class TaskGraph:
         while True:
             with self._cond:
                 idle = not self._pending and not self._running
+                if self.error is not None:
+                    raise self.error
                 if not idle and not self._running and self._next_ready() is None and self._closed:
                     raise RuntimeError("tasks wait for steps never done: " + ", ".join(t.key for t in self._pending))
                 if self.error is None and not idle:
