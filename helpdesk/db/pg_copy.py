@@ -217,7 +217,8 @@ class _Move:
         copied = {t.name for t in tables}
         first_id, last_id = self.source.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM ticket").fetchone()
         for task in pg_rebuild.tasks(dropped, {t.name: t.rows for t in tables},
-                                     set(dropped.keys) - copied - set(DERIVED), (first_id, last_id)):
+                                     {*dropped.keys, *(t for t, _, _ in dropped.indexes)} - copied - set(DERIVED),
+                                     (first_id, last_id)):
             graph.add(task)
         graph.start()
         self._copy_tables(conn, tables)
