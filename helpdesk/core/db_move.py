@@ -1,7 +1,8 @@
 """Move the organisation's data from SQLite to PostgreSQL: test the target, copy, verify, then switch.
 
-The copy itself is `db/pg_copy.py` (one transaction on the target, verified table by table). Here are the
-rules around it: only an admin moves, one move at a time, writes stay paused while it copies (the SQLite
+The copy itself is `db/pg_copy.py` (the schema first, then each table in its own transaction, with a few
+connections building its indexes and verifying it beside the copy; a failure drops what the move created
+and a move killed half-way leaves a marker the program refuses to start on). Here are the rules around it: only an admin moves, one move at a time, writes stay paused while it copies (the SQLite
 write lock is held, so nothing written meanwhile could be left behind), failures in plain words, and the
 state of the move kept in the process so that the page can be reloaded while it runs.
 """
@@ -23,7 +24,8 @@ from helpdesk.core.actors import Actor, require_admin
 from helpdesk.core.errors import N_, Conflict, DomainError, ValidationError
 from helpdesk.db.database import write_transaction
 from helpdesk.db.models import Attachment
-from helpdesk.db.pg_copy import CopyError, CopyReport, Progress, Target, copy_database, inspect_target
+from helpdesk.db.pg_copy import CopyReport, Progress, copy_database
+from helpdesk.db.pg_target import CopyError, Target, inspect_target
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,10 @@ FAILURES = {
     "cancelled": N_("PostgreSQL stopped the copy (a time limit, or the server is out of disk space): %(detail)s. "
                     "Nothing was switched."),
     "no_space": N_("PostgreSQL ran out of space or memory: %(detail)s. Nothing was switched."),
-    "connection_lost": N_("The connection to PostgreSQL was lost during the copy: %(detail)s. "
-                          "Nothing was switched; the target was left as it was."),
+    # A move in several transactions cannot leave the target as it was when the server goes away: what it
+    # wrote is dropped if the server answers again at once, else its marker lets the next move replace it.
+    "connection_lost": N_("The connection to PostgreSQL was lost during the copy: %(detail)s. Nothing was switched; "
+                          "run the move again once PostgreSQL answers (it replaces what this attempt left)."),
     "refused": N_("PostgreSQL refused the copy: %(detail)s. Nothing was switched."),
     "mismatch": N_("The copy differs from the original in: %(detail)s. Nothing was switched."),
     "source": N_("Cannot read the SQLite database: %(detail)s"),

@@ -23,6 +23,9 @@ from helpdesk.db.writer_queue import FifoLock
 
 db = peewee.DatabaseProxy()
 
+# A table that exists only while a move from SQLite fills this PostgreSQL database (db/pg_copy.py).
+MOVE_MARKER = "helpdesk_move_unfinished"
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -89,9 +92,22 @@ def init_database(url: str, migrate: bool = True, owner_url: str = "") -> peewee
         migrate = False
     db.initialize(real)
     real.connect(reuse_if_open=True)
+    if not is_sqlite(real):
+        refuse_unfinished_move(real)
     if migrate:
         apply_migrations(real)
     return real
+
+
+class UnfinishedMove(RuntimeError):
+    """The PostgreSQL database holds a move from SQLite that did not finish."""
+
+
+def refuse_unfinished_move(database: peewee.Database) -> None:
+    """Never run on a half-moved database: its tables may lack rows, keys or search documents."""
+    if database.execute_sql("SELECT to_regclass(%s::text)", (MOVE_MARKER,)).fetchone()[0] is not None:
+        raise UnfinishedMove("this PostgreSQL database holds a move from SQLite that did not finish; "
+                             "run the move again (it replaces what is there) or point the program elsewhere")
 
 
 def _migrate_as_owner(owner_url: str, runtime: peewee.Database) -> None:

@@ -1,22 +1,34 @@
 """Copy a SQLite database into PostgreSQL and prove the copy: the engine under the "move" (core/db_move.py).
 
-One transaction on the target does everything: the schema from the application's own migrations, the rows
-by COPY in dependency order, the sequences, the indexes, the search documents and the verification. Any
-failure rolls it all back, so the target is left as it was and nothing else changes.
+The work is spread over a few connections, so that both of a small server's cores work (one backend
+running everything in one transaction left a core idle for most of the move):
+
+1. One transaction creates the schema from the application's own migrations, with a marker table
+   (`MOVE_MARKER`), and takes off the keys, indexes and foreign keys (db/pg_rebuild.py); it commits.
+2. This connection copies table after table, each in its own transaction (TRUNCATE, then COPY ... FREEZE:
+   the table was emptied in the same transaction, so its rows are written as already visible to all,
+   and the index builds, checks and verification that read them later skip the per-row visibility work).
+3. As soon as a table is committed, a pool of connections (db/task_graph.py) builds its keys and indexes
+   and verifies it, while the next tables are copied; the search documents and their GIN indexes start
+   as soon as their source tables are in; the foreign keys come last.
+4. One last transaction turns the triggers back on, sets the sequences and drops the marker.
+
+A failure anywhere stops the pool and drops everything the move created, so a target that was empty is
+empty again; one that was overwritten (the admin's tick) is left empty too: its old content was dropped by
+step 1 and is not restored. A move killed half-way (the process, the server) leaves the marker: the next
+move may overwrite such a target without the tick, and the program refuses to start on it
+(db.database.refuse_unfinished_move).
 
 Verification: both sides render every row as the same canonical text (COPY's text format, with booleans as
 t/f and timestamps with six fraction digits). SQLite renders it in SQL and this process hashes each line
 while it streams to COPY; PostgreSQL renders its stored rows the same way and sums the hashes itself. A
 table matches when the row counts and the sums of the first 8 bytes of every row's MD5 are equal.
 
-The search documents and their GIN indexes (a third of the time at a million requests) are built inside
-the transaction too, not after the switch: deferred, every search would miss the older requests for
-minutes, the build would have to survive a restart, and a GIN index built outside the transaction either
-blocks every write to requests and comments (the search triggers) or, built CONCURRENTLY, reads the table
-twice. The move runs once, with writes paused anyway; the program it switches to is complete.
-Each GIN index is built once over the filled table (never grown row by row) and its time is the heap scan
-that extracts every tsvector's lexemes: at a million requests, 64MB, 256MB and 1GB of maintenance_work_mem
-give the same 10-12 s per index on the bench database (bench/migrate.py --size 1M).
+The search documents and their GIN indexes are built by the move, not after the switch: deferred, every
+search would miss the older requests for minutes, and the build would have to survive a restart. Each GIN
+index is built once over the filled table (never grown row by row); its time is the heap scan that
+extracts every tsvector's lexemes: 64MB, 256MB and 1GB of maintenance_work_mem gave the same 10-12 s per
+index at a million requests, so the three are built side by side instead.
 """
 
 from __future__ import annotations
@@ -31,45 +43,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from hashlib import md5
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import peewee
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
-from helpdesk.db import pg_search_documents
-from helpdesk.db.database import apply_migrations
+from helpdesk.db import pg_rebuild, pg_search_documents
+from helpdesk.db.database import MOVE_MARKER, apply_migrations
 from helpdesk.db.pg_canonical import pg_value, sqlite_line
+from helpdesk.db.pg_rebuild import DERIVED
+from helpdesk.db.pg_target import (
+    CopyError,
+    connect_kwargs,
+    first_line,
+    inspect_target,
+    open_target,
+    worker_connection,
+)
+from helpdesk.db.task_graph import Task, TaskGraph
 
-# Rebuilt from the copied rows instead of copied (SQLite keeps them in an FTS5 table of another shape).
-DERIVED = {"ticket_search": pg_search_documents.BUILD}
-SKIPPED = {"schema_migration", *DERIVED}
+SKIPPED = {"schema_migration", MOVE_MARKER, *DERIVED}
 BATCH_BYTES = 1 << 20  # what goes to COPY at a time: memory stays bounded whatever the table's size
 REPORT_EVERY = 0.25  # seconds between progress reports
-
-
-class CopyError(Exception):
-    """A failure of the move, as `kind` (what the operator is told) and a detail for the log/report."""
-
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-        self.kind = kind
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class Target:
-    server_version: str
-    database: str
-    user: str
-    can_create: bool
-    tables: int  # tables already in the target's schema: 0 = empty
-    utf8: bool
-
-    @property
-    def empty(self) -> bool:
-        return self.tables == 0
+WORKERS = 2  # pool connections building and verifying beside the copy: the small server's two cores
+COPY_SHARE = 0.4  # of the progress bar: the copy; the rest counts the pool's tasks
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,16 @@ class Progress:
     total: int = 0
     rate: float = 0.0  # rows per second so far
     eta: float | None = None  # seconds left, when it can be told
+    steps_done: int = 0  # the pool's tasks (keys, indexes, documents, verifications) done so far
+    steps_total: int = 0
 
     @property
     def percent(self) -> float:
-        return 100.0 if self.phase == "done" else (100.0 * self.done / self.total if self.total else 0.0)
+        if self.phase == "done":
+            return 100.0
+        rows = self.done / self.total if self.total else 0.0
+        steps = self.steps_done / self.steps_total if self.steps_total else 0.0
+        return 100.0 * (COPY_SHARE * rows + (1 - COPY_SHARE) * steps)
 
 
 @dataclass(frozen=True)
@@ -115,61 +119,6 @@ class CopyReport:
 OnProgress = Callable[[Progress], None]
 
 
-# --- connecting -----------------------------------------------------------------------------------
-
-def connect_kwargs(url: str) -> dict[str, object]:
-    """psycopg connection arguments from a postgresql:// URL (its query options included)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
-        raise CopyError("bad_dsn", "use postgresql://user:password@host:port/database")
-    kwargs: dict[str, object] = {"dbname": unquote(parts.path.lstrip("/")), "connect_timeout": 10}
-    try:
-        port = parts.port
-    except ValueError:
-        raise CopyError("bad_dsn", "the port is not a number") from None
-    for key, value in (("user", parts.username), ("password", parts.password), ("host", parts.hostname),
-                       ("port", port)):
-        if value:
-            kwargs[key] = unquote(value) if isinstance(value, str) else value
-    for pair in filter(None, parts.query.split("&")):
-        key, _, value = pair.partition("=")
-        kwargs[unquote(key)] = unquote(value)
-    return kwargs
-
-
-def _open_target(url: str) -> peewee.PostgresqlDatabase:
-    kwargs = connect_kwargs(url)
-    database = peewee.PostgresqlDatabase(kwargs.pop("dbname"), prefer_psycopg3=True, autoconnect=False,
-                                         prepare_threshold=None, **kwargs)
-    try:
-        database.connect()
-    except peewee.OperationalError as exc:
-        raise CopyError("unreachable", _first_line(exc, url)) from None
-    return database
-
-
-def inspect_target(url: str) -> Target:
-    """Server version, rights and emptiness of the target, without changing anything."""
-    database = _open_target(url)
-    try:
-        row = database.execute_sql(
-            "SELECT current_setting('server_version'), current_database(), current_user, "
-            "coalesce(has_schema_privilege(current_schema(), 'CREATE'), false), "
-            "(SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()), "
-            "current_setting('server_encoding') = 'UTF8'").fetchone()
-    except peewee.DatabaseError as exc:
-        raise CopyError("unreachable", _first_line(exc, url)) from None
-    finally:
-        database.close()
-    return Target(row[0], row[1], row[2], bool(row[3]), int(row[4]), bool(row[5]))
-
-
-def _first_line(exc: BaseException, url: str) -> str:
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    password = urlsplit(url).password
-    return text.replace(unquote(password), "***") if password else text
-
-
 # --- the copy ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -183,166 +132,202 @@ def copy_database(sqlite_path: Path, url: str, overwrite: bool = False,
                   on_progress: OnProgress | None = None) -> CopyReport:
     """Copy the SQLite database at `sqlite_path` into the PostgreSQL database of `url` and verify it.
 
-    Raises CopyError, and leaves the target as it was, when anything fails: the target is not empty
-    (unless `overwrite`: then every table in its schema is dropped first), the role may not create tables,
-    the connection is lost, the server refuses a statement, or a table differs after the copy.
+    Raises CopyError when anything fails: the target is not empty (unless `overwrite`, or it holds an
+    unfinished move: then every table in its schema is dropped first), the role may not create tables,
+    the connection is lost, the server refuses a statement, or a table differs after the copy. What the
+    move created is then dropped again (see the module's docstring).
     """
-    report = on_progress or (lambda progress: None)
     target = inspect_target(url)
     if not target.utf8:
         raise CopyError("not_utf8", target.database)
     if not target.can_create:
         raise CopyError("no_rights", f"{target.user} on {target.database}")
-    if not target.empty and not overwrite:
+    if not target.empty and not overwrite and not target.unfinished:
         raise CopyError("not_empty", f"{target.tables} tables in {target.database}")
-    started = time.monotonic()
-    source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True, isolation_level=None,
-                             check_same_thread=False)  # one reader thread at a time (_read_ahead)
-    database = _open_target(url)
+    move = _Move(sqlite_path, url, on_progress or (lambda progress: None))
     try:
-        source.execute("BEGIN")  # one snapshot of the source for the whole copy
-        with database.atomic():
-            report(Progress("schema"))
-            if overwrite:
-                _drop_everything(database)
-            _check_migrations(source, database)
-            tables = _plan(source, database)
-            foreign_keys = _drop_foreign_keys(database)
-            indexes = _drop_keys(database) + _drop_indexes(database)
-            copied = _copy_tables(source, database, tables, report, started)
-            report(Progress("index", done=sum(t.rows for t in tables), total=sum(t.rows for t in tables)))
-            _finish(database, [t.name for t in tables], indexes, foreign_keys)
-            report(Progress("verify", done=sum(t.rows for t in tables), total=sum(t.rows for t in tables)))
-            checks = [_verify(database, table, rows, checksum) for table, rows, checksum in copied]
-            bad = [c.table for c in checks if not c.ok]
-            if bad:
-                raise CopyError("mismatch", ", ".join(bad))
-    except CopyError:
-        raise
-    except pg_errors.InsufficientPrivilege as exc:
-        raise CopyError("no_rights", _first_line(exc, url)) from None
-    except pg_errors.QueryCanceled as exc:
-        raise CopyError("cancelled", _first_line(exc, url)) from None
-    except (pg_errors.DiskFull, pg_errors.OutOfMemory, pg_errors.ProgramLimitExceeded) as exc:
-        raise CopyError("no_space", _first_line(exc, url)) from None
-    except (psycopg.OperationalError, peewee.OperationalError, peewee.InterfaceError) as exc:
-        raise CopyError("connection_lost", _first_line(exc, url)) from None
-    except (psycopg.Error, peewee.DatabaseError) as exc:
-        raise CopyError("refused", _first_line(exc, url)) from None
-    except sqlite3.Error as exc:
-        raise CopyError("source", str(exc)) from None
-    finally:
-        source.close()
-        # A connection already gone is fine: the server rolled the transaction back.
-        with contextlib.suppress(peewee.DatabaseError, psycopg.Error):
-            database.close()
+        checks = move.run(replace=not target.empty)
+    except BaseException as exc:
+        move.abandon()
+        error = _copy_error(exc, url)
+        if error is exc:
+            raise
+        raise error from None
     rows = sum(c.rows for c in checks)
-    result = CopyReport(tuple(checks), rows, time.monotonic() - started)
-    report(Progress("done", done=rows, total=rows, rate=result.rate, eta=0))
+    result = CopyReport(tuple(checks), rows, time.monotonic() - move.started)
+    move.report(Progress("done", done=rows, total=rows, rate=result.rate, eta=0,
+                         steps_done=move.steps_total, steps_total=move.steps_total))
     return result
 
 
-def _drop_everything(database: peewee.PostgresqlDatabase) -> None:
-    names = [r[0] for r in database.execute_sql(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()]
-    if names:
-        database.execute_sql(sql.SQL("DROP TABLE {} CASCADE").format(
-            sql.SQL(", ").join(map(sql.Identifier, names))).as_string(database.connection()))
-    for (signature,) in database.execute_sql(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
-            "AND left(p.proname, 8) = 'helpdesk'").fetchall():
-        database.execute_sql(f"DROP FUNCTION {signature} CASCADE")
+def _copy_error(exc: BaseException, url: str) -> BaseException:
+    """The CopyError the operator is told for a failure of the server, the connection or the source."""
+    if isinstance(exc, CopyError):
+        return exc
+    if isinstance(exc, pg_errors.InsufficientPrivilege):
+        return CopyError("no_rights", first_line(exc, url))
+    if isinstance(exc, pg_errors.QueryCanceled):
+        return CopyError("cancelled", first_line(exc, url))
+    if isinstance(exc, (pg_errors.DiskFull, pg_errors.OutOfMemory, pg_errors.ProgramLimitExceeded)):
+        return CopyError("no_space", first_line(exc, url))
+    if isinstance(exc, (psycopg.OperationalError, peewee.OperationalError, peewee.InterfaceError)):
+        return CopyError("connection_lost", first_line(exc, url))
+    if isinstance(exc, (psycopg.Error, peewee.DatabaseError)):
+        return CopyError("refused", first_line(exc, url))
+    if isinstance(exc, sqlite3.Error):
+        return CopyError("source", str(exc))
+    return exc
 
 
-def _check_migrations(source: sqlite3.Connection, database: peewee.PostgresqlDatabase) -> None:
-    """Create the schema with the application's migrations; the source must have exactly the same ones."""
-    apply_migrations(database)
-    ours = {r[0] for r in source.execute("SELECT name FROM schema_migration")}
-    theirs = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration").fetchall()}
-    if ours != theirs:
-        raise CopyError("schema", "the SQLite database has other migrations: "
-                        + ", ".join(sorted(ours ^ theirs)))
+class _Move:
+    """One run of the move: the source, this connection, the pool, and what to undo should it fail."""
 
+    def __init__(self, sqlite_path: Path, url: str, report: OnProgress) -> None:
+        self.sqlite_path = sqlite_path
+        self.url = url
+        self.report = report
+        self.started = time.monotonic()
+        self.created = False  # the schema's transaction committed: a failure must drop what it made
+        self.graph: TaskGraph | None = None
+        self.checks: list[TableCheck] = []
+        self.steps_total = 0
+        self.source: sqlite3.Connection | None = None
+        self.database: peewee.PostgresqlDatabase | None = None
 
-def _plan(source: sqlite3.Connection, database: peewee.PostgresqlDatabase) -> list[_Table]:
-    """The tables to copy, parents before children, with their columns and row counts."""
-    columns: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in database.execute_sql(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position").fetchall():
-        columns.setdefault(table, []).append((column, data_type))
-    parents: dict[str, set[str]] = {name: set() for name in columns if name not in SKIPPED}
-    for child, parent in database.execute_sql(
-            "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text FROM pg_constraint c "
-            "WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace").fetchall():
-        child, parent = child.strip('"'), parent.strip('"')
-        if child in parents and parent != child:
-            parents[child].add(parent)
-    present = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = sorted(set(parents) - present)
-    if missing:
-        raise CopyError("schema", "the SQLite database has no table " + ", ".join(missing))
-    ordered: list[_Table] = []
-    done: set[str] = set()
-    while len(done) < len(parents):
-        ready = sorted(name for name, needs in parents.items() if name not in done and needs <= done)
-        if not ready:
-            raise CopyError("schema", "circular references between " + ", ".join(sorted(set(parents) - done)))
-        for name in ready:
-            rows = source.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-            ordered.append(_Table(name, tuple(columns[name]), rows))
-            done.add(name)
-    return ordered
+    def run(self, replace: bool) -> list[TableCheck]:
+        self.report(Progress("schema"))
+        self.source = sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True, isolation_level=None,
+                                      check_same_thread=False)  # one reader thread at a time (_read_ahead)
+        self.source.execute("BEGIN")  # one snapshot of the source for the whole copy
+        database = self.database = open_target(self.url)
+        conn = database.connection()
+        with database.atomic():
+            if replace:
+                _drop_everything(conn)
+            conn.execute(sql.SQL("CREATE TABLE {} (started timestamptz NOT NULL DEFAULT now())")
+                         .format(sql.Identifier(MOVE_MARKER)))
+            _check_migrations(self.source, database)
+            tables = _plan(self.source, conn)
+            dropped = pg_rebuild.drop(conn)
+            for name in [t.name for t in tables] + list(DERIVED):  # no per-row triggers while copying
+                conn.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, DERIVED))))
+        self.created = True
+        graph = self.graph = TaskGraph(lambda: worker_connection(self.url), WORKERS)
+        copied = {t.name for t in tables}
+        first_id, last_id = self.source.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM ticket").fetchone()
+        for task in pg_rebuild.tasks(dropped, {t.name: t.rows for t in tables},
+                                     {*dropped.keys, *(t for t, _, _ in dropped.indexes)} - copied - set(DERIVED),
+                                     (first_id, last_id)):
+            graph.add(task)
+        graph.start()
+        self._copy_tables(conn, tables)
+        graph.close()
+        graph.wait(self._report_pool, REPORT_EVERY)
+        bad = sorted(c.table for c in self.checks if not c.ok)
+        if bad:
+            raise CopyError("mismatch", ", ".join(bad))
+        self.report(self._pool_progress("verify"))
+        with database.atomic():
+            for name in [t.name for t in tables] + list(DERIVED):
+                conn.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(sql.Identifier(name)))
+            _set_sequences(database, copied)
+            conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(MOVE_MARKER)))
+        self._close()
+        return sorted(self.checks, key=lambda c: c.table)
 
+    def _copy_tables(self, conn: psycopg.Connection, tables: list[_Table]) -> None:
+        """Each table in its own transaction; once committed, the pool builds and verifies it."""
+        assert self.graph is not None and self.database is not None and self.source is not None
+        total = sum(t.rows for t in tables)
+        done = 0
+        last = 0.0
+        for table in tables:
+            with self.database.atomic():
+                # Rows the migrations wrote (request types, the calendar) make way for the source's own.
+                conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table.name)))
+                count, checksum = 0, 0
+                copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FREEZE)").format(
+                    sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c, _ in table.columns))
+                chunks = _read_ahead(self.source, f'SELECT {sqlite_line(list(table.columns))} FROM "{table.name}"')
+                with contextlib.closing(chunks), conn.cursor() as cursor, cursor.copy(copy) as pipe:
+                    buffer: list[bytes] = []
+                    size = 0
+                    for rows in chunks:
+                        lines = [line.encode() for (line,) in rows]
+                        # Each row's hash, as _verify sums them: the first 8 bytes of its MD5 as a signed integer.
+                        digests = b"".join([md5(line).digest()[:8] for line in lines])
+                        checksum += sum(struct.unpack(f">{len(lines)}q", digests))
+                        buffer += lines
+                        size += sum(map(len, lines)) + len(lines)
+                        if size >= BATCH_BYTES:
+                            pipe.write(b"\n".join(buffer) + b"\n")
+                            count += len(buffer)
+                            buffer, size = [], 0
+                            now = time.monotonic()
+                            if now - last >= REPORT_EVERY:
+                                last = now
+                                self.graph.check()  # a failure in the pool stops the copy too
+                                self.report(self._copy_progress(table, count, done + count, total, now))
+                    if buffer:
+                        pipe.write(b"\n".join(buffer) + b"\n")
+                        count += len(buffer)
+            done += count
+            self.graph.mark(f"copied:{table.name}")
+            self.graph.add(Task((1, -table.rows), f"verify:{table.name}", frozenset({f"keys:{table.name}"}),
+                                _verifier(table.name, count, checksum, self.checks)))
+            self.report(self._copy_progress(table, count, done, total, time.monotonic()))
 
-def _copy_tables(source: sqlite3.Connection, database: peewee.PostgresqlDatabase, tables: list[_Table],
-                 report: OnProgress, started: float) -> list[tuple[str, int, int]]:
-    conn = database.connection()
-    names = [t.name for t in tables] + [name for name in DERIVED]
-    for name in names:  # no per-row triggers while copying: the search documents are built once at the end
-        conn.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(sql.Identifier(name)))
-    # Rows the migrations wrote (request types, the calendar) make way for the source's own.
-    conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, names))))
-    total = sum(t.rows for t in tables)
-    done = 0
-    last = 0.0
-    results = []
-    for table in tables:
-        # FREEZE: the table was created (and emptied) in this transaction, so its rows may be written as
-        # already visible to all; the index builds, checks and verification that read them later skip the
-        # per-row visibility work. Should the transaction fail, the rows go with it as any others.
-        copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FREEZE)").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c, _ in table.columns))
-        checksum = 0
-        count = 0
-        chunks = _read_ahead(source, f'SELECT {sqlite_line(list(table.columns))} FROM "{table.name}"')
-        with contextlib.closing(chunks), conn.cursor() as cursor, cursor.copy(copy) as pipe:
-            buffer: list[bytes] = []
-            size = 0
-            for rows in chunks:
-                lines = [line.encode() for (line,) in rows]
-                # Each row's hash, as _verify sums them: the first 8 bytes of its MD5 as a signed integer.
-                digests = b"".join([md5(line).digest()[:8] for line in lines])
-                checksum += sum(struct.unpack(f">{len(lines)}q", digests))
-                buffer += lines
-                size += sum(map(len, lines)) + len(lines)
-                if size >= BATCH_BYTES:
-                    pipe.write(b"\n".join(buffer) + b"\n")
-                    count += len(buffer)
-                    buffer, size = [], 0
-                    now = time.monotonic()
-                    if now - last >= REPORT_EVERY:
-                        last = now
-                        report(_progress(table, count, done + count, total, started, now))
-            if buffer:
-                pipe.write(b"\n".join(buffer) + b"\n")
-                count += len(buffer)
-        done += count
-        results.append((table.name, count, checksum))
-        report(_progress(table, count, done, total, started, time.monotonic()))
-    for table in tables:  # the derived tables' own triggers stay off until `_finish` has built their rows
-        conn.execute(sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(sql.Identifier(table.name)))
-    return results
+    def _copy_progress(self, table: _Table, table_done: int, done: int, total: int, now: float) -> Progress:
+        assert self.graph is not None
+        progress = Progress("copy", table.name, table_done, table.rows, done, total,
+                            steps_done=self.graph.finished, steps_total=self.graph.total)
+        return self._timed(progress, now)
+
+    def _pool_progress(self, phase: str) -> Progress:
+        assert self.graph is not None
+        self.steps_total = self.graph.total
+        total = sum(c.rows for c in self.checks)
+        running = self.graph.running()
+        progress = Progress(phase, ", ".join(running[:2]), self.graph.finished, self.graph.total, total, total,
+                            steps_done=self.graph.finished, steps_total=self.graph.total)
+        return self._timed(progress, time.monotonic())
+
+    def _report_pool(self) -> None:
+        assert self.graph is not None
+        left = self.graph.remaining()
+        self.report(self._pool_progress("verify" if left and all(k.startswith("verify:") for k in left) else "index"))
+
+    def _timed(self, progress: Progress, now: float) -> Progress:
+        """Rate: rows copied per second so far; time left: from the share of the whole move done so far."""
+        elapsed = now - self.started
+        share = progress.percent / 100
+        return Progress(progress.phase, progress.table, progress.table_done, progress.table_total, progress.done,
+                        progress.total, progress.done / elapsed if elapsed > 0 else 0.0,
+                        elapsed * (1 - share) / share if share > 0.01 else None,
+                        progress.steps_done, progress.steps_total)
+
+    def _close(self) -> None:
+        if self.graph is not None:
+            self.graph.stop()
+        if self.source is not None:
+            self.source.close()
+        if self.database is not None:
+            # A connection already gone is fine: the server rolled its transaction back.
+            with contextlib.suppress(peewee.DatabaseError, psycopg.Error):
+                self.database.close()
+
+    def abandon(self) -> None:
+        """After a failure: stop the pool, then drop what the move created (the marker with it)."""
+        self._close()
+        if not self.created:
+            return  # the schema's transaction rolled back: the target is as it was
+        with contextlib.suppress(psycopg.Error):
+            kwargs = connect_kwargs(self.url)
+            with psycopg.connect(**kwargs, autocommit=True) as conn:  # type: ignore[arg-type]
+                conn.execute("SET statement_timeout = 0")  # the cleanup must finish, whatever the URL says
+                with conn.transaction():
+                    _drop_everything(conn)
 
 
 def _read_ahead(source: sqlite3.Connection, query: str, chunk: int = 2000) -> Iterator[list[tuple[str]]]:
@@ -377,71 +362,52 @@ def _read_ahead(source: sqlite3.Connection, query: str, chunk: int = 2000) -> It
         reader.join()
 
 
-def _progress(table: _Table, table_done: int, done: int, total: int, started: float, now: float) -> Progress:
-    rate = done / (now - started) if now > started else 0.0
-    return Progress("copy", table.name, table_done, table.rows, done, total, rate,
-                    (total - done) / rate if rate else None)
+def _drop_everything(conn: psycopg.Connection) -> None:
+    names = [r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()]
+    if names:
+        conn.execute(sql.SQL("DROP TABLE {} CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, names))))
+    for (signature,) in conn.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+            "AND left(p.proname, 8) = 'helpdesk'").fetchall():
+        conn.execute(f"DROP FUNCTION {signature} CASCADE")  # type: ignore[arg-type] - a name from the catalog
 
 
-def _drop_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
-    """Drop the primary keys and unique constraints (the foreign keys that need them are gone already): as
-    with the other indexes, one build over all rows after the copy is cheaper than keeping them current,
-    and adding them back checks every row's uniqueness just the same."""
-    rows = database.execute_sql(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), t.relname FROM pg_constraint c "
-        "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype IN ('p', 'u') "
-        "AND c.connamespace = current_schema()::regnamespace").fetchall()
-    for table, name, _, _ in rows:
-        database.execute_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return [(relname, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            for table, name, definition, relname in rows]
+def _check_migrations(source: sqlite3.Connection, database: peewee.PostgresqlDatabase) -> None:
+    """Create the schema with the application's migrations; the source must have exactly the same ones."""
+    apply_migrations(database)
+    ours = {r[0] for r in source.execute("SELECT name FROM schema_migration")}
+    theirs = {r[0] for r in database.execute_sql("SELECT name FROM schema_migration").fetchall()}
+    if ours != theirs:
+        raise CopyError("schema", "the SQLite database has other migrations: "
+                        + ", ".join(sorted(ours ^ theirs)))
 
 
-def _drop_indexes(database: peewee.PostgresqlDatabase) -> list[tuple[str, str]]:
-    """Drop the indexes that back no constraint; `_finish` builds them again from their definitions,
-    once over all rows, which is much faster than keeping them current row by row."""
-    rows = database.execute_sql(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), t.relname FROM pg_index i "
-        "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relnamespace = current_schema()::regnamespace "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)").fetchall()
-    for name, _, _ in rows:
-        database.execute_sql(f"DROP INDEX {name}")
-    return [(table, definition) for _, definition, table in rows]
+def _plan(source: sqlite3.Connection, conn: psycopg.Connection) -> list[_Table]:
+    """The tables to copy, with their columns and row counts, in the order that keeps the pool busy.
+
+    No foreign key is checked during the copy, so any order is correct. First the search documents'
+    sources, smallest first (the documents and their indexes are the longest chain after them), then
+    the largest tables first: what the pool still has to do once the copy ends is the small tables' work.
+    """
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in conn.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position").fetchall():
+        columns.setdefault(table, []).append((column, data_type))
+    names = sorted(name for name in columns if name not in SKIPPED)
+    present = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = sorted(set(names) - present)
+    if missing:
+        raise CopyError("schema", "the SQLite database has no table " + ", ".join(missing))
+    tables = [_Table(name, tuple(columns[name]), source.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+              for name in names]
+    sources = set(pg_search_documents.SOURCES)
+    return (sorted((t for t in tables if t.name in sources), key=lambda t: t.rows)
+            + sorted((t for t in tables if t.name not in sources), key=lambda t: -t.rows))
 
 
-def _drop_foreign_keys(database: peewee.PostgresqlDatabase) -> list[tuple[str, str, str]]:
-    """Drop the foreign keys for the copy: checked row by row they cost more than the COPY itself. `_finish`
-    adds them again, which checks every reference of a table in one query."""
-    rows = database.execute_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
-    for table, name, _ in rows:
-        database.execute_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    return rows
-
-
-def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: list[tuple[str, str]],
-            foreign_keys: list[tuple[str, str, str]]) -> None:
-    database.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")  # the server's memory: faster GIN builds
-    # The planner's statistics for the copied tables, before the statements that read them all (the search
-    # table's tsvectors are left to autovacuum).
-    database.execute_sql(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
-                         .as_string(database.connection()))
-    # The copied tables' keys and indexes first: the derived rows must not wait for their own.
-    for table, definition in indexes:
-        if table not in DERIVED:
-            database.execute_sql(definition)
-    for name, statement in DERIVED.items():
-        # With the table's BEFORE INSERT trigger (migration 0023's main_doc) off: the statement computes
-        # that column itself, set-wise, instead of a PL/pgSQL call per row.
-        database.execute_sql(statement)
-        database.execute_sql(sql.SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(sql.Identifier(name))
-                             .as_string(database.connection()))
-    for table, definition in indexes:
-        if table in DERIVED:
-            database.execute_sql(definition)
-    for table, name, definition in foreign_keys:
-        database.execute_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+def _set_sequences(database: peewee.PostgresqlDatabase, tables: set[str]) -> None:
     for table, column, sequence in database.execute_sql(
             "SELECT c.table_name, c.column_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) "
             "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
@@ -452,12 +418,19 @@ def _finish(database: peewee.PostgresqlDatabase, tables: list[str], indexes: lis
                                  .as_string(database.connection()), (sequence,))
 
 
-def _verify(database: peewee.PostgresqlDatabase, table: str, rows: int, checksum: int) -> TableCheck:
-    columns = database.execute_sql(
+def _verifier(table: str, rows: int, checksum: int, checks: list[TableCheck]) -> Callable[[psycopg.Connection], None]:
+    def run(conn: psycopg.Connection) -> None:
+        checks.append(_verify(conn, table, rows, checksum))
+    return run
+
+
+def _verify(conn: psycopg.Connection, table: str, rows: int, checksum: int) -> TableCheck:
+    """Count and sum the row hashes of the committed table, as the copy did on its side."""
+    columns = conn.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() "
         "AND table_name = %s ORDER BY ordinal_position", (table,)).fetchall()
     line = " || chr(9) || ".join(pg_value(c, t) for c, t in columns)
-    count, total = database.execute_sql(
-        f"SELECT count(*), coalesce(sum(('x' || left(md5({line}), 16))::bit(64)::bigint), 0) "
+    count, total = conn.execute(
+        f"SELECT count(*), coalesce(sum(('x' || left(md5({line}), 16))::bit(64)::bigint), 0) "  # type: ignore[arg-type]
         f'FROM "{table}"').fetchone()
     return TableCheck(table, rows, int(count), checksum, int(total))

@@ -8,6 +8,10 @@ weight are those of the function, so a document equals the function's (tests/cor
 compares them); comments are joined in id order, which the function's index scan gives too.
 `main_doc` (migration 0023, the A and B part) is written here too, as its trigger would: callers that
 switch the table's triggers off for the load (the move) skip a PL/pgSQL call per row.
+`build(ids)` writes the documents of the requests of one id range: the move runs a few ranges on
+several connections side by side (an INSERT's own plan is never parallel in PostgreSQL). Ranges, not
+`id % n`: the planner estimates a range from its statistics, a modulo as 0.5% of the rows (and then
+joins the comments by nested loop).
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ def _text(expression: str) -> str:
     return f"translate(coalesce({expression}, ''), 'ёЁ-', 'еЕ ')"
 
 
-BUILD = f"""
+SOURCES = ("ticket", "comment", "branch", "user")  # what the documents are made of
+
+
+def build(ids: tuple[int, int] | None = None) -> str:
+    """The INSERT of the documents of the requests whose id is in `ids` (first, last), or of all."""
+    ticket = f"t.id BETWEEN {int(ids[0])} AND {int(ids[1])}" if ids else "true"
+    comment = f"ticket_id BETWEEN {int(ids[0])} AND {int(ids[1])}" if ids else "true"
+    return f"""
 INSERT INTO ticket_search (ticket_id, doc, staff_doc, main_doc)
 WITH people AS MATERIALIZED (
   SELECT k.branch_id, k.author_id, k.assignee_id,
@@ -29,7 +40,7 @@ WITH people AS MATERIALIZED (
 ), comments AS MATERIALIZED (
   SELECT ticket_id, string_agg(body, chr(10) ORDER BY id) FILTER (WHERE NOT internal) AS public,
     string_agg(body, chr(10) ORDER BY id) FILTER (WHERE internal) AS notes
-  FROM comment GROUP BY ticket_id
+  FROM comment WHERE {comment} GROUP BY ticket_id
 )
 SELECT d.id, d.doc, d.doc || d.notes, ts_filter(d.doc, '{{a,b}}') FROM (  -- main_doc: as 0023's trigger
   SELECT t.id,
@@ -43,6 +54,10 @@ SELECT d.id, d.doc, d.doc || d.notes, ts_filter(d.doc, '{{a,b}}') FROM (  -- mai
   JOIN people p ON p.branch_id = t.branch_id AND p.author_id = t.author_id
     AND coalesce(p.assignee_id, 0) = coalesce(t.assignee_id, 0)
   LEFT JOIN comments c ON c.ticket_id = t.id
+  WHERE {ticket}
   OFFSET 0  -- kept a subquery: pulled up, `doc` would be computed twice (once for staff_doc)
 ) d
 """
+
+
+BUILD = build()

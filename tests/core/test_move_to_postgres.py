@@ -19,7 +19,7 @@ from helpdesk.core.actors import Actor
 from helpdesk.core.demo import load_demo
 from helpdesk.core.errors import DomainError, ValidationError
 from helpdesk.db import pg_copy
-from helpdesk.db.database import close_database, db, init_database
+from helpdesk.db.database import UnfinishedMove, close_database, db, init_database
 from helpdesk.db.models import (
     Attachment,
     AuditEvent,
@@ -192,15 +192,16 @@ CORRUPTIONS = {
 @pytest.mark.parametrize("table", CORRUPTIONS)
 def test_the_verification_catches_a_changed_row(sqlite_file: Path, target: str, table: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    finish = pg_copy._finish
+    verify = pg_copy._verify
 
-    def finish_then_corrupt(database, *args):  # noqa: ANN001, ANN202 - pg_copy's own arguments
-        finish(database, *args)
-        database.execute_sql("SET LOCAL session_replication_role = replica")  # past the no-delete triggers
-        database.execute_sql(CORRUPTIONS[table])
-        database.execute_sql("SET LOCAL session_replication_role = origin")
+    def corrupt_then_verify(conn, name, *args):  # noqa: ANN001, ANN202 - pg_copy's own arguments
+        if name == table:  # the table is committed: its copy is done, its verification not yet
+            conn.execute("SET session_replication_role = replica")  # past the no-delete triggers
+            conn.execute(CORRUPTIONS[table])
+            conn.execute("SET session_replication_role = origin")
+        return verify(conn, name, *args)
 
-    monkeypatch.setattr(pg_copy, "_finish", finish_then_corrupt)
+    monkeypatch.setattr(pg_copy, "_verify", corrupt_then_verify)
     with pytest.raises(db_move.MoveFailed) as refused:
         db_move.move(CLI, sqlite_file, target)
     assert refused.value.text("en") == f"The copy differs from the original in: {table}. Nothing was switched."
@@ -259,6 +260,32 @@ def test_a_connection_cut_mid_copy_switches_nothing(sqlite_file: Path, target: s
     assert "connection to PostgreSQL was lost" in refused.value.text("en")
     assert _tables(target) == 0  # the one transaction rolled back: the target is as it was
     assert sqlite_file.stat().st_mode & 0o200  # nothing switched: the SQLite file stays writable
+
+
+def test_a_move_killed_half_way_is_never_run_and_is_replaced_without_asking(
+        sqlite_file: Path, target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Killed(BaseException):
+        pass
+
+    def kill() -> None:
+        raise Killed  # as a kill -9 of the process: nothing after this point runs
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pg_copy._Move, "abandon", lambda self: self._close())  # no cleanup, as after a kill
+        with pytest.raises(Killed):
+            db_move.move(CLI, sqlite_file, target, on_progress=_cut_during("audit_event", kill))
+    assert _tables(target) > 1
+    assert db_move.check_target(CLI, target).unfinished
+    with pytest.raises(UnfinishedMove):  # the program never starts on a half-moved database
+        init_database(target)
+    close_database()
+
+    report = db_move.move(CLI, sqlite_file, target)  # no overwrite tick needed for an unfinished move
+    assert all(check.ok for check in report.tables)
+    assert not db_move.check_target(CLI, target).unfinished
+    init_database(target)  # the finished move starts
+    assert Ticket.select().count() == report.tables[[c.table for c in report.tables].index("ticket")].rows
+    close_database()
 
 
 def test_a_statement_timeout_as_a_full_disk_switches_nothing(sqlite_file: Path, target: str) -> None:
