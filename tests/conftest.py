@@ -28,9 +28,17 @@ from helpdesk.db.models import (
     User,
     Warehouse,
 )
+from tests.support.botapi import BotApiEmulator
 from tests.support.postgres import get_pg_server
 
 _counter = itertools.count()
+
+
+@pytest.fixture
+def emulator() -> Iterator[BotApiEmulator]:
+    """A Bot API server emulator on loopback for the real aiogram poller (tests/support/botapi.py)."""
+    with BotApiEmulator() as emu:
+        yield emu
 
 
 @pytest.fixture(scope="session")

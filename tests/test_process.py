@@ -92,12 +92,6 @@ class Server:
         return code, time.monotonic() - started
 
 
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
 def _login(url: str, password: str) -> httpx.Client:
     client = httpx.Client(base_url=url, follow_redirects=False)
     page = client.get("/login")

@@ -16,12 +16,6 @@ BOB, SAM, CARL = 1004, 1002, 1006  # Telegram ids of the personas (tests/conftes
 
 
 @pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
 def bot(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path) -> Iterator[BotHarness]:
     with BotHarness(emulator, tmp_path / "data") as harness:
         yield harness

@@ -16,12 +16,6 @@ from tests.support.botapi import BotApiEmulator
 
 
 @pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
 def bot(sqlite_org: Org, emulator: BotApiEmulator, tmp_path: Path) -> Iterator[BotHarness]:
     with BotHarness(emulator, tmp_path / "data") as harness:
         yield harness

@@ -19,12 +19,6 @@ from tests.support.botapi import BotApiEmulator
 SAM = 1002
 
 
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
 def _transport(emulator: BotApiEmulator, per_chat: float = 1.0) -> TelegramTransport:
     return TelegramTransport(emulator.token, emulator.base_url, limits=TelegramLimits(per_chat=per_chat))
 

@@ -4,22 +4,13 @@ stopped, updates wait in Telegram and are handled after it starts again."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from helpdesk.bot.runner import BotRunner
 from helpdesk.config import load_settings
 from helpdesk.core import maintenance
 from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
-
-
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
 
 
 def test_updates_wait_while_paused_and_are_answered_after(sqlite_org: Org, emulator: BotApiEmulator,

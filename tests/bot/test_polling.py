@@ -4,7 +4,6 @@ the per-update cost: an update's database work in as few thread hops as its step
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
 
 ANN, BEN = 5001, 5002
-
-
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
 
 
 def test_lanes_keep_each_chats_order() -> None:

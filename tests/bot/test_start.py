@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from helpdesk.bot.runner import BotRunner
 from helpdesk.config import load_settings
@@ -15,12 +12,6 @@ from helpdesk.core.actors import Actor
 from helpdesk.db.models import AccessRequest, AuditEvent, OutboxMessage, User
 from tests.conftest import Org
 from tests.support.botapi import BotApiEmulator
-
-
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
 
 
 def run_bot(emulator: BotApiEmulator, tmp_path: Path, scenario) -> None:  # noqa: ANN001 - async callable

@@ -23,12 +23,6 @@ SAM = 1002
 
 
 @pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
 def transport(emulator: BotApiEmulator) -> Iterator[TelegramTransport]:
     # Its own limits: a 429 paused in one test must not hold the next.
     sender = TelegramTransport(emulator.token, emulator.base_url, limits=TelegramLimits())

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from helpdesk.core import onec_mapping, onec_sync
 from helpdesk.db.models import Stock
@@ -17,12 +14,6 @@ from tests.support.botapi import BotApiEmulator
 from tests.support.fake_onec import FakeOneC
 
 BOB = 1004
-
-
-@pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
 
 
 def _cartridge_menu(emu: BotApiEmulator, count: int = 1) -> str:

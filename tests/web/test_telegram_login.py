@@ -23,12 +23,6 @@ from tests.web.conftest import csrf_token
 
 
 @pytest.fixture
-def emulator() -> Iterator[BotApiEmulator]:
-    with BotApiEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
 def settings(sqlite_db: str, tmp_path: Path, emulator: BotApiEmulator) -> Settings:
     return load_settings({"data_dir": str(tmp_path / "data"), "database_url": sqlite_db}, environ={
         "HELPDESK_BOT_TOKEN": emulator.token, "HELPDESK_TELEGRAM_API_URL": emulator.base_url})
