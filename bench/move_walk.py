@@ -29,6 +29,7 @@ import httpx
 import psycopg
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.browser.conftest import check_move_target
 from tests.support.botapi import BotApiEmulator
 from tests.support.postgres import free_port, get_pg_server
 from tests.test_process import COMMAND, Server, _env, _instance, _kill_group, _wait_leader
@@ -82,11 +83,7 @@ def move_in_browser(url: str, target: str, work: Path, during: callable) -> tupl
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
         log_in(page, url)
-        page.goto(f"{url}/settings")
-        page.click("#move-link")
-        page.fill("input[name=dsn]", target)
-        page.click("button[formaction='/settings/database/check']")
-        expect(page.locator("#move-check")).to_contain_text("PostgreSQL 1")
+        check_move_target(page, url, target)
         say("check:", page.locator("#move-check").inner_text().replace("\n", " | "))
         page.click("button[formaction='/settings/database/move']")
         clicked = time.monotonic()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.postgres import free_port
 
@@ -106,3 +106,12 @@ def admin_log_in(page: Page, server: LiveServer) -> None:
         page.fill("input[name=new_password]", ADMIN_PASSWORD)
         page.fill("input[name=repeat_password]", ADMIN_PASSWORD)
         page.click("button[type=submit]")
+
+
+def check_move_target(page: Page, url: str, target: str) -> None:
+    """Settings → Move to PostgreSQL, the target typed and tested: the page names the server's version."""
+    page.goto(f"{url}/settings")
+    page.click("#move-link")
+    page.fill("input[name=dsn]", target)
+    page.click("button[formaction='/settings/database/check']")
+    expect(page.locator("#move-check")).to_contain_text("PostgreSQL 1")

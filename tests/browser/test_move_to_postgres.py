@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, admin_log_in, serve_demo
+from tests.browser.conftest import LiveServer, admin_log_in, check_move_target, serve_demo
 from tests.support.postgres import get_pg_server
 
 
@@ -38,11 +38,7 @@ def moving_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 def test_the_move_from_the_panel(page: Page, moving_server: LiveServer, target: str) -> None:
     server = moving_server
     admin_log_in(page, server)
-    page.goto(f"{server.url}/settings")
-    page.click("#move-link")
-    page.fill("input[name=dsn]", target)
-    page.click("button[formaction='/settings/database/check']")
-    expect(page.locator("#move-check")).to_contain_text("PostgreSQL 1")
+    check_move_target(page, server.url, target)
     expect(page.locator("input[name=password]")).to_have_value("")  # write-only
     page.click("button[formaction='/settings/database/move']")
     expect(page.locator("#move-done")).to_be_visible(timeout=30_000)
